@@ -1,0 +1,51 @@
+# Two commands do everything on a fresh machine with Python 3.10+:
+#   make report   build the environment, the data and every export
+#   make test     lint and run every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help env data check report test lint format lab bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+env: $(STAMP)  ## create .venv and install the pinned dependencies and gaoxin (editable)
+
+data: $(STAMP)  ## extract the article into data/processed (writes only what changed)
+	$(BIN)/python -m gaoxin extract
+
+check: $(STAMP)  ## provenance and coverage of the extracted data
+	$(BIN)/python -m gaoxin check
+
+report: data  ## build data and every export into exports/ (incremental)
+	$(BIN)/python -m gaoxin check
+	$(BIN)/python -m gaoxin build
+
+test: $(STAMP)  ## lint, then every test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+format: $(STAMP)  ## apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lab: $(STAMP)  ## open the notebooks in JupyterLab from the project's environment
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP)  ## benchmark the report build against naive nbconvert runs
+	$(BIN)/python -m gaoxin bench
+
+clean:  ## remove exports and the build cache (keeps .venv)
+	rm -rf exports/html exports/walkthrough exports/pdf exports/student exports/figures \
+	  exports/data exports/index.html .cache

@@ -1,0 +1,205 @@
+"""Read the raw article and recover its structure, every piece with offsets into the raw text.
+
+The text is as a news page exported it: blocks separated by blank lines, image captions stranded
+between runs of blank lines, and some paragraphs cut in two by the page layout. Nothing here edits
+the raw text; joined paragraphs keep the list of raw spans they were made from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gaoxin.config import ARTICLE_PATH
+
+SENTENCE_END = "。！？!?"
+CLOSING_MARKS = "”’」』）)"
+# A block that ends in one of these finishes its paragraph; anything else runs on.
+PARAGRAPH_END = SENTENCE_END + CLOSING_MARKS + "…"
+HEADING_MAX_CHARS = 30
+CAPTION_MAX_CHARS = 40
+# Image placeholders leave at least this many blank lines before a caption.
+CAPTION_MIN_BLANK_LINES = 2
+BYLINE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:[ \u3000]+[\u4e00-\u9fff]{2,4})+")
+SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}]+[{CLOSING_MARKS}]*|$)")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One non-empty line of the raw text."""
+
+    start: int
+    end: int
+    text: str
+    blank_before: int
+
+
+@dataclass
+class Paragraph:
+    paragraph_id: str
+    role: str  # title | byline | heading | body | caption
+    spans: list[tuple[int, int]]
+    text: str
+    section_id: str = ""
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[-1][1]
+
+
+@dataclass
+class Sentence:
+    sentence_id: str
+    paragraph_id: str
+    section_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Section:
+    section_id: str
+    title: str
+    start: int
+    end: int
+    heading_paragraph_id: str = ""
+
+
+@dataclass
+class Article:
+    raw: str
+    title: Paragraph
+    byline: Paragraph | None
+    sections: list[Section]
+    paragraphs: list[Paragraph]
+    sentences: list[Sentence] = field(default_factory=list)
+
+    def body_paragraphs(self) -> list[Paragraph]:
+        return [p for p in self.paragraphs if p.role == "body"]
+
+    def sentence_at(self, offset: int) -> Sentence:
+        for s in self.sentences:
+            if s.start <= offset < s.end:
+                return s
+        raise KeyError(f"no sentence covers offset {offset}")
+
+    def paragraph_at(self, offset: int) -> Paragraph:
+        for p in self.paragraphs:
+            if any(a <= offset < b for a, b in p.spans):
+                return p
+        raise KeyError(f"no paragraph covers offset {offset}")
+
+
+def read_raw(path=ARTICLE_PATH) -> str:
+    """The article exactly as stored (UTF-8, newlines untouched)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return f.read()
+
+
+def blocks(raw: str) -> list[Block]:
+    """Non-empty lines with their offsets and the number of blank lines before each."""
+    out, blank, pos = [], 0, 0
+    for line in raw.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            start = pos + lead
+            out.append(Block(start, start + len(stripped), stripped, blank))
+            blank = 0
+        else:
+            blank += 1
+        pos += len(line) + 1
+    return out
+
+
+def _is_heading(block: Block) -> bool:
+    text = block.text
+    return (
+        len(text) <= HEADING_MAX_CHARS
+        and text[-1] not in PARAGRAPH_END
+        and not any(p in text for p in ",，;；。")
+    )
+
+
+def _is_caption(block: Block) -> bool:
+    return (
+        block.blank_before >= CAPTION_MIN_BLANK_LINES
+        and len(block.text) <= CAPTION_MAX_CHARS
+        and block.text[-1] not in PARAGRAPH_END
+    )
+
+
+def classify(raw_blocks: list[Block]) -> list[tuple[str, Block]]:
+    """Give each block a role: title, byline, heading, caption or body."""
+    roles = []
+    for i, b in enumerate(raw_blocks):
+        if i == 0:
+            role = "title"
+        elif i == 1 and BYLINE_RE.fullmatch(b.text):
+            role = "byline"
+        elif _is_caption(b):
+            role = "caption"
+        elif _is_heading(b):
+            role = "heading"
+        else:
+            role = "body"
+        roles.append((role, b))
+    return roles
+
+
+def parse(raw: str) -> Article:
+    """Structure of the article: paragraphs (layout breaks joined), sections and sentences."""
+    paragraphs: list[Paragraph] = []
+    pending: Paragraph | None = None  # a body paragraph the layout cut before its end
+    for role, b in classify(blocks(raw)):
+        if role == "body" and pending is not None:
+            pending.spans.append((b.start, b.end))
+            pending.text += b.text
+        else:
+            paragraphs.append(
+                Paragraph(f"p{len(paragraphs) + 1:02d}", role, [(b.start, b.end)], b.text)
+            )
+        last = paragraphs[-1]
+        # Captions sit between the two halves of a cut paragraph, so they do not end it.
+        if role == "body":
+            pending = last if last.text[-1] not in PARAGRAPH_END else None
+        elif role != "caption":
+            pending = None
+
+    title = paragraphs[0]
+    byline = next((p for p in paragraphs if p.role == "byline"), None)
+    sections = [Section("s0", "导语 Lead", paragraphs[0].start, len(raw))]
+    for p in paragraphs:
+        if p.role == "heading":
+            sections[-1].end = p.start
+            sections.append(Section(f"s{len(sections)}", p.text, p.start, len(raw), p.paragraph_id))
+        p.section_id = sections[-1].section_id
+
+    article = Article(raw, title, byline, sections, paragraphs)
+    article.sentences = list(_sentences(article))
+    return article
+
+
+def _sentences(article: Article):
+    n = 0
+    for p in article.paragraphs:
+        if p.role != "body":
+            continue
+        # Map positions in the joined text back to raw offsets.
+        offsets = [a + i for a, b in p.spans for i in range(b - a)]
+        for m in SENTENCE_RE.finditer(p.text):
+            if not m.group(0).strip():
+                continue
+            n += 1
+            start = offsets[m.start()]
+            end = offsets[m.end() - 1] + 1
+            yield Sentence(f"t{n:03d}", p.paragraph_id, p.section_id, start, end, m.group(0))
+
+
+def load_article(path=ARTICLE_PATH) -> Article:
+    return parse(read_raw(path))

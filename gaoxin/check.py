@@ -1,0 +1,96 @@
+"""`python -m gaoxin check`: provenance, coverage and freshness of the processed data."""
+
+from __future__ import annotations
+
+import argparse
+
+from gaoxin.config import DATAPACKAGE_PATH, PROCESSED_DIR
+from gaoxin.data import DataError, clear_cache, load_table, read_raw_text
+from gaoxin.extract import numeral_runs
+
+
+def provenance(raw: str) -> dict[str, tuple[int, int]]:
+    """Per table: (rows whose offsets reproduce their text, rows)."""
+    out = {}
+    facts = load_table("facts")
+    out["facts"] = (
+        sum(raw[s:e] == q for s, e, q in zip(facts.start, facts.end, facts.quote)),
+        len(facts),
+    )
+    excl = load_table("exclusions")
+    out["exclusions"] = (
+        sum(raw[s:e] == t for s, e, t in zip(excl.start, excl.end, excl.text)),
+        len(excl),
+    )
+    sents = load_table("sentences")
+    out["sentences"] = (
+        sum(raw[s:e].replace("\n", "") == t for s, e, t in zip(sents.start, sents.end, sents.text)),
+        len(sents),
+    )
+    paras = load_table("paragraphs")
+    ok = 0
+    for spans, text in zip(paras.raw_spans, paras.text):
+        pieces = [raw[int(a) : int(b)] for a, b in (s.split("-") for s in spans.split(";"))]
+        ok += "".join(pieces) == text
+    out["paragraphs"] = (ok, len(paras))
+    ents = load_table("entities").set_index("entity_id")["name"]
+    ments = load_table("entity_mentions")
+    out["entity_mentions"] = (
+        sum(raw[s:e] == ents[i] for s, e, i in zip(ments.start, ments.end, ments.entity_id)),
+        len(ments),
+    )
+    return out
+
+
+def coverage(raw: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """Numeral runs in the article, and those not covered by a fact or an exclusion."""
+    covered = set()
+    for name in ("facts", "exclusions"):
+        t = load_table(name)
+        for s, e in zip(t.start, t.end):
+            covered.update(range(s, e))
+    runs = list(numeral_runs(raw))
+    missing = [r for r in runs if not all(i in covered for i in range(r[0], r[1]))]
+    return runs, missing
+
+
+def freshness() -> list[str]:
+    """Generated files whose bytes differ from a fresh extraction (hand edits or stale data)."""
+    from gaoxin.pipeline import rendered_outputs
+
+    stale = []
+    for name, text in rendered_outputs().items():
+        path = DATAPACKAGE_PATH.parent / name
+        if not path.exists() or path.read_bytes() != text.encode("utf-8"):
+            stale.append(name)
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(prog="python -m gaoxin check", description=__doc__).parse_args(argv)
+    clear_cache()
+    raw = read_raw_text()
+    try:
+        prov = provenance(raw)
+    except DataError as e:
+        print(f"check: FAILED to load the data: {e}")
+        return 1
+    ok = True
+    for name, (good, total) in prov.items():
+        pct = 100.0 * good / total if total else 0.0
+        ok &= good == total
+        print(f"provenance {name:16s} {good:4d}/{total:<4d} {pct:6.1f}%")
+    runs, missing = coverage(raw)
+    pct = 100.0 * (len(runs) - len(missing)) / len(runs)
+    print(f"coverage   numeral runs     {len(runs) - len(missing):4d}/{len(runs):<4d} {pct:6.1f}%")
+    for start, end, text in missing:
+        print(f"  not accounted for: {text!r} at {start}-{end} — add a rule or an exclusion")
+    ok &= not missing
+    stale = freshness()
+    for name in stale:
+        print(f"  stale: data/{name} differs from a fresh extraction — run `make data`")
+    ok &= not stale
+    print(
+        f"check: {'OK' if ok else 'FAILED'} ({PROCESSED_DIR.relative_to(PROCESSED_DIR.parents[1])})"
+    )
+    return 0 if ok else 1

@@ -1,0 +1,211 @@
+"""Load the processed tables as typed DataFrames, validated against the schema on every load.
+
+Any problem — a missing, truncated, wrongly encoded or hand-edited file — raises one `DataError`
+that names the file, the row and the column, and says how to regenerate the data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from gaoxin.config import ARTICLE_PATH, PROCESSED_DIR, REGENERATE_HINT
+from gaoxin.numbers import NumberParseError, parse_quantity
+from gaoxin.schema import TABLES, Field
+
+PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "bool"}
+# Tables whose rows point into the raw text, and the column that must equal raw[start:end].
+PROVENANCE_COLUMNS = {"facts": "quote", "exclusions": "text"}
+
+
+class DataError(ValueError):
+    """A processed data file that does not match its schema or the raw article."""
+
+    def __init__(self, path: Path, problem: str, row: int | None = None, column: str | None = None):
+        where = path.name
+        if row is not None:
+            where += f", row {row}"
+        if column is not None:
+            where += f", column '{column}'"
+        super().__init__(f"{where}: {problem}. The file is generated: {REGENERATE_HINT}.")
+        self.path, self.row, self.column = path, row, column
+
+
+def read_raw_text(path: Path = ARTICLE_PATH) -> str:
+    with open(path, encoding="utf-8", newline="") as f:
+        return f.read()
+
+
+def _read_rows(path: Path, fields: tuple[Field, ...]) -> list[list[str]]:
+    if not path.exists():
+        raise DataError(path, "file is missing")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise DataError(path, f"not valid UTF-8 (byte {e.start})", row=line) from None
+    if not text.endswith("\n"):
+        raise DataError(path, "file is truncated (no final line end)", row=text.count("\n") + 1)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        raise DataError(path, "file is empty")
+    header = rows[0]
+    expected = [f.name for f in fields]
+    if header != expected:
+        missing = [c for c in expected if c not in header]
+        extra = [c for c in header if c not in expected]
+        raise DataError(
+            path,
+            f"header does not match the schema (missing {missing}, unexpected {extra})",
+            row=1,
+        )
+    if len(rows) < 2:
+        raise DataError(path, "file has a header but no rows", row=2)
+    for i, row in enumerate(rows[1:], start=2):
+        if len(row) != len(expected):
+            raise DataError(path, f"has {len(row)} cells, expected {len(expected)}", row=i)
+    return rows[1:]
+
+
+def _check_cell(path: Path, f: Field, value: str, line: int) -> None:
+    if value == "":
+        if f.required:
+            raise DataError(path, "required value is empty", line, f.name)
+        return
+    if f.type == "integer" and not value.lstrip("-").isdigit():
+        raise DataError(path, f"{value!r} is not an integer", line, f.name)
+    if f.type == "number":
+        try:
+            Decimal(value)
+        except InvalidOperation:
+            raise DataError(path, f"{value!r} is not a number", line, f.name) from None
+    if f.type == "boolean" and value not in ("true", "false"):
+        raise DataError(path, f"{value!r} is not true/false", line, f.name)
+    if f.enum and value not in f.enum:
+        raise DataError(path, f"{value!r} is not one of {list(f.enum)}", line, f.name)
+
+
+def _check_fact_value(path: Path, row: dict, line: int) -> None:
+    """A fact's numbers must be what its quote says (catches hand edits of value columns)."""
+    if row["kind"] == "label" and not row["unit_raw"]:
+        return
+    try:
+        q = parse_quantity(row["quote"])
+    except NumberParseError:
+        raise DataError(path, f"quote {row['quote']!r} does not parse", line, "quote") from None
+    if Decimal(row["value"]) != q.value:
+        raise DataError(
+            path, f"value {row['value']} ≠ {q.value} read from the quote", line, "value"
+        )
+    if Decimal(row["value_normalized"]) != q.value_normalized:
+        raise DataError(
+            path,
+            f"value_normalized {row['value_normalized']} ≠ {q.value_normalized} from the quote",
+            line,
+            "value_normalized",
+        )
+
+
+def validate_rows(name: str, rows: list[list[str]], path: Path, raw: str) -> None:
+    _, fields = TABLES[name]
+    names = [f.name for f in fields]
+    seen: dict[str, set] = {f.name: set() for f in fields if f.unique}
+    for line, cells in enumerate(rows, start=2):
+        for f, value in zip(fields, cells, strict=True):
+            _check_cell(path, f, value, line)
+            if f.unique:
+                if value in seen[f.name]:
+                    raise DataError(path, f"duplicate id {value!r}", line, f.name)
+                seen[f.name].add(value)
+        row = dict(zip(names, cells, strict=True))
+        if "start" in row and "end" in row:
+            start, end = int(row["start"]), int(row["end"])
+            if not 0 <= start < end <= len(raw):
+                raise DataError(path, f"offsets {start}-{end} outside the article", line, "start")
+            column = PROVENANCE_COLUMNS.get(name)
+            if column and raw[start:end] != row[column]:
+                raise DataError(
+                    path,
+                    f"{column} {row[column]!r} ≠ raw text {raw[start:end]!r} at {start}-{end}",
+                    line,
+                    column,
+                )
+        if name == "facts":
+            _check_fact_value(path, row, line)
+
+
+@cache
+def _load(name: str, directory: str, article: str) -> pd.DataFrame:
+    path = Path(directory) / f"{name}.csv"
+    _, fields = TABLES[name]
+    rows = _read_rows(path, fields)
+    validate_rows(name, rows, path, read_raw_text(Path(article)))
+    frame = pd.DataFrame(rows, columns=[f.name for f in fields])
+    for f in fields:
+        col = frame[f.name]
+        if f.type == "boolean":
+            frame[f.name] = col.eq("true")
+        elif f.type in ("integer", "number"):
+            frame[f.name] = pd.to_numeric(col.replace("", None)).astype(PANDAS_DTYPES[f.type])
+        else:
+            frame[f.name] = col.astype("string")
+    return frame
+
+
+def load_table(
+    name: str, directory: Path = PROCESSED_DIR, article: Path = ARTICLE_PATH
+) -> pd.DataFrame:
+    """One processed table, validated and typed (a fresh copy each call)."""
+    if name not in TABLES:
+        raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
+    return _load(name, str(directory), str(article)).copy()
+
+
+def load_facts(**kw) -> pd.DataFrame:
+    """Every quantity in the article with provenance, units, period, kind and domain."""
+    return load_table("facts", **kw)
+
+
+def load_sentences(**kw) -> pd.DataFrame:
+    return load_table("sentences", **kw)
+
+
+def load_paragraphs(**kw) -> pd.DataFrame:
+    return load_table("paragraphs", **kw)
+
+
+def load_sections(**kw) -> pd.DataFrame:
+    return load_table("sections", **kw)
+
+
+def load_exclusions(**kw) -> pd.DataFrame:
+    return load_table("exclusions", **kw)
+
+
+def load_entities(**kw) -> pd.DataFrame:
+    return load_table("entities", **kw)
+
+
+def load_entity_mentions(**kw) -> pd.DataFrame:
+    return load_table("entity_mentions", **kw)
+
+
+def fact(facts: pd.DataFrame, **criteria) -> pd.Series:
+    """The one fact matching every column=value criterion; fails loudly on zero or several."""
+    mask = pd.Series(True, index=facts.index)
+    for column, value in criteria.items():
+        mask &= facts[column] == value
+    hits = facts[mask]
+    if len(hits) != 1:
+        raise LookupError(f"{len(hits)} facts match {criteria}; expected exactly one")
+    return hits.iloc[0]
+
+
+def clear_cache() -> None:
+    _load.cache_clear()

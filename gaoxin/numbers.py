@@ -1,0 +1,351 @@
+"""Parse quantities as written in Chinese news text, with exact decimal arithmetic.
+
+Accepts Arabic digits (half- and full-width, thousands separators, decimals), Chinese numerals
+(simplified and traditional: 三, 十二, 两百, 一千零五, 兩萬, 3.5万 …), multiplier units
+(万, 亿, 千亿 …), qualifiers (余, 近, 多, 超, 以上, 突破 …) and ranges (3至5个, 10-15%).
+Offsets are never shifted: full-width characters map one to one onto their ASCII forms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+# Full-width digits, point, comma and percent sign map one-to-one onto ASCII, so offsets survive.
+_WIDTH = str.maketrans("０１２３４５６７８９．，％－～", "0123456789.,%-~")
+
+DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+LARGE_UNITS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+CN_NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
+
+ARABIC_RE = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
+CN_RE = f"[{CN_NUMERAL_CHARS}]+"
+
+# Measure units as written, longest first, mapped to (base unit, factor to the base unit).
+MEASURE_UNITS: dict[str, tuple[str, Decimal]] = {
+    "平方公里": ("m2", Decimal(10**6)),
+    "平方米": ("m2", Decimal(1)),
+    "公里": ("m", Decimal(1000)),
+    "千米": ("m", Decimal(1000)),
+    "米": ("m", Decimal(1)),
+    "元": ("yuan", Decimal(1)),
+    "%": ("percent", Decimal(1)),
+    "个百分点": ("percentage_point", Decimal(1)),
+    "周年": ("year", Decimal(1)),
+    "年": ("year", Decimal(1)),
+    "个月": ("month", Decimal(1)),
+    "月": ("month", Decimal(1)),
+    "天": ("day", Decimal(1)),
+    "日": ("day", Decimal(1)),
+    "倍": ("times", Decimal(1)),
+}
+# Classifiers (量词) that make a number a count of things.
+COUNT_CLASSIFIERS = (
+    "个",
+    "家",
+    "项",
+    "所",
+    "场",
+    "名",
+    "位",
+    "座",
+    "条",
+    "栋",
+    "套",
+    "户",
+    "人",
+    "批",
+    "届",
+    "版",
+    "代",
+    "次",
+    "大",
+    "强",
+    "级",
+    "种",
+    "件",
+    "期",
+    "类",
+)
+MULTIPLIERS: dict[str, Decimal] = {
+    "千亿": Decimal(10**11),
+    "百亿": Decimal(10**10),
+    "十亿": Decimal(10**9),
+    "亿": Decimal(10**8),
+    "億": Decimal(10**8),
+    "千万": Decimal(10**7),
+    "百万": Decimal(10**6),
+    "十万": Decimal(10**5),
+    "万": Decimal(10**4),
+    "萬": Decimal(10**4),
+}
+# Qualifiers: (as written, english code). Prefixes sit before the number, suffixes after its unit
+# (余 and 多 sit between the number and its unit: 3600余家, 20多个).
+PREFIX_QUALIFIERS = {
+    "超过": "more_than",
+    "突破": "more_than",
+    "超": "more_than",
+    "逾": "more_than",
+    "近": "nearly",
+    "约": "about",
+    "前": "top",
+    "第": "ordinal",
+    "不到": "less_than",
+    "不足": "less_than",
+}
+INFIX_QUALIFIERS = {"余": "more_than", "多": "more_than"}
+SUFFIX_QUALIFIERS = {
+    "以上": "at_least",
+    "以下": "at_most",
+    "左右": "about",
+    "之前": "before",
+    "以前": "before",
+    "以内": "at_most",
+}
+RANGE_SEPARATORS = "至到~—–-"
+
+
+class NumberParseError(ValueError):
+    """A string that looks numeric but cannot be read as a number."""
+
+
+def to_halfwidth(text: str) -> str:
+    """Map full-width digits and signs onto ASCII; length is unchanged."""
+    return text.translate(_WIDTH)
+
+
+def parse_arabic(text: str) -> Decimal:
+    """'1,200' → 1200, '16.4' → 16.4, '８.６' → 8.6 (exact)."""
+    s = to_halfwidth(text)
+    if not re.fullmatch(r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?", s):
+        raise NumberParseError(f"not an Arabic number: {text!r}")
+    return Decimal(s.replace(",", ""))
+
+
+def _parse_below_10000(text: str) -> int:
+    total, digit = 0, None
+    for ch in text:
+        if ch in DIGITS:
+            if digit is not None:  # two digits in a row: only valid as 零 padding
+                if DIGITS[ch] != 0 and digit != 0:
+                    raise NumberParseError(f"digits without a unit in {text!r}")
+            digit = DIGITS[ch] if DIGITS[ch] != 0 or digit is None else digit
+        elif ch in SMALL_UNITS:
+            total += (1 if digit is None else digit) * SMALL_UNITS[ch]
+            digit = None
+        else:
+            raise NumberParseError(f"unexpected {ch!r} in {text!r}")
+    return total + (digit or 0)
+
+
+def parse_chinese(text: str) -> Decimal:
+    """Chinese numerals to an exact integer: '十二' → 12, '两百' → 200, '一万零五' → 10005."""
+    if not text or any(ch not in CN_NUMERAL_CHARS for ch in text):
+        raise NumberParseError(f"not a Chinese numeral: {text!r}")
+    # A bare run of digit characters (二〇一九) reads digit by digit.
+    if len(text) > 1 and all(ch in DIGITS for ch in text):
+        return Decimal("".join(str(DIGITS[ch]) for ch in text))
+    total = 0
+    rest = text
+    for unit_chars, factor in ((("亿", "億"), 10**8), (("万", "萬"), 10**4)):
+        for uc in unit_chars:
+            if uc in rest:
+                head, _, rest = rest.partition(uc)
+                total += (_parse_below_10000(head) if head else 1) * factor
+                break
+    if rest:
+        total += _parse_below_10000(rest)
+    return Decimal(total)
+
+
+def parse_number(text: str) -> Decimal:
+    """An Arabic or Chinese number, or an Arabic number with a Chinese multiplier ('3.5万')."""
+    s = to_halfwidth(text)
+    m = re.fullmatch(r"([0-9][0-9,]*(?:\.[0-9]+)?)([十百千万萬亿億]*)", s)
+    if m:
+        value = parse_arabic(m.group(1))
+        return value * multiplier_of(m.group(2)) if m.group(2) else value
+    return parse_chinese(s)
+
+
+def multiplier_of(text: str) -> Decimal:
+    """'万' → 10⁴, '亿' → 10⁸, '千亿' → 10¹¹; '' → 1."""
+    if not text:
+        return Decimal(1)
+    if text in MULTIPLIERS:
+        return MULTIPLIERS[text]
+    factor = Decimal(1)
+    for ch in text:
+        if ch in LARGE_UNITS:
+            factor *= LARGE_UNITS[ch]
+        elif ch in SMALL_UNITS:
+            factor *= SMALL_UNITS[ch]
+        else:
+            raise NumberParseError(f"not a multiplier: {text!r}")
+    return factor
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity found in a text, with offsets into that text (end exclusive)."""
+
+    start: int
+    end: int
+    quote: str
+    number_text: str
+    value: Decimal
+    value_high: Decimal | None
+    multiplier: Decimal
+    unit_raw: str
+    unit_normalized: str
+    qualifier: str
+    qualifier_raw: str
+
+    @property
+    def value_normalized(self) -> Decimal:
+        return normalize(self.value, self.multiplier, self.unit_raw)
+
+    @property
+    def value_high_normalized(self) -> Decimal | None:
+        if self.value_high is None:
+            return None
+        return normalize(self.value_high, self.multiplier, self.unit_raw)
+
+
+def base_unit(unit_raw: str) -> tuple[str, Decimal]:
+    """Base unit and factor for a unit as written (without multiplier): '平方米' → ('m2', 1)."""
+    for written, (base, factor) in MEASURE_UNITS.items():
+        if unit_raw.endswith(written):
+            return base, factor
+    if unit_raw.startswith(COUNT_CLASSIFIERS) or unit_raw in COUNT_CLASSIFIERS:
+        return "count", Decimal(1)
+    return "count" if not unit_raw else "unknown", Decimal(1)
+
+
+def normalize(value: Decimal, multiplier: Decimal, unit_raw: str) -> Decimal:
+    """Value in base units: 16.4 × 亿 元 → 1640000000 yuan (exact, no float)."""
+    _, factor = base_unit(unit_raw)
+    result = value * multiplier * factor
+    # Drop trailing zeros of the exponent form but keep an integral value integral.
+    return (
+        result.quantize(Decimal(1)) if result == result.to_integral_value() else result.normalize()
+    )
+
+
+def decimal_to_str(value: Decimal | None) -> str:
+    """Plain decimal text without exponent: Decimal('1.64E+9') → '1640000000'."""
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    return format(value.normalize(), "f")
+
+
+_UNIT_ALTERNATION = "|".join(
+    re.escape(u) for u in sorted([*MEASURE_UNITS, *COUNT_CLASSIFIERS], key=len, reverse=True)
+)
+_MULT_ALTERNATION = "|".join(re.escape(m) for m in sorted(MULTIPLIERS, key=len, reverse=True))
+_PREFIX_ALTERNATION = "|".join(
+    re.escape(q) for q in sorted(PREFIX_QUALIFIERS, key=len, reverse=True)
+)
+_SUFFIX_ALTERNATION = "|".join(
+    re.escape(q) for q in sorted(SUFFIX_QUALIFIERS, key=len, reverse=True)
+)
+_NUM = f"(?:{ARABIC_RE}|{CN_RE})"
+
+QUANTITY_RE = re.compile(
+    rf"(?P<prefix>{_PREFIX_ALTERNATION})?"
+    rf"(?P<number>{ARABIC_RE}|{CN_RE})"
+    rf"(?:[{RANGE_SEPARATORS}](?P<high>{_NUM}))?"
+    rf"(?P<mult>{_MULT_ALTERNATION})?"
+    rf"(?P<infix>[余多])?"
+    rf"(?P<unit>{_UNIT_ALTERNATION})?"
+    rf"(?P<suffix>{_SUFFIX_ALTERNATION})?"
+)
+
+
+def _split_chinese_multiplier(number: str, mult: str) -> tuple[str, str]:
+    """A Chinese numeral swallows its own 万/亿 ('千亿' → number 千, multiplier 亿)."""
+    if mult or number[:1].isdigit() or to_halfwidth(number[:1]).isdigit():
+        return number, mult
+    tail = ""
+    while len(number) > 1 and number[-1] in LARGE_UNITS:
+        tail = number[-1] + tail
+        number = number[:-1]
+    return number, tail
+
+
+def quantity_from_match(m: re.Match[str], source: str) -> Quantity | None:
+    """Build a Quantity from a QUANTITY_RE match on `to_halfwidth(source)`, or None."""
+    number, mult = _split_chinese_multiplier(m.group("number"), m.group("mult") or "")
+    try:
+        value = parse_number(number)
+        high = parse_number(m.group("high")) if m.group("high") else None
+        factor = multiplier_of(mult)
+    except NumberParseError:
+        return None
+    unit = m.group("unit") or ""
+    qualifier_raw = "".join(
+        q for q in (m.group("prefix"), m.group("infix"), m.group("suffix")) if q
+    )
+    codes = [
+        PREFIX_QUALIFIERS.get(m.group("prefix") or ""),
+        INFIX_QUALIFIERS.get(m.group("infix") or ""),
+        SUFFIX_QUALIFIERS.get(m.group("suffix") or ""),
+    ]
+    codes = list(dict.fromkeys(c for c in codes if c))
+    base, _ = base_unit(unit)
+    if "%" in unit:
+        base = "percent"
+    return Quantity(
+        start=m.start(),
+        end=m.end(),
+        quote=source[m.start() : m.end()],
+        number_text=source[
+            m.start("number") : m.end("high") if m.group("high") else m.end("number")
+        ],
+        value=value,
+        value_high=high,
+        multiplier=factor,
+        unit_raw=(mult + unit),
+        unit_normalized=base,
+        qualifier="+".join(codes),
+        qualifier_raw=qualifier_raw,
+    )
+
+
+def parse_quantity(text: str) -> Quantity:
+    """Parse one whole quantity expression such as '3600余家', '８.６％', '3至5个', '超100家'."""
+    text = text.strip()
+    m = QUANTITY_RE.fullmatch(to_halfwidth(text))
+    q = quantity_from_match(m, text) if m else None
+    if q is None:
+        raise NumberParseError(f"not a quantity: {text!r}")
+    return q
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every quantity-shaped match in `text`, left to right, offsets into `text`."""
+    half = to_halfwidth(text)
+    found = []
+    for m in QUANTITY_RE.finditer(half):
+        q = quantity_from_match(m, text)
+        if q is not None:
+            found.append(q)
+    return found

@@ -1,0 +1,230 @@
+"""The schema of every processed table, in one place; data/datapackage.json is generated from it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from gaoxin.extract import DOMAINS, KINDS, PERIODS
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # frictionless types: string, integer, number, boolean
+    description: str
+    enum: tuple[str, ...] = ()
+    required: bool = True
+    unit: str = ""
+    unique: bool = False
+
+
+OFFSET = "Character offset into data/raw/article.txt (Python str index, end exclusive)"
+
+TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
+    "sections": (
+        "The article's sections: the lead, then one per subheading.",
+        (
+            Field("section_id", "string", "Stable section id (s0 = lead)", unique=True),
+            Field("title", "string", "Subheading as written (the lead has a bilingual label)"),
+            Field("start", "integer", OFFSET + ": first character"),
+            Field("end", "integer", OFFSET + ": end of the section"),
+            Field(
+                "heading_paragraph_id", "string", "Paragraph holding the subheading", required=False
+            ),
+        ),
+    ),
+    "paragraphs": (
+        "Paragraphs with their role; paragraphs the page layout cut in two are joined.",
+        (
+            Field("paragraph_id", "string", "Stable paragraph id in reading order", unique=True),
+            Field("section_id", "string", "Section the paragraph belongs to"),
+            Field(
+                "role",
+                "string",
+                "title, byline, section heading, body text or image caption",
+                enum=("title", "byline", "heading", "body", "caption"),
+            ),
+            Field("start", "integer", OFFSET + ": first character"),
+            Field("end", "integer", OFFSET + ": last character + 1"),
+            Field("raw_spans", "string", "start-end pieces in the raw text, ';'-separated"),
+            Field("joined", "boolean", "True when the layout had cut this paragraph in two"),
+            Field("text", "string", "Paragraph text, pieces joined without the layout break"),
+        ),
+    ),
+    "sentences": (
+        "Sentences of body paragraphs (split after 。！？ and any closing quote).",
+        (
+            Field("sentence_id", "string", "Stable sentence id in reading order", unique=True),
+            Field("paragraph_id", "string", "Paragraph of the sentence"),
+            Field("section_id", "string", "Section of the sentence"),
+            Field("start", "integer", OFFSET + ": first character"),
+            Field("end", "integer", OFFSET + ": last character + 1"),
+            Field("text", "string", "Sentence text (layout breaks removed)"),
+        ),
+    ),
+    "facts": (
+        "One row per quantity in the article, with its provenance: raw[start:end] == quote.",
+        (
+            Field("fact_id", "string", "Stable id: F + start offset", unique=True),
+            Field("section_id", "string", "Section of the quantity"),
+            Field("paragraph_id", "string", "Paragraph of the quantity"),
+            Field(
+                "sentence_id",
+                "string",
+                "Sentence of the quantity (empty in headings and captions)",
+                required=False,
+            ),
+            Field("start", "integer", OFFSET + ": first character of the quote"),
+            Field("end", "integer", OFFSET + ": last character of the quote + 1"),
+            Field("quote", "string", "The quantity exactly as written (qualifier, number, unit)"),
+            Field("number_text", "string", "The number as written (Arabic or Chinese numerals)"),
+            Field(
+                "value", "number", "The number as written, parsed exactly (before multiplier units)"
+            ),
+            Field(
+                "value_high", "number", "Upper end when the article gives a range", required=False
+            ),
+            Field(
+                "multiplier", "number", "Multiplier unit as a factor (万 = 10000, 亿 = 100000000)"
+            ),
+            Field(
+                "unit_raw",
+                "string",
+                "Unit as written, with its multiplier (亿元, 万平方米, %, 个)",
+                required=False,
+            ),
+            Field(
+                "qualifier",
+                "string",
+                "Qualifier code: more_than (余/多/超/突破), nearly (近), at_least (以上), "
+                "about, before",
+                required=False,
+            ),
+            Field("qualifier_raw", "string", "Qualifier as written", required=False),
+            Field("value_normalized", "number", "value × multiplier in unit_normalized"),
+            Field(
+                "value_high_normalized", "number", "value_high in unit_normalized", required=False
+            ),
+            Field(
+                "unit_normalized",
+                "string",
+                "Base unit of value_normalized",
+                enum=(
+                    "yuan",
+                    "m2",
+                    "m",
+                    "percent",
+                    "percentage_point",
+                    "count",
+                    "rank",
+                    "year",
+                    "month",
+                    "day",
+                    "times",
+                ),
+            ),
+            Field(
+                "period",
+                "string",
+                "What time it speaks of: result (the reported year's actual figure), target "
+                "(the plan year's goal), multi_year (a span or a long-run aim), "
+                "none (dates, labels)",
+                enum=PERIODS,
+            ),
+            Field("year", "integer", "Year of a result or target", required=False),
+            Field("kind", "string", "What sort of number it is", enum=KINDS),
+            Field("domain", "string", "Topic of the quantity", enum=DOMAINS),
+            Field(
+                "subject_zh", "string", "What it measures, as the article words it", required=False
+            ),
+            Field("metric_en", "string", "Short English metric name"),
+            Field(
+                "cumulative",
+                "boolean",
+                "The article calls it cumulative (累计): its start is not stated",
+            ),
+            Field("sentence", "string", "The whole sentence, for citation", required=False),
+        ),
+    ),
+    "exclusions": (
+        "Numeral characters that are not quantities, each with the reason (coverage accounting).",
+        (
+            Field("exclusion_id", "string", "Stable id: X + start offset", unique=True),
+            Field("sentence_id", "string", "Sentence of the numeral", required=False),
+            Field("start", "integer", OFFSET + ": first character"),
+            Field("end", "integer", OFFSET + ": last character + 1"),
+            Field("text", "string", "The numeral as written"),
+            Field("reason", "string", "Why it is not a quantity"),
+        ),
+    ),
+    "entities": (
+        "Named enterprises, parks, centres and platforms, places and programmes.",
+        (
+            Field("entity_id", "string", "Stable id: E + first mention offset", unique=True),
+            Field("name", "string", "Name as written"),
+            Field(
+                "entity_type",
+                "string",
+                "What it names",
+                enum=("organisation", "park", "centre", "place", "programme"),
+            ),
+            Field("mentions", "integer", "Number of mentions in the article"),
+        ),
+    ),
+    "entity_mentions": (
+        "Every mention of an entity, with offsets.",
+        (
+            Field("mention_id", "string", "Stable id: M + start offset", unique=True),
+            Field("entity_id", "string", "The entity mentioned"),
+            Field("start", "integer", OFFSET + ": first character"),
+            Field("end", "integer", OFFSET + ": last character + 1"),
+            Field("sentence_id", "string", "Sentence of the mention", required=False),
+        ),
+    ),
+}
+
+
+def datapackage() -> dict:
+    """The Frictionless Data Package descriptor for data/processed."""
+    resources = []
+    for name, (description, fields) in TABLES.items():
+        schema_fields = []
+        for f in fields:
+            d = {"name": f.name, "type": f.type, "description": f.description}
+            constraints = {}
+            if f.required:
+                constraints["required"] = True
+            if f.unique:
+                constraints["unique"] = True
+            if f.enum:
+                constraints["enum"] = list(f.enum)
+            if constraints:
+                d["constraints"] = constraints
+            schema_fields.append(d)
+        primary = next(f.name for f in fields if f.unique)
+        resources.append(
+            {
+                "name": name,
+                "path": f"processed/{name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "encoding": "utf-8",
+                "description": description,
+                "schema": {"fields": schema_fields, "primaryKey": primary},
+            }
+        )
+    return {
+        "profile": "tabular-data-package",
+        "name": "hengyang-high-tech-zone-2019",
+        "title": "衡阳高新区 2018 results and 2019 targets, from a 2019 news report",
+        "description": "Quantities, structure and entities extracted by rule from "
+        "data/raw/article.txt; every row carries character offsets into that file.",
+        "licenses": [{"name": "other-at", "title": "Article text © its authors; see README"}],
+        "sources": [{"title": "敲定目标！今年衡阳高新区要建成全国一流园区 (戈清平, 王韦夫)"}],
+        "resources": resources,
+    }
+
+
+def datapackage_json() -> str:
+    return json.dumps(datapackage(), ensure_ascii=False, indent=2) + "\n"

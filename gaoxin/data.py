@@ -93,8 +93,10 @@ def _check_cell(path: Path, f: Field, value: str, line: int) -> None:
 
 def _check_fact_value(path: Path, row: dict, line: int) -> None:
     """A fact's numbers must be what its quote says (catches hand edits of value columns)."""
-    if row["kind"] == "label" and not row["unit_raw"]:
-        return
+    if row["number_text"] not in row["quote"]:
+        raise DataError(
+            path, f"number_text {row['number_text']!r} is not in the quote", line, "number_text"
+        )
     try:
         q = parse_quantity(row["quote"])
     except NumberParseError:

@@ -427,15 +427,18 @@ class Extractor:
         facts, exclusions = [], []
         for start, end, q in self.candidates():
             sentence = self._sentence_for(start)
-            reason = self._exclusion_reason(start, end, q, sentence)
-            if reason:
+            excluded = self._exclusion_reason(start, end, q, sentence)
+            if excluded:
+                (x_start, x_end), reason = excluded
+                if any(x.start == x_start for x in exclusions):
+                    continue
                 exclusions.append(
                     Exclusion(
-                        f"X{start:05d}",
+                        f"X{x_start:05d}",
                         sentence.sentence_id if sentence else "",
-                        start,
-                        end,
-                        self.raw[start:end],
+                        x_start,
+                        x_end,
+                        self.raw[x_start:x_end],
                         reason,
                     )
                 )
@@ -452,7 +455,7 @@ class Extractor:
             return None
 
     def _exclusion_reason(self, start, end, q: Quantity, sentence) -> str | None:
-        for word, reason in NON_QUANTITY_WORDS.items():
+        for word, reason in sorted(NON_QUANTITY_WORDS.items(), key=lambda kv: -len(kv[0])):
             for m in re.finditer(re.escape(word), self.raw[max(0, start - 8) : end + 8]):
                 w_start = max(0, start - 8) + m.start()
                 w_end = w_start + len(word)
@@ -461,14 +464,14 @@ class Extractor:
                 )
                 ordinal = self.raw[w_start - 1 : w_start] == "第"
                 if w_start <= numeral_start < w_end and not ordinal:
-                    return f"not a quantity: {word} — {reason}"
+                    return (w_start, w_end), f"not a quantity: {word} — {reason}"
         for mention in self.mentions:
             if mention.entity_type == "programme":
                 continue  # numerals in programme names are labels (facts), not exclusions
             if mention.start <= start and end <= mention.end and not q.unit_raw:
-                return f"part of the proper name {mention.name}"
+                return (start, end), f"part of the proper name {mention.name}"
             if mention.start <= start < mention.end and q.unit_raw in ("", "大"):
-                return f"part of the proper name {mention.name}"
+                return (start, end), f"part of the proper name {mention.name}"
         return None
 
     def _period_year(self, start: int, sentence: Sentence | None) -> int | None:

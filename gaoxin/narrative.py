@@ -21,3 +21,45 @@ def quote_block(text: str, location: str) -> None:
     """Display an article quote verbatim (escaped) with its source location."""
     body = escape(text).replace("\n", " ")
     display(Markdown(f"> {body}\n>\n> — {escape(location)}"))
+
+
+def _section_titles() -> dict[str, str]:
+    from gaoxin.data import load_sections
+
+    sections = load_sections()
+    return dict(zip(sections.section_id, sections.title))
+
+
+def location(row) -> str:
+    """Where a fact (or any row with section/paragraph ids and offsets) sits in the article."""
+    title = _section_titles().get(str(row["section_id"]), str(row["section_id"]))
+    return f"section «{title}», paragraph {row['paragraph_id']}, characters {row['start']}–{row['end']}"
+
+
+def cite(row) -> str:
+    """Short inline citation of a fact: the quote as written and its location."""
+    return f"«{escape(row['quote'])}» ({escape(location(row))})"
+
+
+def quote_fact(row) -> None:
+    """Show the sentence a fact comes from, verbatim, with the fact's quote in bold."""
+    sentence = escape(str(row["sentence"]))
+    quote = escape(str(row["quote"]))
+    sentence = sentence.replace(quote, f"**{quote}**", 1)
+    display(Markdown(f"> {sentence}\n>\n> — {escape(location(row))}"))
+
+
+def number(value, digits: int = 1) -> str:
+    """Format a number for prose: thousands separators, at most `digits` decimals, no '.0'."""
+    text = f"{float(value):,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def yuan(value) -> str:
+    """Yuan amounts in the units Chinese reports use: '41.89 bn yuan (418.9亿元)'."""
+    v = float(value)
+    if abs(v) >= 1e8:
+        return f"{number(v / 1e9, 2)} bn yuan ({number(v / 1e8, 2)}亿元)"
+    if abs(v) >= 1e4:
+        return f"{number(v / 1e6, 2)} m yuan ({number(v / 1e4, 2)}万元)"
+    return f"{number(v, 0)} yuan"

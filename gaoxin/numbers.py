@@ -158,8 +158,11 @@ def parse_chinese(text: str) -> Decimal:
     """Chinese numerals to an exact integer: '十二' → 12, '两百' → 200, '一万零五' → 10005."""
     if not text or any(ch not in CN_NUMERAL_CHARS for ch in text):
         raise NumberParseError(f"not a Chinese numeral: {text!r}")
-    # A bare run of digit characters (二〇一九) reads digit by digit.
+    # A bare run of digit characters reads digit by digit only as a year-like code (二〇一九);
+    # shorter runs such as 三四 ('three or four') are approximations, not numbers.
     if len(text) > 1 and all(ch in DIGITS for ch in text):
+        if len(text) < 4 and "〇" not in text and "零" not in text:
+            raise NumberParseError(f"adjacent digits without a unit in {text!r}")
         return Decimal("".join(str(DIGITS[ch]) for ch in text))
     total = 0
     rest = text
@@ -344,8 +347,12 @@ def find_quantities(text: str) -> list[Quantity]:
     """Every quantity-shaped match in `text`, left to right, offsets into `text`."""
     half = to_halfwidth(text)
     found = []
-    for m in QUANTITY_RE.finditer(half):
-        q = quantity_from_match(m, text)
-        if q is not None:
-            found.append(q)
+    pos = 0
+    while (m := QUANTITY_RE.search(half, pos)) is not None:
+        q = quantity_from_match(m, text) if m.end() > m.start() else None
+        if q is None:
+            pos = m.start() + 1  # e.g. 唯一一个: retry after the first numeral character
+            continue
+        found.append(q)
+        pos = m.end()
     return found

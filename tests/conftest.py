@@ -1,0 +1,27 @@
+"""Shared fixtures: the real article, its parse, and the extracted tables (built once)."""
+
+import pytest
+
+from gaoxin.article import load_article
+from gaoxin.extract import extract_tables
+
+
+@pytest.fixture(scope="session")
+def article():
+    return load_article()
+
+
+@pytest.fixture(scope="session")
+def tables(article):
+    return extract_tables(article)
+
+
+@pytest.fixture(scope="session")
+def facts_by_quote(tables):
+    """Facts keyed by (quote, occurrence index) in reading order."""
+    out, seen = {}, {}
+    for row in tables["facts"]:
+        n = seen.get(row["quote"], 0)
+        seen[row["quote"]] = n + 1
+        out[(row["quote"], n)] = row
+    return out

@@ -1,0 +1,190 @@
+"""The number parser on small hand-checked texts, plus property-based round trips."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gaoxin.numbers import (
+    NumberParseError,
+    decimal_to_str,
+    find_quantities,
+    parse_arabic,
+    parse_chinese,
+    parse_number,
+    parse_quantity,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("一", 1),
+        ("两", 2),
+        ("兩", 2),
+        ("十", 10),
+        ("十二", 12),
+        ("二十", 20),
+        ("一百零五", 105),
+        ("两百", 200),
+        ("百", 100),
+        ("三千五百", 3500),
+        ("一千零五", 1005),
+        ("一万零五", 10005),
+        ("十万", 100_000),
+        ("兩萬", 20_000),
+        ("一亿二千万", 120_000_000),
+        ("三億", 300_000_000),
+        ("二〇一九", 2019),
+        ("零", 0),
+    ],
+)
+def test_chinese_numerals(text, expected):
+    assert parse_chinese(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["", "一流x", "abc", "三四"])
+def test_chinese_numerals_reject_non_numbers(text):
+    with pytest.raises(NumberParseError):
+        parse_chinese(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,200", "1200"),
+        ("16.4", "16.4"),
+        ("８.６", "8.6"),
+        ("１，２００", "1200"),
+        ("0.05", "0.05"),
+    ],
+)
+def test_arabic_numbers(text, expected):
+    assert parse_arabic(text) == Decimal(expected)
+
+
+def test_thousands_separator_must_group_by_three():
+    with pytest.raises(NumberParseError):
+        parse_arabic("12,00")
+
+
+def test_no_float_surprise_on_multiplier_units():
+    # A float pipeline turns 16.4亿 into 1639999999.9999998.
+    q = parse_quantity("16.4亿元")
+    assert q.value_normalized == Decimal(1_640_000_000)
+    assert decimal_to_str(q.value_normalized) == "1640000000"
+    assert parse_number("3.5万") == Decimal(35000)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "high", "unit_raw", "base", "normalized", "qualifier"),
+    [
+        ("3600余家", "3600", None, "家", "count", "3600", "more_than"),
+        ("20多个", "20", None, "个", "count", "20", "more_than"),
+        ("近20家", "20", None, "家", "count", "20", "nearly"),
+        ("近百场", "100", None, "场", "count", "100", "nearly"),
+        ("超100家", "100", None, "家", "count", "100", "more_than"),
+        ("突破500亿元", "500", None, "亿元", "yuan", "50000000000", "more_than"),
+        ("30%以上", "30", None, "%", "percent", "30", "at_least"),
+        ("８.６％", "8.6", None, "%", "percent", "8.6", ""),
+        ("120万平方米", "120", None, "万平方米", "m2", "1200000", ""),
+        ("12公里", "12", None, "公里", "m", "12000", ""),
+        ("5000米", "5000", None, "米", "m", "5000", ""),
+        ("千亿级", "1000", None, "亿级", "count", "100000000000", ""),
+        ("3至5个", "3", "5", "个", "count", "3", ""),
+        ("10-15%", "10", "15", "%", "percent", "10", ""),
+        ("1,200万元", "1200", None, "万元", "yuan", "12000000", ""),
+        ("三大", "3", None, "大", "count", "3", ""),
+        ("两万元", "2", None, "万元", "yuan", "20000", ""),
+        ("兩億元", "2", None, "億元", "yuan", "200000000", ""),
+        ("超过10个以上", "10", None, "个", "count", "10", "more_than+at_least"),
+        ("9月之前", "9", None, "月", "month", "9", "before"),
+    ],
+)
+def test_quantities(text, value, high, unit_raw, base, normalized, qualifier):
+    q = parse_quantity(text)
+    assert q.value == Decimal(value)
+    assert q.value_high == (Decimal(high) if high else None)
+    assert q.unit_raw == unit_raw
+    assert q.unit_normalized == base
+    assert decimal_to_str(q.value_normalized) == normalized
+    assert q.qualifier == qualifier
+    assert q.quote == text
+
+
+def test_range_upper_end_is_normalized_too():
+    q = parse_quantity("3至5万平方米")
+    assert q.value_high_normalized == Decimal(50000)
+
+
+def test_find_quantities_keeps_offsets_with_fullwidth_text():
+    text = "增长８.６％,新增市场主体达3600余家。"
+    found = find_quantities(text)
+    assert [text[q.start : q.end] for q in found] == ["８.６％", "3600余家"]
+
+
+# --- property-based round trips --------------------------------------------------------------
+
+DIGIT_CHARS = "零一二三四五六七八九"
+
+
+def to_chinese(n: int) -> str:
+    """Independent test-side writer of Chinese numerals (standard reading, 零 for gaps)."""
+    if n == 0:
+        return "零"
+
+    def below_10000(m: int) -> str:
+        out, zero = "", False
+        for factor, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            d, m = divmod(m, factor)
+            if d:
+                if zero and out:
+                    out += "零"
+                out += DIGIT_CHARS[d] + unit
+                zero = False
+            else:
+                zero = True
+        return out
+
+    parts = []
+    for factor, unit in ((10**8, "亿"), (10**4, "万"), (1, "")):
+        chunk, n = divmod(n, factor)
+        if chunk:
+            if parts and chunk < 1000:
+                parts.append("零")
+            parts.append(below_10000(chunk) + unit)
+        elif parts and n:
+            parts.append("零")
+    text = "".join(parts)
+    while "零零" in text:
+        text = text.replace("零零", "零")
+    return text.rstrip("零") or "零"
+
+
+@given(st.integers(min_value=0, max_value=10**12 - 1))
+def test_chinese_round_trip(n):
+    assert parse_chinese(to_chinese(n)) == n
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_thousands_separator_round_trip(n):
+    assert parse_arabic(f"{n:,}") == n
+
+
+@given(st.decimals(min_value=0, max_value=10**9, places=3, allow_nan=False, allow_infinity=False))
+def test_decimal_round_trip_is_exact(d):
+    text = format(d, "f")
+    assert parse_arabic(text) == d
+    full = text.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
+    assert parse_arabic(full) == d
+
+
+@given(
+    st.decimals(min_value=0, max_value=10**4, places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from([("万", 10**4), ("亿", 10**8), ("千亿", 10**11)]),
+)
+def test_multiplier_units_are_exact(d, mult):
+    word, factor = mult
+    q = parse_quantity(f"{format(d, 'f')}{word}元")
+    assert q.value_normalized == d * factor

@@ -568,7 +568,10 @@ class Extractor:
         if kind == "duration" or any(w in clause for w in MULTI_YEAR_WORDS):
             if any(w in (sentence.text if sentence else "") for w in MULTI_YEAR_WORDS):
                 return "multi_year", None
-        if kind == "target" and not any(w in before for w in PLAN_WORDS):
+        if kind == "target":
+            if any(w in before for w in PLAN_WORDS):
+                # A plan figure (计划年度投资…) is the goal of the year it sits in, not a result.
+                return "target", year or self.result_year
             # An aim with no year of its own (打造千亿级…) is a long-run target.
             return ("target", year) if year == self.target_year else ("multi_year", None)
         if year == self.target_year:

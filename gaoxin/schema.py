@@ -127,9 +127,8 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
             Field(
                 "period",
                 "string",
-                "What time it speaks of: result (the reported year's actual figure), target "
-                "(the plan year's goal), multi_year (a span or a long-run aim), "
-                "none (dates, labels)",
+                "What time it speaks of: result (an actual figure of `year`), target (a goal or "
+                "plan for `year`), multi_year (a span or a long-run aim), none (dates, labels)",
                 enum=PERIODS,
             ),
             Field("year", "integer", "Year of a result or target", required=False),

@@ -507,9 +507,8 @@ class Extractor:
             value_high=format(q.value_high, "f") if q.value_high is not None else "",
             multiplier=decimal_to_str(q.multiplier),
             unit_raw=q.unit_raw,
-            qualifier=q.qualifier.replace("ordinal", "").replace("top", "").strip("+")
-            if kind in ("rank", "label")
-            else q.qualifier,
+            # 第 only marks an ordinal; 前 ("top N") stays: it makes a rank a bound.
+            qualifier="+".join(c for c in q.qualifier.split("+") if c and c != "ordinal"),
             qualifier_raw=q.qualifier_raw,
             value_normalized=decimal_to_str(q.value_normalized),
             value_high_normalized=decimal_to_str(q.value_high_normalized),
@@ -614,8 +613,13 @@ class Extractor:
             for p in find_quantities(before)
             if p.unit_raw and not p.unit_raw.endswith(LABEL_CLASSIFIERS)
         ]
+        if kind == "level" and after.startswith("的"):
+            # A size threshold ("10亿元以上的项目") qualifies the noun that follows it.
+            return _trim(re.split(r"[超达0-9,，]", after[1:])[0], ())
         if previous:
-            before = before[previous[-1].end :]
+            rest = before[previous[-1].end :]
+            # "10亿元以上的项目超过10个": the count is of projects *above that size*.
+            before = before[previous[-1].start :] if rest.startswith("的") else rest
         return _trim(_drop_enumeration(before), self.zone_names)
 
     def _inherit_subjects(self, facts: list[Fact]) -> None:
@@ -742,12 +746,14 @@ def extract_tables(article: Article, annotations_path: Path | None = None) -> di
                 "mentions": 0,
             }
     # Count every occurrence of each name, not only those the list rules saw.
+    # Longest names first, so 创业中心 inside 创新创业中心 is not counted twice.
     taken: set[int] = set()
     for (name, _), ent in sorted(entities.items(), key=lambda kv: -len(kv[0][0])):
         for hit in re.finditer(re.escape(name), article.raw):
-            if hit.start() in taken:
+            span = range(hit.start(), hit.end())
+            if any(i in taken for i in span):
                 continue
-            taken.add(hit.start())
+            taken.update(span)
             ent["mentions"] += 1
             mentions.append(
                 {

@@ -33,7 +33,8 @@ def _section_titles() -> dict[str, str]:
 def location(row) -> str:
     """Where a fact (or any row with section/paragraph ids and offsets) sits in the article."""
     title = _section_titles().get(str(row["section_id"]), str(row["section_id"]))
-    return f"section «{title}», paragraph {row['paragraph_id']}, characters {row['start']}–{row['end']}"
+    where = f"paragraph {row['paragraph_id']}, characters {row['start']}–{row['end']}"
+    return f"section «{title}», {where}"
 
 
 def cite(row) -> str:
@@ -41,12 +42,27 @@ def cite(row) -> str:
     return f"«{escape(row['quote'])}» ({escape(location(row))})"
 
 
+def _quote_index(row) -> int:
+    """Index of the fact's quote inside its sentence text (the right one when it repeats)."""
+    from gaoxin.data import load_sentences, read_raw_text
+
+    sentences = load_sentences().set_index("sentence_id")
+    if not row["sentence_id"] or row["sentence_id"] not in sentences.index:
+        return str(row["sentence"]).find(str(row["quote"]))
+    start = int(sentences.loc[row["sentence_id"], "start"])
+    # Sentence text drops layout line breaks, so skip them when mapping raw offsets.
+    return int(row["start"]) - start - read_raw_text().count("\n", start, int(row["start"]))
+
+
 def quote_fact(row) -> None:
     """Show the sentence a fact comes from, verbatim, with the fact's quote in bold."""
-    sentence = escape(str(row["sentence"]))
-    quote = escape(str(row["quote"]))
-    sentence = sentence.replace(quote, f"**{quote}**", 1)
-    display(Markdown(f"> {sentence}\n>\n> — {escape(location(row))}"))
+    text, quote = str(row["sentence"]), str(row["quote"])
+    i = _quote_index(row)
+    if text[i : i + len(quote)] == quote:
+        body = f"{escape(text[:i])}**{escape(quote)}**{escape(text[i + len(quote) :])}"
+    else:
+        body = escape(text)
+    display(Markdown(f"> {body}\n>\n> — {escape(location(row))}"))
 
 
 def number(value, digits: int = 1) -> str:

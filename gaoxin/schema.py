@@ -98,7 +98,7 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
                 "qualifier",
                 "string",
                 "Qualifier code: more_than (余/多/超/突破), nearly (近), at_least (以上), "
-                "about, before",
+                "top (前: rank within the top N), about, before",
                 required=False,
             ),
             Field("qualifier_raw", "string", "Qualifier as written", required=False),

@@ -15,7 +15,7 @@ from gaoxin.extract import AnnotationError, Extractor, extract_tables
 # domain, year
 EXPECTED = {
     # 2018年,衡阳高新区实现地区生产总值同比增长8.6%
-    ("8.6%", 0): ("8.6", "%", "8.6", "percent", "", "result", "growth_rate", "industrial", 2018),
+    ("8.6%", 0): ("8.6", "%", "8.6", "percent", "", "result", "growth_rate", "general", 2018),
     # 财政收入同比增长15.42%,税占比达81.86%
     ("15.42%", 0): ("15.42", "%", "15.42", "percent", "", "result", "growth_rate", "fiscal", 2018),
     ("81.86%", 0): ("81.86", "%", "81.86", "percent", "", "result", "share", "fiscal", 2018),
@@ -112,7 +112,7 @@ EXPECTED = {
         "at_least",
         "target",
         "growth_rate",
-        "industrial",
+        "general",
         2019,
     ),
     ("20%以上", 0): (
@@ -183,7 +183,7 @@ EXPECTED = {
         2019,
     ),
     # 在全省国家级高新区综合排名进入前三名
-    ("前三名", 0): ("3", "名", "3", "rank", "", "target", "rank", "innovation", 2019),
+    ("前三名", 0): ("3", "名", "3", "rank", "top", "target", "rank", "innovation", 2019),
     # 打造千亿级新能源汽车产业: an aim with no year
     ("千亿级", 0): (
         "1000",

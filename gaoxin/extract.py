@@ -95,7 +95,19 @@ ENTITY_SUFFIXES = {
         "资源",
         "空间",
     ),
-    "park": ("产业园", "科技园", "小镇", "新城", "城", "谷", "新区", "产业轴", "基地", "广场"),
+    "park": (
+        "园区",
+        "产业园",
+        "科技园",
+        "小镇",
+        "新城",
+        "城",
+        "谷",
+        "新区",
+        "产业轴",
+        "基地",
+        "广场",
+    ),
     "centre": ("中心", "平台", "孵化器", "实验室", "工作站", "研究中心"),
     "place": ("路", "大道", "桥", "公园", "区", "省", "市"),
 }
@@ -118,6 +130,7 @@ NAME_LEAD_VERBS = (
 )
 # A candidate containing one of these is a phrase, not a name.
 NOT_IN_NAMES = ("的", "为", "好", "让")
+VAGUE_PREFIXES = ("多", "众多", "各类", "一批")
 ZONE_SELF_REFERENCES = ("园区", "该区", "全区", "本区", "高新区")
 # Verbs that open a clause before an enumerated list: kept in the subject, the list dropped.
 LEAD_VERBS = (
@@ -369,21 +382,35 @@ class Extractor:
                 if len(items) < 2:
                     continue
                 pos = clause.start()
+                # The noun after the list ("…等十大科技园") says what all its items are.
+                head = re.split(rf"等|[{CN_NUMERAL_CHARS}0-9]+大", items[-1], maxsplit=1)
+                list_type = self._head_type(head[1]) if len(head) == 2 else None
                 for k, item in enumerate(items):
                     name = item
                     if k == 0:
                         name = re.split("|".join(LEAD_VERBS) + r"|随着|依托|与|对|在|的", name)[-1]
                     if k == len(items) - 1:
-                        name = re.split(r"等|以及|和", name)[0]
+                        name = re.split(rf"等|以及|和|[{CN_NUMERAL_CHARS}0-9]+大", name)[0]
                     for verb in NAME_LEAD_VERBS:
                         if name.startswith(verb) and len(name) > len(verb) + 1:
                             name = name[len(verb) :]
                     offset = pos + item.find(name) if name else pos
                     pos += len(item) + 1
-                    kind = self._entity_type(name)
-                    is_name = not any(w in name for w in NOT_IN_NAMES)
+                    kind = list_type or self._entity_type(name)
+                    is_name = not any(w in name for w in NOT_IN_NAMES) and not name.startswith(
+                        VAGUE_PREFIXES
+                    )
                     if kind and is_name and 2 <= len(name) <= 16 and not YEAR_RE.search(name):
                         yield from self._mention(kind, name, s, offset, seen)
+
+    def _head_type(self, tail: str) -> str | None:
+        """Entity type of the noun that heads a list ('十大科技园建设' → park), if any."""
+        tail = re.sub(rf"^[{CN_NUMERAL_CHARS}0-9]+[大个家]?", "", tail)
+        for end in range(min(len(tail), 8), 1, -1):
+            kind = self._entity_type(tail[:end])
+            if kind:
+                return kind
+        return None
 
     def _entity_type(self, name: str) -> str | None:
         name = name.strip("“”")
@@ -734,10 +761,10 @@ def extract_tables(article: Article, annotations_path: Path | None = None) -> di
         except KeyError:
             return ""
 
-    entities: dict[tuple[str, str], dict] = {}
+    entities: dict[str, dict] = {}
     mentions = []
     for m in sorted(extractor.mentions, key=lambda m: m.start):
-        key = (m.name, m.entity_type)
+        key = m.name  # one entity per name; its first mention decides the type
         if key not in entities:
             entities[key] = {
                 "entity_id": f"E{m.start:05d}",
@@ -748,7 +775,7 @@ def extract_tables(article: Article, annotations_path: Path | None = None) -> di
     # Count every occurrence of each name, not only those the list rules saw.
     # Longest names first, so 创业中心 inside 创新创业中心 is not counted twice.
     taken: set[int] = set()
-    for (name, _), ent in sorted(entities.items(), key=lambda kv: -len(kv[0][0])):
+    for name, ent in sorted(entities.items(), key=lambda kv: -len(kv[0])):
         for hit in re.finditer(re.escape(name), article.raw):
             span = range(hit.start(), hit.end())
             if any(i in taken for i in span):

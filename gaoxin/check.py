@@ -6,7 +6,7 @@ import argparse
 
 from gaoxin.config import DATAPACKAGE_PATH, PROCESSED_DIR
 from gaoxin.data import DataError, clear_cache, load_table, read_raw_text
-from gaoxin.extract import numeral_runs
+from gaoxin.extract import UNNAMED_PREFIX, numeral_runs
 
 
 def provenance(raw: str) -> dict[str, tuple[int, int]]:
@@ -80,6 +80,14 @@ def main(argv: list[str] | None = None) -> int:
         pct = 100.0 * good / total if total else 0.0
         ok &= good == total
         print(f"provenance {name:16s} {good:4d}/{total:<4d} {pct:6.1f}%")
+    facts = load_table("facts")
+    unnamed = facts[facts.metric_en.str.startswith(UNNAMED_PREFIX)]
+    print(
+        f"annotation facts with a curated English name {len(facts) - len(unnamed):4d}/{len(facts)}"
+    )
+    for quote in unnamed.quote:
+        print(f"  no English metric name for {quote!r} — add a row to data/annotations/facts.csv")
+    ok &= unnamed.empty
     runs, missing = coverage(raw)
     pct = 100.0 * (len(runs) - len(missing)) / len(runs)
     print(f"coverage   numeral runs     {len(runs) - len(missing):4d}/{len(runs):<4d} {pct:6.1f}%")

@@ -741,6 +741,7 @@ def numeral_runs(raw: str):
 # --- tables ---------------------------------------------------------------------------------
 
 AUTO_METRICS = {"date": "calendar {unit}", "label": "number in a name"}
+UNNAMED_PREFIX = "(unnamed) "
 
 
 def extract_tables(article: Article, annotations_path: Path | None = None) -> dict[str, list[dict]]:
@@ -750,6 +751,10 @@ def extract_tables(article: Article, annotations_path: Path | None = None) -> di
     for f in facts:
         if not f.metric_en and f.kind in AUTO_METRICS:
             f.metric_en = AUTO_METRICS[f.kind].format(unit=f.unit_normalized)
+        elif not f.metric_en:
+            # No curated English name yet (e.g. a new article): a rule-made placeholder that
+            # `python -m gaoxin check` reports until data/annotations/facts.csv names it.
+            f.metric_en = f"{UNNAMED_PREFIX}{f.kind.replace('_', ' ')}: {f.subject_zh}"
 
     sentence_of = {}
     for s in article.sentences:

@@ -1,0 +1,146 @@
+"""Benchmark the report build against naive per-format ``jupyter nbconvert --execute`` runs.
+
+``python -m gaoxin bench`` measures, on copies in a temporary folder (the repository, its
+``.cache/`` and ``exports/`` are never touched):
+
+1. cold build (empty cache, empty exports),
+2. no-op rebuild,
+3. rebuild after changing the bytes of one notebook copy,
+4. the naive baseline: for every notebook, one ``nbconvert --execute`` per format — reader HTML
+   (``--no-input``), walkthrough HTML (with code), and PDF. ``--to webpdf`` needs a browser
+   download and ``--to pdf`` needs TeX, neither available here, so the naive PDF step is
+   ``nbconvert --execute --to html --no-input`` followed by the ``weasyprint`` command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from gaoxin import build as gbuild
+from gaoxin import config
+
+
+def _timed_build(**kwargs: object) -> tuple[float, gbuild.BuildResult]:
+    log = io.StringIO()
+    started = time.perf_counter()
+    result = gbuild.build(out=log, **kwargs)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - started
+    if not result.ok:
+        sys.stdout.write(log.getvalue())
+        raise SystemExit("bench: the build failed; fix it first")
+    return seconds, result
+
+
+def _run(cmd: list[str], cwd: Path) -> None:
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-5:])
+        raise SystemExit(f"bench: naive step failed: {' '.join(cmd)}\n{tail}")
+
+
+def naive_baseline(notebooks: list[Path], workdir: Path) -> dict[str, float]:
+    """Seconds per naive step, summed over notebooks (each step executes the notebook again)."""
+    out = workdir / "naive"
+    out.mkdir(parents=True, exist_ok=True)
+    nbconvert = [sys.executable, "-m", "nbconvert", "--execute", "--to", "html"]
+    totals = {"reader html": 0.0, "walkthrough html": 0.0, "pdf (html + weasyprint)": 0.0}
+    for nb in notebooks:
+        stem = nb.stem
+        started = time.perf_counter()
+        _run([*nbconvert, "--no-input", "--output-dir", str(out / "html"), str(nb)], nb.parent)
+        totals["reader html"] += time.perf_counter() - started
+
+        started = time.perf_counter()
+        _run([*nbconvert, "--output-dir", str(out / "walkthrough"), str(nb)], nb.parent)
+        totals["walkthrough html"] += time.perf_counter() - started
+
+        started = time.perf_counter()
+        _run([*nbconvert, "--no-input", "--output-dir", str(out / "pdfsrc"), str(nb)], nb.parent)
+        page = out / "pdfsrc" / f"{stem}.html"
+        (out / "pdf").mkdir(exist_ok=True)
+        _run(
+            [sys.executable, "-m", "weasyprint", str(page), str(out / "pdf" / f"{stem}.pdf")],
+            nb.parent,
+        )
+        totals["pdf (html + weasyprint)"] += time.perf_counter() - started
+    return totals
+
+
+def _touch(notebook: Path) -> None:
+    """Change the bytes of a notebook copy without changing what it computes."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    nb.setdefault("metadata", {})["gaoxin_bench_touch"] = time.time_ns()
+    notebook.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m gaoxin bench", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--jobs", type=int, default=None, help="parallel notebooks for the build")
+    parser.add_argument("--skip-naive", action="store_true", help="do not run the naive baseline")
+    parser.add_argument("--notebooks", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    source_dir = Path(args.notebooks or config.NOTEBOOKS_DIR).resolve()
+    data_dir = Path(args.data or config.DATA_DIR).resolve()
+    originals = gbuild.discover(source_dir)
+    if not originals:
+        print(f"bench: no NN_topic.ipynb notebooks in {source_dir}", file=sys.stderr)
+        return 1
+
+    work = Path(tempfile.mkdtemp(prefix="gaoxin-bench-"))
+    try:
+        # Copies keep the kernel's working folder equivalent (notebooks use package paths).
+        nb_dir = work / "notebooks"
+        nb_dir.mkdir()
+        for nb in originals:
+            shutil.copy2(nb, nb_dir / nb.name)
+        notebooks = gbuild.discover(nb_dir)
+        common = {
+            "notebooks_dir": nb_dir,
+            "exports_dir": work / "exports",
+            "cache_dir": work / "cache",
+            "data_dir": data_dir,
+            "jobs": args.jobs,
+        }
+        print(f"bench: {len(notebooks)} notebooks from {source_dir}, working in {work}")
+        cold, res = _timed_build(**common)
+        print(f"  cold build        {cold:7.2f} s  ({len(res.executed)} executed)")
+        noop, res = _timed_build(**common)
+        print(f"  no-op rebuild     {noop:7.2f} s  ({len(res.executed)} executed)")
+        _touch(notebooks[0])
+        touched, res = _timed_build(**common)
+        print(
+            f"  one notebook edit {touched:7.2f} s  ({len(res.executed)} executed: "
+            f"{', '.join(res.executed)})"
+        )
+        if args.skip_naive:
+            return 0
+        for nb in originals:  # undo the touch before the baseline
+            shutil.copy2(nb, nb_dir / nb.name)
+        steps = naive_baseline(notebooks, work)
+        naive = sum(steps.values())
+        print("  naive nbconvert baseline (one execution per notebook and format):")
+        for name, seconds in steps.items():
+            print(f"    {name:<26}{seconds:7.2f} s")
+        print(f"    {'total':<26}{naive:7.2f} s")
+        print(f"  ratio cold / naive       {cold / naive:5.2f}  (target <= 0.35)")
+        print(f"  ratio no-op / naive      {noop / naive:5.3f}  (no-op target < 1 s)")
+        print(f"  ratio one-edit / naive   {touched / naive:5.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,97 @@
+"""House chart style: CJK without warnings, open-licence font, alt text, byte determinism."""
+
+from __future__ import annotations
+
+import base64
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from fontTools.ttLib import TTFont
+
+from gaoxin import charts
+
+
+def _figure() -> tuple[plt.Figure, pd.DataFrame]:
+    data = pd.DataFrame({"domain": ["industrial", "innovation"], "value": [12.5, -3.0]})
+    fig, ax = plt.subplots()
+    ax.bar([charts.label(d) for d in data["domain"]], data["value"], color=charts.PALETTE[:2])
+    ax.set_title("衡阳高新区 2019 年目标 — 产业与创新")
+    ax.set_ylabel("增速 Growth rate (%)")
+    charts.source_note(fig, "一、2018年工作回顾")
+    return fig, data
+
+
+def test_chinese_title_renders_without_warnings():
+    charts.set_style()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig, data = _figure()
+        bundle, meta = charts.render(fig, "fig_test", "A bar chart.", data)
+        plt.close(fig)
+    assert bundle["image/png"]
+    assert meta == {"image/png": {"alt": "A bar chart."}}
+
+
+def test_registered_font_is_open_licence_noto():
+    path = charts.register_cjk_font()
+    assert path.name == "NotoSansCJKsc-Regular.otf"
+    assert "simhei" not in path.name.lower()
+    font = TTFont(path, lazy=True)
+    names = {rec.nameID: rec.toUnicode() for rec in font["name"].names}
+    assert "Noto Sans CJK SC" in names[1]
+    assert "SIL Open Font License" in names[13]
+    families = {f.name for f in matplotlib.font_manager.fontManager.ttflist}
+    assert charts.CJK_FAMILY in families
+    charts.set_style()
+    assert "SimHei" not in matplotlib.rcParams["font.family"]
+    assert matplotlib.rcParams["font.family"][:2] == ["DejaVu Sans", "Noto Sans CJK SC"]
+
+
+@pytest.mark.parametrize("alt", ["", "   ", None])
+def test_show_rejects_empty_alt(alt):
+    charts.set_style()
+    fig, data = _figure()
+    with pytest.raises(ValueError, match="alt text"):
+        charts.show(fig, "fig_test", alt, data)
+    assert not plt.get_fignums(), "the figure is closed even when show() refuses it"
+
+
+def test_show_rejects_bad_name_and_data():
+    charts.set_style()
+    fig, data = _figure()
+    with pytest.raises(ValueError):
+        charts.render(fig, "../evil", "alt", data)
+    with pytest.raises(TypeError):
+        charts.render(fig, "fig_ok", "alt", [1, 2])
+    plt.close(fig)
+
+
+def test_png_and_svg_are_byte_deterministic():
+    charts.set_style()
+    outputs = []
+    for _ in range(2):
+        fig, data = _figure()
+        bundle, _ = charts.render(fig, "fig_test", "alt text", data)
+        plt.close(fig)
+        outputs.append(bundle)
+    first, second = outputs
+    assert first["image/png"] == second["image/png"]
+    payload1, payload2 = first[charts.FIGURE_MIMETYPE], second[charts.FIGURE_MIMETYPE]
+    assert payload1["svg"] == payload2["svg"]
+    assert payload1["csv"] == payload2["csv"] == "domain,value\nindustrial,12.5\ninnovation,-3.0\n"
+    png = base64.b64decode(first["image/png"])
+    assert png.startswith(b"\x89PNG") and b"Software" not in png
+    assert "<dc:date>" not in payload1["svg"] and "matplotlib.org" not in payload1["svg"]
+
+
+def test_label_falls_back_to_key():
+    assert charts.label("industrial") == "产业 Industry"
+    assert all(charts.label(key) == text for key, text in charts.LABELS.items())
+    assert all(" " in text for text in charts.LABELS.values()), "bilingual: 中文 English"
+    assert charts.label("unknown_key") == "unknown_key"

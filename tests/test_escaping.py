@@ -1,0 +1,78 @@
+"""Article text is untrusted: a doctored article's <script> and onerror= never run in an export."""
+
+import io
+import json
+
+import nbformat
+import pytest
+
+from gaoxin import build
+from gaoxin.config import ANNOTATIONS_DIR, ARTICLE_PATH
+from gaoxin.pipeline import rendered_outputs, write_outputs
+
+pytestmark = pytest.mark.slow
+
+PAYLOAD = "<script>alert('doctored')</script><img src=x onerror=alert(7)>"
+# The notebook reads the doctored data through the normal API and shows the sentence verbatim.
+NOTEBOOK_CODE = """\
+import os
+from pathlib import Path
+from gaoxin import narrative as nv
+from gaoxin.data import load_facts
+data = Path(os.environ["GAOXIN_DOCTORED_DATA"])
+facts = load_facts(directory=data / "processed", article=data / "raw" / "article.txt")
+row = facts[facts.quote == "8.6%"].iloc[0]
+nv.say(f"GDP grew {nv.escape(row.quote)}: " + nv.escape(row.sentence))
+nv.quote_block(row.sentence, "doctored fixture")
+"""
+
+
+@pytest.fixture()
+def doctored(tmp_path, monkeypatch):
+    raw = ARTICLE_PATH.read_text(encoding="utf-8")
+    anchor = "实现地区生产总值同比增长8.6%"
+    assert anchor in raw
+    data = tmp_path / "data"
+    (data / "raw").mkdir(parents=True)
+    article = data / "raw" / "article.txt"
+    article.write_text(raw.replace(anchor, PAYLOAD + anchor, 1), encoding="utf-8")
+    # Annotations are keyed to the real text; the doctored copy is extracted by rules alone.
+    empty = tmp_path / "annotations.csv"
+    empty.write_text("context,quote,metric_en,domain\n", encoding="utf-8")
+    outputs = rendered_outputs(article_path=article, annotations_path=empty)
+    write_outputs(outputs, data)
+    facts = json.dumps(outputs["processed/facts.csv"], ensure_ascii=False)
+    assert "onerror=alert(7)" in facts, "the payload reached the facts table"
+    monkeypatch.setenv("GAOXIN_DOCTORED_DATA", str(data))
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 转义 Doctored article\n\n<script>alert('md')</script>"),
+        nbformat.v4.new_code_cell(NOTEBOOK_CODE),
+    ]
+    nbformat.write(nb, notebooks / "01_doctored.ipynb")
+    return tmp_path, data
+
+
+def test_doctored_article_text_is_escaped_in_every_export(doctored):
+    root, data = doctored
+    log = io.StringIO()
+    result = build.build(
+        notebooks_dir=root / "notebooks",
+        exports_dir=root / "exports",
+        cache_dir=root / "cache",
+        data_dir=data,
+        jobs=1,
+        out=log,
+    )
+    assert result.ok, log.getvalue()
+    assert ANNOTATIONS_DIR.is_dir()
+    for folder in ("html", "walkthrough"):
+        page = (root / "exports" / folder / "01_doctored.html").read_text(encoding="utf-8")
+        lowered = page.lower()
+        assert "<script" not in lowered, folder
+        assert "onerror=" not in lowered.replace("onerror=alert(7)&gt;", ""), folder
+        assert "&lt;script&gt;alert(&#x27;doctored&#x27;)&lt;/script&gt;" in page or (
+            "&lt;script&gt;alert('doctored')&lt;/script&gt;" in page
+        ), f"{folder}: the article text is shown, escaped"

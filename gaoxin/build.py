@@ -137,7 +137,8 @@ html { font-size: 10.5pt; }
 body { max-width: none; padding: 0; }
 .gx-nav { display: none; }
 img { max-width: 100%; page-break-inside: avoid; }
-table { font-size: 8pt; page-break-inside: auto; }
+table { font-size: 7.5pt; page-break-inside: auto; max-width: 100%; table-layout: auto; }
+th, td { overflow-wrap: anywhere; word-break: break-word; padding: 2pt 3pt; }
 tr { page-break-inside: avoid; }
 h1, h2, h3 { page-break-after: avoid; }
 pre { white-space: pre-wrap; }
@@ -376,7 +377,9 @@ def _subset(font_bytes: bytes, codepoints: Iterable[int], flavor: str | None) ->
 @lru_cache(maxsize=32)
 def font_subset_woff2(chars: frozenset[str]) -> bytes:
     """WOFF2 subset of Noto Sans CJK SC with exactly the given characters (if the font has them)."""
-    points = {ord(c) for c in chars}
+    # Spaces next to CJK text are shaped in the same run as it, so the subset needs them too
+    # (without them the PDF renderer draws .notdef boxes where those spaces are).
+    points = {ord(c) for c in chars} | {0x20, 0xA0}
     return _subset(_cjk_font_bytes(), points, "woff2")
 
 

@@ -413,3 +413,11 @@ def test_failing_cell_keeps_previous_exports(site, tmp_path, capsys):
     assert tree_bytes(work / "exports") == before, "previous exports are untouched"
     leftovers = [p.name for p in work.iterdir() if p.name.startswith(".exports-staging")]
     assert not leftovers
+
+
+def test_font_subset_carries_the_space_glyph():
+    """Spaces beside Chinese are shaped with the CJK font; a subset without them draws boxes."""
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(io.BytesIO(build.font_subset_woff2(frozenset("中文")))).getBestCmap()
+    assert {0x20, ord("中"), ord("文")} <= set(cmap)

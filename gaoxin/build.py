@@ -756,8 +756,26 @@ def workbook_bytes(tables: dict[str, Path]) -> bytes:
     return _deterministic_zip(buffer.getvalue())
 
 
+PERIOD_WORDS = {"result": "实绩 result", "target": "目标 target"}
+
+
+def _headline_paragraph(rows: list[dict[str, str]], period: str) -> list[dict[str, str]]:
+    """Measured facts of the paragraph that states the most of them for one period."""
+    measured = [
+        r for r in rows if r.get("period") == period and r.get("kind") not in ("date", "label")
+    ]
+    by_paragraph: dict[str, list[dict[str, str]]] = {}
+    for r in measured:
+        by_paragraph.setdefault(r.get("paragraph_id", ""), []).append(r)
+    if not by_paragraph:
+        return []
+    # The densest paragraph; ties go to the earlier one.
+    return max(by_paragraph.values(), key=len)
+
+
 def headline_numbers(facts_csv: Path) -> dict[str, Any]:
-    """Small summary of facts.csv for the landing page; tolerant of missing files and columns."""
+    """The article's headline figures for the landing page: the paragraph that reports the most
+    results and the one that sets the most targets. Tolerant of missing files and columns."""
     if not facts_csv.is_file():
         return {}
     try:
@@ -767,25 +785,21 @@ def headline_numbers(facts_csv: Path) -> dict[str, Any]:
         return {}
     if not rows:
         return {}
-    items: list[dict[str, str]] = [{"label": "事实 Facts extracted", "value": str(len(rows))}]
-    columns = rows[0].keys()
-    if "period" in columns:
-        periods = [r["period"] for r in rows]
-        for names, text in (
-            (("result", "2018"), "2018 实绩 results"),
-            (("target", "2019_target"), "2019 目标 targets"),
-        ):
-            count = sum(periods.count(name) for name in names)
-            if count:
-                items.append({"label": text, "value": str(count)})
-    if "domain" in columns:
-        domains = {r["domain"] for r in rows if r["domain"]}
-        items.append({"label": "领域 Domains", "value": str(len(domains))})
-    section = next((c for c in ("section_id", "section") if c in columns), None)
-    if section:
-        sections = {r[section] for r in rows if r[section]}
-        items.append({"label": "章节 Sections", "value": str(len(sections))})
-    return {"source": facts_csv.name, "items": items}
+    items: list[dict[str, str]] = []
+    if {"period", "quote", "metric_en"} <= rows[0].keys():
+        for period, words in PERIOD_WORDS.items():
+            for r in _headline_paragraph(rows, period):
+                year = f"{r['year']} " if r.get("year") else ""
+                items.append(
+                    {
+                        "label": f"{year}{words}: {r['metric_en']}",
+                        "value": r["quote"],
+                        "fact_id": r.get("fact_id", ""),
+                    }
+                )
+    if not items:
+        items = [{"label": "事实 Facts extracted", "value": str(len(rows))}]
+    return {"source": facts_csv.name, "facts": len(rows), "items": items}
 
 
 def _index_page(reports: list[dict[str, Any]], headline: dict[str, Any], key: str) -> str:
@@ -810,8 +824,9 @@ def _index_page(reports: list[dict[str, Any]], headline: dict[str, Any], key: st
                 f"<li><strong>{esc(str(item['value']))}</strong>{esc(str(item['label']))}</li>"
             )
         parts.append(
-            f'</ul><p class="gx-figures">From <a href="data/{esc(HEADLINE_NAME)}">'
-            f"{esc(HEADLINE_NAME)}</a>, computed from {esc(headline['source'])}.</p>"
+            f'</ul><p class="gx-figures">Quoted as written (以上 = "or more", 余 = "more than"); '
+            f'from <a href="data/{esc(HEADLINE_NAME)}">{esc(HEADLINE_NAME)}</a>, selected by rule '
+            f"from {esc(headline['source'])} ({headline.get('facts', '?')} facts).</p>"
         )
     parts.append("<h2>报告 Reports</h2>")
     for report in reports:

@@ -421,3 +421,13 @@ def test_font_subset_carries_the_space_glyph():
 
     cmap = TTFont(io.BytesIO(build.font_subset_woff2(frozenset("中文")))).getBestCmap()
     assert {0x20, ord("中"), ord("文")} <= set(cmap)
+
+
+def test_real_index_shows_the_articles_headline_figures(real):
+    """The landing page quotes the 2018 results paragraph and the 2019 targets paragraph."""
+    page = (real.exports / "index.html").read_text(encoding="utf-8")
+    # 2018: 地区生产总值同比增长8.6%, 财政收入同比增长15.42% …; 2019: 地区生产总值增长12%以上 …
+    for quote, metric in (("8.6%", "GDP growth"), ("15.42%", "fiscal revenue growth")):
+        assert f"<strong>{quote}</strong>2018 实绩 result: {metric}" in page
+    assert "<strong>12%以上</strong>2019 目标 target: GDP growth target" in page
+    assert "<strong>5000家以上</strong>" in page

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
 import shutil
-import sys
 import threading
-from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "gaoxin_tests_buildsite", Path(__file__).parent / "fixtures" / "buildsite.py"
-)
-buildsite = sys.modules.get("gaoxin_tests_buildsite")
-if buildsite is None:
-    buildsite = importlib.util.module_from_spec(_spec)
-    sys.modules["gaoxin_tests_buildsite"] = buildsite
-    _spec.loader.exec_module(buildsite)
+from tests.fixtures import buildsite
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
 import json
 import re
 import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,15 +15,7 @@ import nbformat
 import pytest
 
 from gaoxin import build, config
-
-_spec = importlib.util.spec_from_file_location(
-    "gaoxin_tests_buildsite", Path(__file__).parent / "fixtures" / "buildsite.py"
-)
-buildsite = sys.modules.get("gaoxin_tests_buildsite")
-if buildsite is None:
-    buildsite = importlib.util.module_from_spec(_spec)
-    sys.modules["gaoxin_tests_buildsite"] = buildsite
-    _spec.loader.exec_module(buildsite)
+from tests.fixtures import buildsite
 
 pytestmark = pytest.mark.slow
 

@@ -201,6 +201,27 @@ FOLLOW_STOP_WORDS = (
     "都",
     "第",
 )
+# Verbs that open a clause of a results list; a clause without one shares the previous verb.
+CLAUSE_VERBS = (
+    "新增",
+    "增加",
+    "新建",
+    "修建",
+    "敷设",
+    "建设",
+    "完成",
+    "实现",
+    "引进",
+    "签约",
+    "投入",
+    "举办",
+    "开展",
+    "启动",
+    "打造",
+    "累计",
+    "同比",
+    "增长",
+)
 RANK_VERBS = ("位列", "名列", "进入", "居")
 CLAUSE_DELIMITERS = ",，;；:：。！？!?"
 GROWTH_WORDS = ("增长", "增加", "提高", "提升", "下降", "减少", "增速")
@@ -472,6 +493,7 @@ class Extractor:
                 continue
             facts.append(self._fact(start, end, q, sentence))
         self._inherit_subjects(facts)
+        self._carry_cumulative(facts)
         self._apply_annotations(facts)
         return facts, exclusions
 
@@ -665,6 +687,21 @@ class Extractor:
                 fact.domain = prev.domain if fact.domain == "general" else fact.domain
             else:
                 fact.subject_zh = _trim(_drop_enumeration(prev_clause), self.zone_names)
+
+    def _carry_cumulative(self, facts: list[Fact]) -> None:
+        """累计 also covers a following clause that has no verb of its own
+        ('累计增加小学学位4800个,幼儿学位540个'), but not one with its own verb ('敷设管网…')."""
+        measures = [f for f in facts if f.kind not in ("date", "label")]
+        for prev, fact in pairwise(measures):
+            if fact.cumulative or not prev.cumulative or prev.sentence_id != fact.sentence_id:
+                continue
+            text = fact.sentence
+            i = self._clean_index(self.article.sentence_at(fact.start), fact.start)
+            left, _ = _clause_bounds(text, i, i)
+            clause = text[left:i]
+            adjacent = prev.quote in text[_clause_bounds(text, left - 2, left - 2)[0] : left]
+            if adjacent and clause and not clause.startswith(CLAUSE_VERBS):
+                fact.cumulative = True
 
     def _domain(self, subject: str, kind: str) -> str:
         if kind in ("date", "label"):

@@ -224,7 +224,9 @@ def test_fact_matches_the_article(facts_by_quote, key):
 def test_cumulative_flag_follows_leiji(facts_by_quote):
     assert facts_by_quote[("12公里", 0)]["cumulative"] is True
     assert facts_by_quote[("300亿元", 0)]["cumulative"] is True
-    assert facts_by_quote[("5000米", 0)]["cumulative"] is False
+    assert facts_by_quote[("5000米", 0)]["cumulative"] is False  # 敷设: a verb of its own
+    # 累计增加小学学位4800个,幼儿学位540个: the second clause shares the first one's verb
+    assert facts_by_quote[("540个", 0)]["cumulative"] is True
 
 
 @pytest.mark.parametrize("quote", LABELS)

@@ -411,7 +411,9 @@ class Extractor:
                     if k == 0:
                         name = re.split("|".join(LEAD_VERBS) + r"|随着|依托|与|对|在|的", name)[-1]
                     if k == len(items) - 1:
-                        name = re.split(rf"等|以及|和|[{CN_NUMERAL_CHARS}0-9]+大", name)[0]
+                        name = re.split(
+                            rf"等|以及|和|合作|共同|落户|[{CN_NUMERAL_CHARS}0-9]+大", name
+                        )[0]
                     for verb in NAME_LEAD_VERBS:
                         if name.startswith(verb) and len(name) > len(verb) + 1:
                             name = name[len(verb) :]

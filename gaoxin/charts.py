@@ -130,14 +130,22 @@ def set_style() -> None:
     mpl.rcParams.update(rc)
 
 
+NOTE_GAP_INCHES = 0.08  # space between the lowest label and the source note
+
+
 def source_note(fig: plt.Figure, section: str) -> None:
-    """Add the small source footer naming the article section the data come from."""
+    """Add the source footer naming the article section, below everything already drawn.
+
+    Call it last, after layout: the note goes under the lowest tick label or axis label, and
+    the saved image (``bbox_inches="tight"``) grows to include it, so nothing overlaps."""
+    lowest = fig.get_tightbbox(fig.canvas.get_renderer()).y0  # inches from the figure bottom
+    y = (lowest - NOTE_GAP_INCHES) / fig.get_figheight()
     fig.text(
         0.01,
-        0.005,
+        y,
         f"Source: {SOURCE} — section «{section}»",
         ha="left",
-        va="bottom",
+        va="top",
         fontsize=7,
         color="#555555",
     )

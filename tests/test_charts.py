@@ -95,3 +95,17 @@ def test_label_falls_back_to_key():
     assert all(charts.label(key) == text for key, text in charts.LABELS.items())
     assert all(" " in text for text in charts.LABELS.values()), "bilingual: 中文 English"
     assert charts.label("unknown_key") == "unknown_key"
+
+
+def test_source_note_sits_below_every_label():
+    charts.set_style()
+    fig, ax = plt.subplots()
+    ax.bar(["新增发明专利申请\nnew applications", "专利授权\ngrants"], [263, 180])
+    ax.set_xlabel("项 Patents (count)")
+    fig.tight_layout()
+    charts.source_note(fig, "奔跑的2018 演绎激情与速度")
+    renderer = fig.canvas.get_renderer()
+    note = fig.texts[-1].get_window_extent(renderer)
+    others = [t.get_window_extent(renderer) for t in [*ax.get_xticklabels(), ax.xaxis.label]]
+    assert all(note.y1 <= box.y0 for box in others)
+    plt.close(fig)

@@ -1,0 +1,40 @@
+"""Rounding checks for derived figures, on facts read from the article."""
+
+import pytest
+
+from gaoxin.data import fact, load_facts
+from gaoxin.derive import printed_decimals, rounding_interval, rounds_to
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return load_facts()
+
+
+def test_printed_decimals():
+    assert [printed_decimals(t) for t in ("10.3", "418.9", "14", "15.42", "８．６")] == [
+        1,
+        1,
+        0,
+        2,
+        1,
+    ]
+
+
+def test_rounding_interval_in_base_units(facts):
+    # 总改造面积达14万平方米: anything from 13.5万 to 14.5万 m² prints as 14万
+    area = fact(facts, metric_en="residential upgrade floor area")
+    assert rounding_interval(area) == pytest.approx((135_000, 145_000))
+    # 占该市重点项目的10.3%
+    share = fact(facts, metric_en="share of the city's key projects")
+    assert rounding_interval(share) == pytest.approx((10.25, 10.35))
+
+
+def test_rounds_to_checks_a_derived_claim(facts):
+    # 计划年度投资60亿元, 完成投资69.3亿元, 占目标任务的115.5%: 69.3 / 60 = 1.155
+    plan = fact(facts, metric_en="planned annual investment in key projects")
+    done = fact(facts, metric_en="completed investment in key projects")
+    share = fact(facts, metric_en="completed investment as share of plan")
+    assert rounds_to(100 * done.value_normalized / plan.value_normalized, share)
+    assert not rounds_to(115.6, share)
+    assert rounds_to(115.46, share) and not rounds_to(115.44, share)

@@ -58,6 +58,9 @@ MEASURE_UNITS: dict[str, tuple[str, Decimal]] = {
 # Classifiers (量词) that make a number a count of things.
 COUNT_CLASSIFIERS = (
     "个",
+    "個",
+    "項",
+    "場",
     "家",
     "项",
     "所",

@@ -27,8 +27,8 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
         (
             Field("section_id", "string", "Stable section id (s0 = lead)", unique=True),
             Field("title", "string", "Subheading as written (the lead has a bilingual label)"),
-            Field("start", "integer", OFFSET + ": first character"),
-            Field("end", "integer", OFFSET + ": end of the section"),
+            Field("start", "integer", OFFSET + ": first character", unit="characters"),
+            Field("end", "integer", OFFSET + ": end of the section", unit="characters"),
             Field(
                 "heading_paragraph_id", "string", "Paragraph holding the subheading", required=False
             ),
@@ -45,8 +45,8 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
                 "title, byline, section heading, body text or image caption",
                 enum=("title", "byline", "heading", "body", "caption"),
             ),
-            Field("start", "integer", OFFSET + ": first character"),
-            Field("end", "integer", OFFSET + ": last character + 1"),
+            Field("start", "integer", OFFSET + ": first character", unit="characters"),
+            Field("end", "integer", OFFSET + ": last character + 1", unit="characters"),
             Field("raw_spans", "string", "start-end pieces in the raw text, ';'-separated"),
             Field("joined", "boolean", "True when the layout had cut this paragraph in two"),
             Field("text", "string", "Paragraph text, pieces joined without the layout break"),
@@ -58,8 +58,8 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
             Field("sentence_id", "string", "Stable sentence id in reading order", unique=True),
             Field("paragraph_id", "string", "Paragraph of the sentence"),
             Field("section_id", "string", "Section of the sentence"),
-            Field("start", "integer", OFFSET + ": first character"),
-            Field("end", "integer", OFFSET + ": last character + 1"),
+            Field("start", "integer", OFFSET + ": first character", unit="characters"),
+            Field("end", "integer", OFFSET + ": last character + 1", unit="characters"),
             Field("text", "string", "Sentence text (layout breaks removed)"),
         ),
     ),
@@ -75,8 +75,10 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
                 "Sentence of the quantity (empty in headings and captions)",
                 required=False,
             ),
-            Field("start", "integer", OFFSET + ": first character of the quote"),
-            Field("end", "integer", OFFSET + ": last character of the quote + 1"),
+            Field("start", "integer", OFFSET + ": first character of the quote", unit="characters"),
+            Field(
+                "end", "integer", OFFSET + ": last character of the quote + 1", unit="characters"
+            ),
             Field("quote", "string", "The quantity exactly as written (qualifier, number, unit)"),
             Field("number_text", "string", "The number as written (Arabic or Chinese numerals)"),
             Field(
@@ -102,7 +104,12 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
                 required=False,
             ),
             Field("qualifier_raw", "string", "Qualifier as written", required=False),
-            Field("value_normalized", "number", "value × multiplier in unit_normalized"),
+            Field(
+                "value_normalized",
+                "number",
+                "value × multiplier in unit_normalized",
+                unit="the row's unit_normalized",
+            ),
             Field(
                 "value_high_normalized", "number", "value_high in unit_normalized", required=False
             ),
@@ -131,7 +138,7 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
                 "plan for `year`), multi_year (a span or a long-run aim), none (dates, labels)",
                 enum=PERIODS,
             ),
-            Field("year", "integer", "Year of a result or target", required=False),
+            Field("year", "integer", "Year of a result or target", required=False, unit="year"),
             Field("kind", "string", "What sort of number it is", enum=KINDS),
             Field("domain", "string", "Topic of the quantity", enum=DOMAINS),
             Field(
@@ -151,8 +158,8 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
         (
             Field("exclusion_id", "string", "Stable id: X + start offset", unique=True),
             Field("sentence_id", "string", "Sentence of the numeral", required=False),
-            Field("start", "integer", OFFSET + ": first character"),
-            Field("end", "integer", OFFSET + ": last character + 1"),
+            Field("start", "integer", OFFSET + ": first character", unit="characters"),
+            Field("end", "integer", OFFSET + ": last character + 1", unit="characters"),
             Field("text", "string", "The numeral as written"),
             Field("reason", "string", "Why it is not a quantity"),
         ),
@@ -168,7 +175,7 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
                 "What it names",
                 enum=("organisation", "park", "centre", "place", "programme"),
             ),
-            Field("mentions", "integer", "Number of mentions in the article"),
+            Field("mentions", "integer", "Number of mentions in the article", unit="count"),
         ),
     ),
     "entity_mentions": (
@@ -176,8 +183,8 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
         (
             Field("mention_id", "string", "Stable id: M + start offset", unique=True),
             Field("entity_id", "string", "The entity mentioned"),
-            Field("start", "integer", OFFSET + ": first character"),
-            Field("end", "integer", OFFSET + ": last character + 1"),
+            Field("start", "integer", OFFSET + ": first character", unit="characters"),
+            Field("end", "integer", OFFSET + ": last character + 1", unit="characters"),
             Field("sentence_id", "string", "Sentence of the mention", required=False),
         ),
     ),
@@ -191,6 +198,8 @@ def datapackage() -> dict:
         schema_fields = []
         for f in fields:
             d = {"name": f.name, "type": f.type, "description": f.description}
+            if f.unit:
+                d["unit"] = f.unit
             constraints = {}
             if f.required:
                 constraints["required"] = True

@@ -188,3 +188,13 @@ def test_multiplier_units_are_exact(d, mult):
     word, factor = mult
     q = parse_quantity(f"{format(d, 'f')}{word}元")
     assert q.value_normalized == d * factor
+
+
+def test_find_quantities_in_traditional_and_fullwidth_text():
+    text = "全年投資兩億元,新增企業１，２００余家,增速10-15%,建設3至5個園區。"
+    found = {q.quote: q for q in find_quantities(text)}
+    assert found["兩億元"].value_normalized == Decimal(200_000_000)
+    assert found["１，２００余家"].value_normalized == Decimal(1200)
+    assert found["１，２００余家"].qualifier == "more_than"
+    assert (found["10-15%"].value, found["10-15%"].value_high) == (Decimal(10), Decimal(15))
+    assert (found["3至5個"].value_high, found["3至5個"].unit_normalized) == (Decimal(5), "count")

@@ -90,10 +90,15 @@ def test_requirements_pin_exact_versions():
         assert any(line.startswith(package + "==") for line in lines), package
 
 
+# The folder beside the checkout that holds the seed article; built from parts so that this
+# guard does not itself mention it.
+OUTSIDE_FOLDER = "/".join(("..", "shared"))
+
+
 def test_nothing_reads_the_shared_folder():
     for f in project_files():
         if f.startswith((".ci/", "tests/")) or f == "README.md":
             continue
         path = PROJECT_ROOT / f
         if path.suffix in (".py", ".ipynb", ".toml", ".json", ".md", ".txt", ""):
-            assert "../shared" not in path.read_text(encoding="utf-8", errors="ignore"), f
+            assert OUTSIDE_FOLDER not in path.read_text(encoding="utf-8", errors="ignore"), f

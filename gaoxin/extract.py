@@ -87,13 +87,6 @@ ENTITY_SUFFIXES = {
         "科技",
         "控股",
         "大学",
-        "铁塔",
-        "幸福",
-        "动力",
-        "车桥",
-        "节能",
-        "资源",
-        "空间",
     ),
     "park": (
         "园区",
@@ -108,9 +101,11 @@ ENTITY_SUFFIXES = {
         "基地",
         "广场",
     ),
-    "centre": ("中心", "平台", "孵化器", "实验室", "工作站", "研究中心"),
+    "centre": ("中心", "平台", "孵化器", "众创空间", "实验室", "工作站", "研究中心"),
     "place": ("路", "大道", "桥", "公园", "区", "省", "市"),
 }
+# Category nouns that head a list of names ("…等知名企业") without being a name suffix themselves.
+LIST_HEAD_NOUNS = {"企业": "organisation", "园区": "park", "平台": "centre"}
 # Verbs that can open the first item of a list; stripped from a name.
 NAME_LEAD_VERBS = (
     "进一步完善",
@@ -399,41 +394,31 @@ class Extractor:
             for m in re.finditer(r"“([^”]{2,20})”", text):
                 yield from self._mention("programme", m.group(1), s, m.start(1), seen)
             for clause in re.finditer(rf"[^{CLAUSE_DELIMITERS}]+", text):
-                items = clause.group(0).split("、")
-                if len(items) < 2:
-                    continue
-                pos = clause.start()
-                # The noun after the list ("…等十大科技园") says what all its items are.
-                head = re.split(rf"等|[{CN_NUMERAL_CHARS}0-9]+大", items[-1], maxsplit=1)
-                list_type = self._head_type(head[1]) if len(head) == 2 else None
-                for k, item in enumerate(items):
-                    name = item
-                    if k == 0:
-                        name = re.split("|".join(LEAD_VERBS) + r"|随着|依托|与|对|在|的", name)[-1]
-                    if k == len(items) - 1:
-                        name = re.split(
-                            rf"等|以及|和|合作|共同|落户|[{CN_NUMERAL_CHARS}0-9]+大", name
-                        )[0]
-                    for verb in NAME_LEAD_VERBS:
-                        if name.startswith(verb) and len(name) > len(verb) + 1:
-                            name = name[len(verb) :]
-                    offset = pos + item.find(name) if name else pos
-                    pos += len(item) + 1
-                    kind = list_type or self._entity_type(name)
-                    is_name = not any(w in name for w in NOT_IN_NAMES) and not name.startswith(
-                        VAGUE_PREFIXES
-                    )
-                    if kind and is_name and 2 <= len(name) <= 16 and not YEAR_RE.search(name):
-                        yield from self._mention(kind, name, s, offset, seen)
+                for items, head in _lists(clause.group(0)):
+                    # The noun after the list ("…等十大科技园") says what all its items are.
+                    list_type = self._head_type(head) if head else None
+                    for k, (offset, item) in enumerate(items):
+                        name = item
+                        if k == 0:
+                            name = re.split(FIRST_ITEM_OPENERS, name)[-1]
+                        if k == len(items) - 1 and head is None:
+                            name = re.split(r"以及|和|合作|共同|落户", name)[0]
+                        for verb in NAME_LEAD_VERBS:
+                            if name.startswith(verb) and len(name) > len(verb) + 1:
+                                name = name[len(verb) :]
+                        at = clause.start() + offset + (item.find(name) if name else 0)
+                        kind = list_type or self._entity_type(name)
+                        if kind and _looks_like_a_name(name):
+                            yield from self._mention(kind, name, s, at, seen)
 
     def _head_type(self, tail: str) -> str | None:
         """Entity type of the noun that heads a list ('十大科技园建设' → park), if any."""
         tail = re.sub(rf"^[{CN_NUMERAL_CHARS}0-9]+[大个家]?", "", tail)
-        for end in range(min(len(tail), 8), 1, -1):
-            kind = self._entity_type(tail[:end])
-            if kind:
-                return kind
-        return None
+        # The head noun ends where the clause goes on with a verb, a preposition or a number.
+        head = re.split(HEAD_NOUN_END, tail)[0]
+        return self._entity_type(head) or next(
+            (kind for noun, kind in LIST_HEAD_NOUNS.items() if head.endswith(noun)), None
+        )
 
     def _entity_type(self, name: str) -> str | None:
         name = name.strip("“”")
@@ -735,6 +720,47 @@ class Extractor:
                         f"{row['domain']!r} is not one of {DOMAINS}"
                     )
                 fact.domain = row["domain"]
+
+
+HEAD_NOUN_END = r"在|的|对|为|与|都|达|[0-9]|进行|实现|积极|继续|完成|纷纷|落户|建设|发展|提供"
+# What can stand before the first name of a list in its clause ("积极引进中南大学、…").
+FIRST_ITEM_OPENERS = "|".join(LEAD_VERBS) + r"|随着|依托|与|对|在|的|建设"
+LIST_END_RE = re.compile(rf"等|[{CN_NUMERAL_CHARS}0-9]+大")
+
+
+def _lists(clause: str) -> list[tuple[list[tuple[int, str]], str | None]]:
+    """The 、-lists of a clause: [(offset, item)] and the head noun after 等 (None if open).
+
+    One clause can hold two lists ("A、B等企业参加C、D等比赛"): 等 closes a list, and what follows
+    its head noun opens the next one."""
+    lists: list[tuple[list[tuple[int, str]], str | None]] = []
+    current: list[tuple[int, str]] = []
+    pos = 0
+    for item in clause.split("、"):
+        end = LIST_END_RE.search(item)
+        if end and current:
+            # "…高新·文创谷以及电商中心等": the last item may join two names.
+            last = item[: end.start()]
+            for part in re.split(r"(以及|和)", last):
+                if part and part not in ("以及", "和"):
+                    current.append((pos + last.find(part), part))
+            lists.append((current, item[end.end() :]))
+            current = [(pos + end.end(), item[end.end() :])]
+        else:
+            current.append((pos, item))
+        pos += len(item) + 1
+    if len(current) > 1:
+        lists.append((current, None))
+    return [(items, head) for items, head in lists if len(items) >= 2]
+
+
+def _looks_like_a_name(name: str) -> bool:
+    return (
+        2 <= len(name) <= 16
+        and not any(w in name for w in NOT_IN_NAMES)
+        and not name.startswith(VAGUE_PREFIXES)
+        and not YEAR_RE.search(name)
+    )
 
 
 class AnnotationError(ValueError):

@@ -312,3 +312,40 @@ def test_annotations_file_is_in_the_data_folder():
 
     assert (ANNOTATIONS_DIR / "facts.csv").is_file()
     assert Path(ANNOTATIONS_DIR).parent.name == "data"
+
+
+@pytest.mark.parametrize(
+    ("name", "entity_type"),
+    [
+        ("泰豪", "organisation"),  # 支持镭目科技、泰豪、风顺车桥等企业
+        ("风顺车桥", "organisation"),  # not a bridge: the list head says 企业
+        ("华夏幸福", "organisation"),  # 签约华夏幸福、杉杉集团、碧桂园、富力等500强企业
+        ("中南大学", "organisation"),
+        ("湾田科技园", "park"),
+        ("七星科技", "park"),  # …七星科技…等十大科技园建设
+        ("临水路", "place"),
+        ("蒸潭桥", "place"),
+        ("文化体育中心", "centre"),  # …文化体育中心十大中心建设
+        ("一区两园四城", "programme"),
+    ],
+)
+def test_entities_and_their_types(tables, name, entity_type):
+    rows = [e for e in tables["entities"] if e["name"] == name]
+    assert [e["entity_type"] for e in rows] == [entity_type]
+
+
+def test_nested_names_are_counted_once(tables):
+    counts = {e["name"]: e["mentions"] for e in tables["entities"]}
+    # 创新创业中心 three times; 创业中心 four more times on its own
+    assert (counts["创新创业中心"], counts["创业中心"]) == (3, 4)
+
+
+def test_a_clause_can_hold_two_lists():
+    from gaoxin.extract import _lists
+
+    lists = _lists("甲科技、乙车桥等企业参加丙赛、丁杯等比赛")
+    assert [[item for _, item in items] for items, _ in lists] == [
+        ["甲科技", "乙车桥"],
+        ["企业参加丙赛", "丁杯"],
+    ]
+    assert [head for _, head in lists] == ["企业参加丙赛", "比赛"]

@@ -41,7 +41,7 @@ format: $(STAMP)  ## apply ruff fixes and formatting
 	$(BIN)/ruff format .
 
 lab: $(STAMP)  ## open the notebooks in JupyterLab from the project's environment
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)  ## benchmark the report build against naive nbconvert runs
 	$(BIN)/python -m gaoxin bench

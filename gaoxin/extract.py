@@ -220,9 +220,7 @@ CLAUSE_VERBS = (
 RANK_VERBS = ("位列", "名列", "进入", "居")
 CLAUSE_DELIMITERS = ",，;；:：。！？!?"
 GROWTH_WORDS = ("增长", "增加", "提高", "提升", "下降", "减少", "增速")
-SHARE_WORDS = ("占", "率", "比")
 PLAN_WORDS = ("计划",)
-ASPIRATION_WORDS = ("力争", "确保", "打造", "目标", "预期", "争取", "突破")
 MULTI_YEAR_WORDS = ("至今", "以来", "历史")
 LABEL_CLASSIFIERS = ("版", "代", "届", "强", "批")
 DOMAIN_KEYWORDS = (
@@ -462,7 +460,7 @@ class Extractor:
         facts, exclusions = [], []
         for start, end, q in self.candidates():
             sentence = self._sentence_for(start)
-            excluded = self._exclusion_reason(start, end, q, sentence)
+            excluded = self._exclusion_reason(start, end, q)
             if excluded:
                 (x_start, x_end), reason = excluded
                 if any(x.start == x_start for x in exclusions):
@@ -490,7 +488,7 @@ class Extractor:
         except KeyError:
             return None
 
-    def _exclusion_reason(self, start, end, q: Quantity, sentence) -> str | None:
+    def _exclusion_reason(self, start, end, q: Quantity) -> tuple[tuple[int, int], str] | None:
         for word, reason in sorted(NON_QUANTITY_WORDS.items(), key=lambda kv: -len(kv[0])):
             for m in re.finditer(re.escape(word), self.raw[max(0, start - 8) : end + 8]):
                 w_start = max(0, start - 8) + m.start()
@@ -510,7 +508,7 @@ class Extractor:
                 return (start, end), f"part of the proper name {mention.name}"
         return None
 
-    def _period_year(self, start: int, sentence: Sentence | None) -> int | None:
+    def _period_year(self, start: int) -> int | None:
         """The year a number speaks of: the nearest year named before it in its section."""
         section = next(s for s in self.article.sections if s.start <= start < s.end)
         window = self.raw[section.start : start]
@@ -525,9 +523,9 @@ class Extractor:
         c_left, c_right = _clause_bounds(text, s_start, s_end)
         before = text[c_left:s_start]
         after = text[s_end:c_right]
-        kind = self._kind(q, text, s_start, s_end, before, after)
-        period, year = self._period(kind, q, start, sentence, before, after)
-        subject = self._subject(kind, q, text, s_start, s_end, before, after)
+        kind = self._kind(q, text, s_start, before, after)
+        period, year = self._period(kind, start, sentence, before, after)
+        subject = self._subject(kind, q, text, s_start, before, after)
         return Fact(
             fact_id=f"F{start:05d}",
             section_id=sentence.section_id
@@ -562,7 +560,7 @@ class Extractor:
     def _clean_index(self, sentence: Sentence, raw_offset: int) -> int:
         return raw_offset - sentence.start - self.raw.count("\n", sentence.start, raw_offset)
 
-    def _kind(self, q: Quantity, text, s_start, s_end, before, after) -> str:
+    def _kind(self, q: Quantity, text, s_start, before, after) -> str:
         unit = q.unit_raw
         quoted = _inside_quotes(text, s_start)
         if quoted and quoted[1] - quoted[0] <= 16:
@@ -595,14 +593,14 @@ class Extractor:
             return "level"
         return "count"
 
-    def _period(self, kind, q, start, sentence, before, after) -> tuple[str, int | None]:
+    def _period(self, kind, start, sentence, before, after) -> tuple[str, int | None]:
         if kind in ("date", "label"):
             return "none", None
-        year = self._period_year(start, sentence)
-        clause = before + after
-        if kind == "duration" or any(w in clause for w in MULTI_YEAR_WORDS):
-            if any(w in (sentence.text if sentence else "") for w in MULTI_YEAR_WORDS):
-                return "multi_year", None
+        year = self._period_year(start)
+        # A span (至今, 以来, 历史) in the clause, or a duration in a sentence that names one.
+        span_in = (before + after) if kind != "duration" else (sentence.text if sentence else "")
+        if any(w in span_in for w in MULTI_YEAR_WORDS):
+            return "multi_year", None
         if kind == "target":
             if any(w in before for w in PLAN_WORDS):
                 # A plan figure (计划年度投资…) is the goal of the year it sits in, not a result.
@@ -622,7 +620,7 @@ class Extractor:
             return "yuan"  # 千亿级/百亿级 name a scale of output value in yuan
         return q.unit_normalized
 
-    def _subject(self, kind, q, text, s_start, s_end, before, after) -> str:
+    def _subject(self, kind, q, text, s_start, before, after) -> str:
         """What the number measures, as the article words it (trimmed of context and verbs)."""
         if kind == "date":
             return ""
@@ -820,10 +818,6 @@ def extract_tables(article: Article, annotations_path: Path | None = None) -> di
             # No curated English name yet (e.g. a new article): a rule-made placeholder that
             # `python -m gaoxin check` reports until data/annotations/facts.csv names it.
             f.metric_en = f"{UNNAMED_PREFIX}{f.kind.replace('_', ' ')}: {f.subject_zh}"
-
-    sentence_of = {}
-    for s in article.sentences:
-        sentence_of[(s.start, s.end)] = s.sentence_id
 
     def sentence_id_at(offset: int) -> str:
         try:

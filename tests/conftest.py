@@ -2,8 +2,8 @@
 
 import pytest
 
-from gaoxin.article import load_article
-from gaoxin.extract import extract_tables
+from gaoxin.facts.extract import extract_tables
+from gaoxin.text.structure import load_article
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Structure recovered from the raw text, checked against what the article shows."""
 
-from gaoxin.article import parse
+from gaoxin.text.structure import parse
 
 
 def test_title_byline_and_headings(article):

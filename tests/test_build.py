@@ -14,7 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gaoxin import build, config
+from gaoxin import config
+from gaoxin.report import build
 from tests.fixtures import buildsite
 
 pytestmark = pytest.mark.slow

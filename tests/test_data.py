@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 
 from gaoxin import data
-from gaoxin.check import coverage, freshness, provenance
-from gaoxin.check import main as check_main
 from gaoxin.config import ARTICLE_PATH, PROCESSED_DIR, RAW_DIR
 from gaoxin.data import DataError, load_table
-from gaoxin.schema import TABLES
+from gaoxin.data.schema import TABLES
+from gaoxin.facts.check import coverage, freshness, provenance
+from gaoxin.facts.check import main as check_main
 
 
 @pytest.fixture()

@@ -2,8 +2,8 @@
 
 import pytest
 
+from gaoxin.analysis.derive import printed_decimals, rounding_interval, rounds_to
 from gaoxin.data import fact, load_facts
-from gaoxin.derive import printed_decimals, rounding_interval, rounds_to
 
 
 @pytest.fixture(scope="module")

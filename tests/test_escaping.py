@@ -6,9 +6,9 @@ import json
 import nbformat
 import pytest
 
-from gaoxin import build
 from gaoxin.config import ANNOTATIONS_DIR, ARTICLE_PATH
-from gaoxin.pipeline import rendered_outputs, write_outputs
+from gaoxin.facts.pipeline import rendered_outputs, write_outputs
+from gaoxin.report import build
 
 pytestmark = pytest.mark.slow
 
@@ -17,7 +17,7 @@ PAYLOAD = "<script>alert('doctored')</script><img src=x onerror=alert(7)>"
 NOTEBOOK_CODE = """\
 import os
 from pathlib import Path
-from gaoxin import narrative as nv
+from gaoxin.analysis import narrative as nv
 from gaoxin.data import load_facts
 data = Path(os.environ["GAOXIN_DOCTORED_DATA"])
 facts = load_facts(directory=data / "processed", article=data / "raw" / "article.txt")

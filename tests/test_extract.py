@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gaoxin.article import parse
-from gaoxin.extract import AnnotationError, Extractor, extract_tables
+from gaoxin.facts.extract import AnnotationError, Extractor, extract_tables
+from gaoxin.text.structure import parse
 
 # (quote, occurrence): value, unit_raw, value_normalized, unit_normalized, qualifier, period, kind,
 # domain, year
@@ -341,7 +341,7 @@ def test_nested_names_are_counted_once(tables):
 
 
 def test_a_clause_can_hold_two_lists():
-    from gaoxin.extract import _lists
+    from gaoxin.facts.extract import _lists
 
     lists = _lists("甲科技、乙车桥等企业参加丙赛、丁杯等比赛")
     assert [[item for _, item in items] for items, _ in lists] == [

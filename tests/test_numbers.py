@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gaoxin.numbers import (
+from gaoxin.text.numbers import (
     NumberParseError,
     decimal_to_str,
     find_quantities,

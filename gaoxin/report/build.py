@@ -43,8 +43,8 @@ SOURCE_DATE_EPOCH = "0"
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FIXED_DOC_TIME = "2019-01-01T00:00:00Z"
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "gaoxin"
 CACHE_DIR = config.PROJECT_ROOT / ".cache"
 

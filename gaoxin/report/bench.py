@@ -24,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from gaoxin import build as gbuild
 from gaoxin import config
+from gaoxin.report import build as gbuild
 
 
 def _timed_build(**kwargs: object) -> tuple[float, gbuild.BuildResult]:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from gaoxin.config import ARTICLE_PATH, PROCESSED_DIR, REGENERATE_HINT
-from gaoxin.numbers import NumberParseError, parse_quantity
-from gaoxin.schema import TABLES, Field
+from gaoxin.data.schema import TABLES, Field
+from gaoxin.text.numbers import NumberParseError, parse_quantity
 
 PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "bool"}
 # Tables whose rows point into the raw text, and the column that must equal raw[start:end].

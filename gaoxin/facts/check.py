@@ -6,7 +6,7 @@ import argparse
 
 from gaoxin.config import DATAPACKAGE_PATH, PROCESSED_DIR
 from gaoxin.data import DataError, clear_cache, load_table, read_raw_text
-from gaoxin.extract import UNNAMED_PREFIX, numeral_runs
+from gaoxin.facts.extract import UNNAMED_PREFIX, numeral_runs
 
 
 def provenance(raw: str) -> dict[str, tuple[int, int]]:
@@ -56,7 +56,7 @@ def coverage(raw: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int,
 
 def freshness() -> list[str]:
     """Generated files whose bytes differ from a fresh extraction (hand edits or stale data)."""
-    from gaoxin.pipeline import rendered_outputs
+    from gaoxin.facts.pipeline import rendered_outputs
 
     stale = []
     for name, text in rendered_outputs().items():

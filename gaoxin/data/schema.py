@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from gaoxin.extract import DOMAINS, KINDS, PERIODS
+from gaoxin.facts.extract import DOMAINS, KINDS, PERIODS
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,14 @@ from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 
-from gaoxin.article import Article, Sentence
 from gaoxin.config import ANNOTATIONS_DIR
-from gaoxin.numbers import (
+from gaoxin.text.numbers import (
     CN_NUMERAL_CHARS,
     Quantity,
     decimal_to_str,
     find_quantities,
 )
+from gaoxin.text.structure import Article, Sentence
 
 PERIODS = ("result", "target", "multi_year", "none")
 KINDS = (

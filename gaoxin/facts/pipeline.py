@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from gaoxin.article import load_article
 from gaoxin.config import ANNOTATIONS_DIR, ARTICLE_PATH, DATAPACKAGE_PATH, PROCESSED_DIR
-from gaoxin.extract import extract_tables, render_csv
-from gaoxin.schema import TABLES, datapackage_json
+from gaoxin.data.schema import TABLES, datapackage_json
+from gaoxin.facts.extract import extract_tables, render_csv
+from gaoxin.text.structure import load_article
 
 
 def rendered_outputs(

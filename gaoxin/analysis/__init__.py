@@ -1,0 +1,1 @@
+"""What the notebooks share: derivations with rounding bounds, prose rendered from data, labels."""

@@ -1,0 +1,31 @@
+"""Load the processed tables as typed, validated pandas DataFrames (never imports the extractor)."""
+
+from gaoxin.data.loaders import (
+    DataError,
+    clear_cache,
+    fact,
+    load_entities,
+    load_entity_mentions,
+    load_exclusions,
+    load_facts,
+    load_paragraphs,
+    load_sections,
+    load_sentences,
+    load_table,
+    read_raw_text,
+)
+
+__all__ = [
+    "DataError",
+    "clear_cache",
+    "fact",
+    "load_entities",
+    "load_entity_mentions",
+    "load_exclusions",
+    "load_facts",
+    "load_paragraphs",
+    "load_sections",
+    "load_sentences",
+    "load_table",
+    "read_raw_text",
+]

@@ -1,0 +1,1 @@
+"""Quantities → facts: vocabularies, the genre's rules, entities, curated annotations, rows."""

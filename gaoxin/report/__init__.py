@@ -1,0 +1,1 @@
+"""Notebooks → reports: execute once, cache, render, sanitize, fonts, site pages, publish."""

@@ -1,0 +1,1 @@
+"""Raw text → structure and quantities: layout, sentences with offsets, the numeral parser."""

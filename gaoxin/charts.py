@@ -9,7 +9,6 @@ write ``figures/NN_topic/<name>.png|.svg|.csv`` without re-running the notebook.
 from __future__ import annotations
 
 import base64
-import importlib.resources
 import io
 import os
 import re
@@ -21,7 +20,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import font_manager
 
-FIGURE_MIMETYPE = "application/vnd.gaoxin.figure+json"
+from gaoxin.config import FIGURE_MIMETYPE, cjk_font_path
+from gaoxin.source import load_source
 
 # Noto Sans CJK SC (SIL Open Font Licence), shipped inside the mplfonts wheel.
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -48,7 +48,7 @@ SVG_HASHSALT = "gaoxin"
 PNG_METADATA: dict[str, Any] = {"Software": None}
 SVG_METADATA: dict[str, Any] = {"Date": None, "Creator": None}
 
-SOURCE = "戈清平、王韦夫, 衡阳高新区 2019 work-conference report"
+SOURCE = f"{load_source().byline}, 衡阳高新区 2019 work-conference report"
 
 LABELS: dict[str, str] = {
     # domains
@@ -82,14 +82,6 @@ def label(key: object) -> str:
     """Bilingual reader label for an internal name (falls back to the key itself)."""
     text = str(key)
     return LABELS.get(text, text)
-
-
-def cjk_font_path() -> Path:
-    """Path of the Noto Sans CJK SC OpenType file shipped in the mplfonts package."""
-    path = Path(str(importlib.resources.files("mplfonts"))) / "fonts" / "NotoSansCJKsc-Regular.otf"
-    if not path.is_file():
-        raise FileNotFoundError(f"Noto Sans CJK SC not found at {path}; reinstall `mplfonts`")
-    return path
 
 
 def register_cjk_font() -> Path:

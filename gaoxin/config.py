@@ -1,5 +1,6 @@
 """Project paths and constants, built from the package location so they work from any folder."""
 
+import importlib.util
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -15,3 +16,20 @@ ARTICLE_PATH = RAW_DIR / "article.txt"
 SOURCE_PATH = RAW_DIR / "source.json"
 
 REGENERATE_HINT = "run `make data` (or `python -m gaoxin extract`) to regenerate it"
+
+# Output of gaoxin.charts.show(): a figure bundle (PNG, SVG, CSV, alt) the report build unpacks.
+FIGURE_MIMETYPE = "application/vnd.gaoxin.figure+json"
+
+# Noto Sans CJK SC (SIL OFL) as shipped inside the mplfonts package; only this file is used.
+CJK_FONT_FILE = ("fonts", "NotoSansCJKsc-Regular.otf")
+
+
+def cjk_font_path() -> Path:
+    """Path of the bundled CJK font, found without importing mplfonts (it imports matplotlib)."""
+    spec = importlib.util.find_spec("mplfonts")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("the mplfonts package (Noto Sans CJK SC) is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))).joinpath(*CJK_FONT_FILE)
+    if not path.is_file():
+        raise FileNotFoundError(f"Noto Sans CJK SC not found at {path}; reinstall `mplfonts`")
+    return path

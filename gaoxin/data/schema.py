@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 
 from gaoxin.facts.extract import DOMAINS, KINDS, PERIODS
+from gaoxin.source import load_source
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,7 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
 
 def datapackage() -> dict:
     """The Frictionless Data Package descriptor for data/processed."""
+    source = load_source()
     resources = []
     for name, (description, fields) in TABLES.items():
         schema_fields = []
@@ -229,7 +231,7 @@ def datapackage() -> dict:
         "description": "Quantities, structure and entities extracted by rule from "
         "data/raw/article.txt; every row carries character offsets into that file.",
         "licenses": [{"name": "other-at", "title": "Article text © its authors; see README"}],
-        "sources": [{"title": "敲定目标！今年衡阳高新区要建成全国一流园区 (戈清平, 王韦夫)"}],
+        "sources": [{"title": f"{source.title} ({', '.join(source.authors)})"}],
         "resources": resources,
     }
 

@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from gaoxin import config
+from gaoxin.config import FIGURE_MIMETYPE
+from gaoxin.source import load_source
 
 # Bump when the layout or content of the exports changes in a way the hashes cannot see.
 BUILD_FORMAT = "gaoxin-build-3"
@@ -48,7 +50,6 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "gaoxin"
 CACHE_DIR = config.PROJECT_ROOT / ".cache"
 
-FIGURE_MIMETYPE = "application/vnd.gaoxin.figure+json"
 SOLUTION_TAG = "solution"
 NOTEBOOK_RE = re.compile(r"^(\d{2})_[A-Za-z0-9_\-]+\.ipynb$")
 FONT_FAMILY = "Gaoxin Noto Sans CJK SC"
@@ -335,14 +336,10 @@ def sanitize_html(fragment: Any) -> str:
 
 @lru_cache(maxsize=1)
 def _cjk_font_bytes() -> bytes:
-    # Same file as gaoxin.charts.cjk_font_path(), found without importing matplotlib.
-    import importlib.util
-
-    spec = importlib.util.find_spec("mplfonts")
-    if spec is None or not spec.submodule_search_locations:
-        raise BuildError("the mplfonts package (Noto Sans CJK SC) is not installed")
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    return (folder / "fonts" / "NotoSansCJKsc-Regular.otf").read_bytes()
+    try:
+        return config.cjk_font_path().read_bytes()
+    except FileNotFoundError as exc:
+        raise BuildError(str(exc)) from None
 
 
 def _subset_options(flavor: str | None) -> Any:
@@ -529,8 +526,8 @@ def _nav(stem: str, variant: str) -> str:
 
 def _footer(key: str) -> str:
     return (
-        '<footer class="gx-footer">Source: 戈清平、王韦夫, 衡阳高新区 2019 work-conference '
-        f"report. Build {html.escape(key[:12])}.</footer>"
+        f'<footer class="gx-footer">Source: {html.escape(load_source().byline)}, '
+        f"衡阳高新区 2019 work-conference report. Build {html.escape(key[:12])}.</footer>"
     )
 
 
@@ -814,7 +811,8 @@ def _index_page(reports: list[dict[str, Any]], headline: dict[str, Any], key: st
         '<body class="gx-index"><main>',
         "<h1>衡阳高新区 2019 工作会报告 — 数据分析 Reports</h1>",
         "<p>Analysis notebooks on the 2019 work-conference report of the Hengyang National "
-        "High-tech Zone (戈清平、王韦夫). Every report comes in four formats, built from one "
+        f"High-tech Zone ({html.escape(load_source().byline)}). "
+        "Every report comes in four formats, built from one "
         "execution of its notebook.</p>",
     ]
     if headline.get("items"):

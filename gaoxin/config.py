@@ -19,6 +19,9 @@ REGENERATE_HINT = "run `make data` (or `python -m gaoxin extract`) to regenerate
 
 # Output of gaoxin.charts.show(): a figure bundle (PNG, SVG, CSV, alt) the report build unpacks.
 FIGURE_MIMETYPE = "application/vnd.gaoxin.figure+json"
+# Output of gaoxin.analysis.claims.finding(): a key finding the site's front page collects,
+# {"text": markdown sentence, "figure": figure name or null, "anchor": heading id or null}.
+FINDING_MIMETYPE = "application/vnd.gaoxin.finding+json"
 
 # Noto Sans CJK SC (SIL OFL) as shipped inside the mplfonts package; only this file is used.
 CJK_FONT_FILE = ("fonts", "NotoSansCJKsc-Regular.otf")

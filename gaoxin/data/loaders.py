@@ -17,31 +17,45 @@ import pandas as pd
 from gaoxin.config import ARTICLE_PATH, PROCESSED_DIR, REGENERATE_HINT
 from gaoxin.data.schema import TABLES, Field
 from gaoxin.text.numbers import NumberParseError, parse_quantity
+from gaoxin.text.reader import read_raw as read_raw_text
 
 PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "bool"}
 # Tables whose rows point into the raw text, and the column that must equal raw[start:end].
 PROVENANCE_COLUMNS = {"facts": "quote", "exclusions": "text"}
 
 
+GENERATED_HINT = f"The file is generated: {REGENERATE_HINT}"
+
+
 class DataError(ValueError):
     """A processed data file that does not match its schema or the raw article."""
 
-    def __init__(self, path: Path, problem: str, row: int | None = None, column: str | None = None):
+    def __init__(
+        self,
+        path: Path,
+        problem: str,
+        row: int | None = None,
+        column: str | None = None,
+        hint: str = GENERATED_HINT,
+    ):
         where = path.name
         if row is not None:
             where += f", row {row}"
         if column is not None:
             where += f", column '{column}'"
-        super().__init__(f"{where}: {problem}. The file is generated: {REGENERATE_HINT}.")
-        self.path, self.row, self.column = path, row, column
+        super().__init__(f"{where}: {problem}. {hint}.")
+        self.path, self.row, self.column, self.problem = path, row, column, problem
 
 
-def read_raw_text(path: Path = ARTICLE_PATH) -> str:
-    with open(path, encoding="utf-8", newline="") as f:
-        return f.read()
+def read_rows(path: Path, fields: tuple[Field, ...], hint: str = GENERATED_HINT) -> list[list[str]]:
+    """The data rows of a CSV file whose header must be the schema's; strict about its shape."""
+    try:
+        return _split_rows(path, fields)
+    except DataError as e:
+        raise DataError(path, e.problem, e.row, e.column, hint) from None
 
 
-def _read_rows(path: Path, fields: tuple[Field, ...]) -> list[list[str]]:
+def _split_rows(path: Path, fields: tuple[Field, ...]) -> list[list[str]]:
     if not path.exists():
         raise DataError(path, "file is missing")
     data = path.read_bytes()
@@ -73,22 +87,27 @@ def _read_rows(path: Path, fields: tuple[Field, ...]) -> list[list[str]]:
     return rows[1:]
 
 
-def _check_cell(path: Path, f: Field, value: str, line: int) -> None:
+def check_cell(path: Path, f: Field, value: str, line: int, hint: str = GENERATED_HINT) -> None:
+    problem = _cell_problem(f, value)
+    if problem:
+        raise DataError(path, problem, line, f.name, hint)
+
+
+def _cell_problem(f: Field, value: str) -> str | None:
     if value == "":
-        if f.required:
-            raise DataError(path, "required value is empty", line, f.name)
-        return
+        return "required value is empty" if f.required else None
     if f.type == "integer" and not value.lstrip("-").isdigit():
-        raise DataError(path, f"{value!r} is not an integer", line, f.name)
+        return f"{value!r} is not an integer"
     if f.type == "number":
         try:
             Decimal(value)
         except InvalidOperation:
-            raise DataError(path, f"{value!r} is not a number", line, f.name) from None
+            return f"{value!r} is not a number"
     if f.type == "boolean" and value not in ("true", "false"):
-        raise DataError(path, f"{value!r} is not true/false", line, f.name)
+        return f"{value!r} is not true/false"
     if f.enum and value not in f.enum:
-        raise DataError(path, f"{value!r} is not one of {list(f.enum)}", line, f.name)
+        return f"{value!r} is not one of {list(f.enum)}"
+    return None
 
 
 def _check_fact_value(path: Path, row: dict, line: int) -> None:
@@ -120,7 +139,7 @@ def validate_rows(name: str, rows: list[list[str]], path: Path, raw: str) -> Non
     seen: dict[str, set] = {f.name: set() for f in fields if f.unique}
     for line, cells in enumerate(rows, start=2):
         for f, value in zip(fields, cells, strict=True):
-            _check_cell(path, f, value, line)
+            check_cell(path, f, value, line)
             if f.unique:
                 if value in seen[f.name]:
                     raise DataError(path, f"duplicate id {value!r}", line, f.name)
@@ -146,8 +165,13 @@ def validate_rows(name: str, rows: list[list[str]], path: Path, raw: str) -> Non
 def _load(name: str, directory: str, article: str) -> pd.DataFrame:
     path = Path(directory) / f"{name}.csv"
     _, fields = TABLES[name]
-    rows = _read_rows(path, fields)
+    rows = read_rows(path, fields)
     validate_rows(name, rows, path, read_raw_text(Path(article)))
+    return typed_frame(rows, fields)
+
+
+def typed_frame(rows: list[list[str]], fields: tuple[Field, ...]) -> pd.DataFrame:
+    """Rows of validated cells as a DataFrame with the schema's dtypes."""
     frame = pd.DataFrame(rows, columns=[f.name for f in fields])
     for f in fields:
         col = frame[f.name]

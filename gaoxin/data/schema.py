@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from gaoxin.facts.extract import DOMAINS, KINDS, PERIODS
+from gaoxin.facts.vocabulary import DOMAINS, KINDS, PERIODS, RELATIONS
 from gaoxin.source import load_source
 
 
@@ -192,38 +192,94 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
 }
 
 
+# Curated tables, written by hand in data/annotations/ and validated by code on every use.
+ANNOTATION_TABLES: dict[str, tuple[str, str, tuple[Field, ...]]] = {
+    "fact_annotations": (
+        "annotations/facts.csv",
+        "Curated English metric names (and a domain where a rule cannot know) for facts, each "
+        "row located by a context that occurs exactly once in the article.",
+        (
+            Field("context", "string", "Words around the quote, occurring exactly once"),
+            Field("quote", "string", "The fact's quote as written, inside the context"),
+            Field("metric_en", "string", "Short English metric name given to the fact"),
+            Field(
+                "domain", "string", "Domain that overrides the rule's", enum=DOMAINS, required=False
+            ),
+        ),
+    ),
+    "target_pairs": (
+        "annotations/target_pairs.csv",
+        "Analytical judgement: each target of the plan year beside the figure of the report "
+        "year it can be read against, by the facts' metric_en names.",
+        (
+            Field(
+                "target_metric",
+                "string",
+                "metric_en of a target fact of the plan year",
+                unique=True,
+            ),
+            Field(
+                "result_metric",
+                "string",
+                "metric_en of a result fact of the report year; empty when the relation has none",
+                required=False,
+            ),
+            Field(
+                "relation",
+                "string",
+                "How the two are related: "
+                + "; ".join(f"{code} = {en} {zh}" for code, (en, zh) in RELATIONS.items()),
+                enum=tuple(RELATIONS),
+            ),
+            Field("note", "string", "Why, in one English sentence"),
+        ),
+    ),
+}
+
+
+def _schema(fields: tuple[Field, ...]) -> dict:
+    schema_fields = []
+    for f in fields:
+        d = {"name": f.name, "type": f.type, "description": f.description}
+        if f.unit:
+            d["unit"] = f.unit
+        constraints = {}
+        if f.required:
+            constraints["required"] = True
+        if f.unique:
+            constraints["unique"] = True
+        if f.enum:
+            constraints["enum"] = list(f.enum)
+        if constraints:
+            d["constraints"] = constraints
+        schema_fields.append(d)
+    schema = {"fields": schema_fields}
+    primary = next((f.name for f in fields if f.unique), None)
+    if primary:
+        schema["primaryKey"] = primary
+    return schema
+
+
+def _resource(name: str, path: str, description: str, fields: tuple[Field, ...]) -> dict:
+    return {
+        "name": name,
+        "path": path,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "encoding": "utf-8",
+        "description": description,
+        "schema": _schema(fields),
+    }
+
+
 def datapackage() -> dict:
     """The Frictionless Data Package descriptor for data/processed."""
     source = load_source()
     resources = []
     for name, (description, fields) in TABLES.items():
-        schema_fields = []
-        for f in fields:
-            d = {"name": f.name, "type": f.type, "description": f.description}
-            if f.unit:
-                d["unit"] = f.unit
-            constraints = {}
-            if f.required:
-                constraints["required"] = True
-            if f.unique:
-                constraints["unique"] = True
-            if f.enum:
-                constraints["enum"] = list(f.enum)
-            if constraints:
-                d["constraints"] = constraints
-            schema_fields.append(d)
-        primary = next(f.name for f in fields if f.unique)
-        resources.append(
-            {
-                "name": name,
-                "path": f"processed/{name}.csv",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "encoding": "utf-8",
-                "description": description,
-                "schema": {"fields": schema_fields, "primaryKey": primary},
-            }
-        )
+        resources.append(_resource(name, f"processed/{name}.csv", description, fields))
+    for name, (path, description, fields) in ANNOTATION_TABLES.items():
+        resources.append(_resource(name, path, description, fields))
     return {
         "profile": "tabular-data-package",
         "name": "hengyang-high-tech-zone-2019",

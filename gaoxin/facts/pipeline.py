@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gaoxin.config import ANNOTATIONS_DIR, ARTICLE_PATH, DATAPACKAGE_PATH, PROCESSED_DIR
 from gaoxin.data.schema import TABLES, datapackage_json
-from gaoxin.facts.extract import extract_tables, render_csv
+from gaoxin.facts.tables import extract_tables, render_csv
 from gaoxin.text.structure import load_article
 
 

@@ -8,9 +8,11 @@ the raw text; joined paragraphs keep the list of raw spans they were made from.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from gaoxin.config import ARTICLE_PATH
+from gaoxin.text.reader import read_raw
 
 SENTENCE_END = "。！？!?"
 CLOSING_MARKS = "”’」』）)"
@@ -53,12 +55,50 @@ class Paragraph:
 
 @dataclass
 class Sentence:
+    """A sentence of a body paragraph; `text` has the layout breaks removed.
+
+    `offsets[i]` is the raw offset of `text[i]`: the one home of the arithmetic that maps between
+    the clean sentence text and the raw article."""
+
     sentence_id: str
     paragraph_id: str
     section_id: str
     start: int
     end: int
     text: str
+    offsets: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def raw_offset(self, i: int) -> int:
+        """Raw offset of character i of the sentence text."""
+        return self.offsets[i]
+
+    def text_index(self, raw_offset: int) -> int:
+        """Index in the sentence text of the character at (or first after) a raw offset."""
+        return bisect_left(self.offsets, raw_offset)
+
+    def raw_span(self, i: int, j: int) -> tuple[int, int]:
+        """Raw (start, end) of the sentence text's slice [i:j]."""
+        return self.offsets[i], self.offsets[j - 1] + 1
+
+    @classmethod
+    def from_row(cls, row, raw: str) -> Sentence:
+        """Rebuild a sentence from a row of the sentences table (ids, start, end, text).
+
+        Raises ValueError when the row's text is not the raw text between its offsets with only
+        layout breaks (line ends and the blanks around them) left out."""
+        start, end, text = int(row["start"]), int(row["end"]), str(row["text"])
+        offsets, pos = [], start
+        for ch in text:
+            while pos < end and raw[pos] != ch and raw[pos].isspace():
+                pos += 1
+            if pos >= end or raw[pos] != ch:
+                raise ValueError(f"sentence text does not match the raw text at offset {pos}")
+            offsets.append(pos)
+            pos += 1
+        if not offsets or offsets[0] != start or offsets[-1] + 1 != end:
+            raise ValueError(f"sentence text does not span its offsets {start}-{end}")
+        ids = (str(row["sentence_id"]), str(row["paragraph_id"]), str(row["section_id"]))
+        return cls(*ids, start, end, text, tuple(offsets))
 
 
 @dataclass
@@ -93,12 +133,6 @@ class Article:
             if any(a <= offset < b for a, b in p.spans):
                 return p
         raise KeyError(f"no paragraph covers offset {offset}")
-
-
-def read_raw(path=ARTICLE_PATH) -> str:
-    """The article exactly as stored (UTF-8, newlines untouched)."""
-    with open(path, encoding="utf-8", newline="") as f:
-        return f.read()
 
 
 def blocks(raw: str) -> list[Block]:
@@ -196,9 +230,10 @@ def _sentences(article: Article):
             if not m.group(0).strip():
                 continue
             n += 1
-            start = offsets[m.start()]
-            end = offsets[m.end() - 1] + 1
-            yield Sentence(f"t{n:03d}", p.paragraph_id, p.section_id, start, end, m.group(0))
+            own = tuple(offsets[m.start() : m.end()])
+            yield Sentence(
+                f"t{n:03d}", p.paragraph_id, p.section_id, own[0], own[-1] + 1, m.group(0), own
+            )
 
 
 def load_article(path=ARTICLE_PATH) -> Article:

@@ -1,27 +1,35 @@
 """Load the processed tables as typed DataFrames, validated against the schema on every load.
 
-Any problem — a missing, truncated, wrongly encoded or hand-edited file — raises one `DataError`
-that names the file, the row and the column, and says how to regenerate the data.
+Any problem — a missing, truncated, wrongly encoded, incomplete or hand-edited file — raises one
+`DataError` that names the file, the row and the column, and says how to regenerate the data. A
+table must also be the very file extraction wrote (size, sha256 and row count recorded in
+data/datapackage.json). The in-process cache is keyed on the bytes of the table, the article and
+that record, so a changed file is never served stale.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from gaoxin.config import ARTICLE_PATH, PROCESSED_DIR, REGENERATE_HINT
+from gaoxin.data.manifest import manifest_path, mismatch, recorded_stats
 from gaoxin.data.schema import TABLES, Field
 from gaoxin.text.numbers import NumberParseError, parse_quantity
-from gaoxin.text.reader import read_raw as read_raw_text
+from gaoxin.text.reader import ArticleError, decode_raw
+from gaoxin.text.reader import read_raw as read_raw_text  # noqa: F401  (re-exported)
 
 PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "bool"}
 # Tables whose rows point into the raw text, and the column that must equal raw[start:end].
 PROVENANCE_COLUMNS = {"facts": "quote", "exclusions": "text"}
+# Tables whose ids are a prefix + the start offset (so a copied row under a new id is caught).
+OFFSET_ID_PREFIXES = {"facts": "F", "exclusions": "X", "entity_mentions": "M"}
+ARTICLE_HINT = "Restore the article with `git checkout -- data/raw/article.txt`"
 
 
 GENERATED_HINT = f"The file is generated: {REGENERATE_HINT}"
@@ -47,18 +55,24 @@ class DataError(ValueError):
         self.path, self.row, self.column, self.problem = path, row, column, problem
 
 
-def read_rows(path: Path, fields: tuple[Field, ...], hint: str = GENERATED_HINT) -> list[list[str]]:
+def read_rows(
+    path: Path, fields: tuple[Field, ...], hint: str = GENERATED_HINT, data: bytes | None = None
+) -> list[list[str]]:
     """The data rows of a CSV file whose header must be the schema's; strict about its shape."""
     try:
-        return _split_rows(path, fields)
+        return _split_rows(path, fields, _read_bytes(path) if data is None else data)
     except DataError as e:
         raise DataError(path, e.problem, e.row, e.column, hint) from None
 
 
-def _split_rows(path: Path, fields: tuple[Field, ...]) -> list[list[str]]:
-    if not path.exists():
-        raise DataError(path, "file is missing")
-    data = path.read_bytes()
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(path, "file is missing") from None
+
+
+def _split_rows(path: Path, fields: tuple[Field, ...], data: bytes) -> list[list[str]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -145,6 +159,15 @@ def validate_rows(name: str, rows: list[list[str]], path: Path, raw: str) -> Non
                     raise DataError(path, f"duplicate id {value!r}", line, f.name)
                 seen[f.name].add(value)
         row = dict(zip(names, cells, strict=True))
+        prefix = OFFSET_ID_PREFIXES.get(name)
+        if prefix and cells[0] != f"{prefix}{int(row['start']):05d}":
+            raise DataError(
+                path,
+                f"id {cells[0]!r} does not match its start offset {row['start']} "
+                f"(ids are {prefix} + the start offset: a copied or edited row)",
+                line,
+                names[0],
+            )
         if "start" in row and "end" in row:
             start, end = int(row["start"]), int(row["end"])
             if not 0 <= start < end <= len(raw):
@@ -161,12 +184,14 @@ def validate_rows(name: str, rows: list[list[str]], path: Path, raw: str) -> Non
             _check_fact_value(path, row, line)
 
 
-@cache
-def _load(name: str, directory: str, article: str) -> pd.DataFrame:
-    path = Path(directory) / f"{name}.csv"
+def _load(name: str, path: Path, data: bytes, raw: str, recorded: dict) -> pd.DataFrame:
     _, fields = TABLES[name]
-    rows = read_rows(path, fields)
-    validate_rows(name, rows, path, read_raw_text(Path(article)))
+    rows = read_rows(path, fields, data=data)
+    validate_rows(name, rows, path, raw)
+    # Row by row the file is sound; it must also be the whole file extraction wrote.
+    problem = mismatch(data, len(rows), recorded)
+    if problem:
+        raise DataError(path, problem)
     return typed_frame(rows, fields)
 
 
@@ -184,13 +209,41 @@ def typed_frame(rows: list[list[str]], fields: tuple[Field, ...]) -> pd.DataFram
     return frame
 
 
+# (table name, file path) → (content key, frame): one entry per file, replaced when it changes.
+_CACHE: dict[tuple[str, str], tuple[tuple[str, ...], pd.DataFrame]] = {}
+
+
 def load_table(
     name: str, directory: Path = PROCESSED_DIR, article: Path = ARTICLE_PATH
 ) -> pd.DataFrame:
     """One processed table, validated and typed (a fresh copy each call)."""
     if name not in TABLES:
         raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
-    return _load(name, str(directory), str(article)).copy()
+    path = Path(directory) / f"{name}.csv"
+    data = _read_bytes(path)
+    article = Path(article)
+    try:
+        article_bytes = article.read_bytes()
+    except FileNotFoundError:
+        raise DataError(article, "file is missing", hint=ARTICLE_HINT) from None
+    descriptor = manifest_path(Path(directory))
+    recorded, problem = recorded_stats(descriptor, name)
+    if problem:
+        raise DataError(descriptor, problem)
+    key = (_digest(data), _digest(article_bytes), repr(sorted(recorded.items())))
+    cached = _CACHE.get((name, str(path)))
+    if cached is None or cached[0] != key:
+        try:
+            raw = decode_raw(article_bytes, article)
+        except ArticleError as e:
+            raise DataError(article, str(e).split(": ", 1)[-1], hint=ARTICLE_HINT) from None
+        cached = (key, _load(name, path, data, raw, recorded))
+        _CACHE[(name, str(path))] = cached
+    return cached[1].copy()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def load_facts(**kw) -> pd.DataFrame:
@@ -234,4 +287,4 @@ def fact(facts: pd.DataFrame, **criteria) -> pd.Series:
 
 
 def clear_cache() -> None:
-    _load.cache_clear()
+    _CACHE.clear()

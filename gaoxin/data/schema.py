@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -260,26 +261,48 @@ def _schema(fields: tuple[Field, ...]) -> dict:
     return schema
 
 
-def _resource(name: str, path: str, description: str, fields: tuple[Field, ...]) -> dict:
+def file_stats(data: bytes, rows: int) -> dict:
+    """What a loader checks a file against: size, checksum and number of data rows.
+
+    `bytes` and `hash` are the Frictionless resource properties; `rows` is this project's own."""
+    return {
+        "bytes": len(data),
+        "hash": f"{HASH_PREFIX}{hashlib.sha256(data).hexdigest()}",
+        "rows": rows,
+    }
+
+
+HASH_PREFIX = "sha256:"
+
+
+def _resource(
+    name: str, path: str, description: str, fields: tuple[Field, ...], stats: dict | None
+) -> dict:
     return {
         "name": name,
         "path": path,
         "profile": "tabular-data-resource",
         "format": "csv",
         "encoding": "utf-8",
+        **(stats or {}),
         "description": description,
         "schema": _schema(fields),
     }
 
 
-def datapackage() -> dict:
-    """The Frictionless Data Package descriptor for data/processed."""
+def datapackage(stats: dict[str, dict] | None = None, annotations: bool = True) -> dict:
+    """The Frictionless Data Package descriptor for data/processed (and data/annotations).
+
+    `stats` maps a resource name to its file_stats(); `annotations=False` leaves the curated
+    tables out (an article extracted outside this project's data folder)."""
+    stats = stats or {}
     source = load_source()
     resources = []
     for name, (description, fields) in TABLES.items():
-        resources.append(_resource(name, f"processed/{name}.csv", description, fields))
-    for name, (path, description, fields) in ANNOTATION_TABLES.items():
-        resources.append(_resource(name, path, description, fields))
+        path = f"processed/{name}.csv"
+        resources.append(_resource(name, path, description, fields, stats.get(name)))
+    for name, (path, description, fields) in ANNOTATION_TABLES.items() if annotations else ():
+        resources.append(_resource(name, path, description, fields, stats.get(name)))
     return {
         "profile": "tabular-data-package",
         "name": "hengyang-high-tech-zone-2019",
@@ -292,5 +315,5 @@ def datapackage() -> dict:
     }
 
 
-def datapackage_json() -> str:
-    return json.dumps(datapackage(), ensure_ascii=False, indent=2) + "\n"
+def datapackage_json(stats: dict[str, dict] | None = None, annotations: bool = True) -> str:
+    return json.dumps(datapackage(stats, annotations), ensure_ascii=False, indent=2) + "\n"

@@ -23,6 +23,7 @@ from gaoxin.data.schema import TABLES, Field
 from gaoxin.text.numbers import NumberParseError, parse_quantity
 from gaoxin.text.reader import ArticleError, decode_raw
 from gaoxin.text.reader import read_raw as read_raw_text  # noqa: F401  (re-exported)
+from gaoxin.text.structure import without_breaks
 
 PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "bool"}
 # Tables whose rows point into the raw text, and the column that must equal raw[start:end].
@@ -126,12 +127,13 @@ def _cell_problem(f: Field, value: str) -> str | None:
 
 def _check_fact_value(path: Path, row: dict, line: int) -> None:
     """A fact's numbers must be what its quote says (catches hand edits of value columns)."""
-    if row["number_text"] not in row["quote"]:
+    quote = without_breaks(row["quote"])  # a number the layout broke over two lines
+    if row["number_text"] not in quote:
         raise DataError(
             path, f"number_text {row['number_text']!r} is not in the quote", line, "number_text"
         )
     try:
-        q = parse_quantity(row["quote"])
+        q = parse_quantity(quote)
     except NumberParseError:
         raise DataError(path, f"quote {row['quote']!r} does not parse", line, "quote") from None
     if Decimal(row["value"]) != q.value:

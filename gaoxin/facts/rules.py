@@ -27,7 +27,7 @@ from gaoxin.facts.vocabulary import (
     ZONE_SELF_REFERENCES,
 )
 from gaoxin.text.numbers import Quantity, decimal_to_str, find_quantities
-from gaoxin.text.structure import Article, Sentence
+from gaoxin.text.structure import Article, Sentence, without_breaks
 
 
 @dataclass
@@ -101,14 +101,26 @@ class FactRules:
     # Entities -----------------------------------------------------------------------------
 
     def candidates(self):
-        """(sentence, quantity with raw offsets) for every numeral run in body sentences."""
+        """(start, end, quantity) with raw offsets for every numeral run outside the byline.
+
+        Quantities are read from each paragraph's joined text, so a number the layout broke over
+        two lines is read whole; a paragraph cut around a caption is read piece by piece."""
         for para in self.article.paragraphs:
             if para.role not in ("title", "body", "heading", "caption"):
                 continue
+            offsets = para.offsets
+            found = []
+            for q in find_quantities(para.text):
+                start, end = offsets[q.start], offsets[q.end - 1] + 1
+                if without_breaks(self.raw[start:end]) != q.quote:
+                    break  # something other than a line break sits inside: read by pieces
+                found.append((start, end, q))
+            else:
+                yield from found
+                continue
             for a, b in para.spans:
                 for q in find_quantities(self.raw[a:b]):
-                    start = a + q.start
-                    yield start, a + q.end, q
+                    yield a + q.start, a + q.end, q
 
     def run(self):
         facts, exclusions = [], []

@@ -23,7 +23,17 @@ CAPTION_MAX_CHARS = 40
 # Image placeholders leave at least this many blank lines before a caption.
 CAPTION_MIN_BLANK_LINES = 2
 BYLINE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:[ \u3000]+[\u4e00-\u9fff]{2,4})+")
+# A line and its end (LF, CRLF or a lone CR; none at the end of the text).
+LINE_RE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+# What surrounds text on a line without being text: whitespace, a BOM, zero-width spaces.
+BLANKS = " \t\f\v\u3000\u00a0\ufeff\u200b\u2028\u2029"
+LAYOUT_BREAK_RE = re.compile(rf"[{BLANKS}]*(?:\r\n|\r|\n)[{BLANKS}\r\n]*")
 SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}]+[{CLOSING_MARKS}]*|$)")
+
+
+def without_breaks(text: str) -> str:
+    """Text with layout breaks (line ends and the blanks around them) removed."""
+    return LAYOUT_BREAK_RE.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,11 @@ class Paragraph:
     @property
     def end(self) -> int:
         return self.spans[-1][1]
+
+    @property
+    def offsets(self) -> list[int]:
+        """Raw offset of each character of `text` (the spans laid end to end)."""
+        return [a + i for a, b in self.spans for i in range(b - a)]
 
 
 @dataclass
@@ -136,18 +151,22 @@ class Article:
 
 
 def blocks(raw: str) -> list[Block]:
-    """Non-empty lines with their offsets and the number of blank lines before each."""
-    out, blank, pos = [], 0, 0
-    for line in raw.split("\n"):
-        stripped = line.strip()
+    """Non-empty lines with their offsets and the number of blank lines before each.
+
+    Lines end at LF, CRLF or a lone CR; a byte-order mark and zero-width spaces count as blanks.
+    Nothing is removed from the raw text: offsets still index it."""
+    out, blank = [], 0
+    for m in LINE_RE.finditer(raw):
+        line = m.group(1)
+        stripped = line.strip(BLANKS)
         if stripped:
-            lead = len(line) - len(line.lstrip())
-            start = pos + lead
+            start = m.start() + len(line) - len(line.lstrip(BLANKS))
             out.append(Block(start, start + len(stripped), stripped, blank))
             blank = 0
         else:
             blank += 1
-        pos += len(line) + 1
+        if not m.group(2):
+            break
     return out
 
 
@@ -191,6 +210,8 @@ def parse(raw: str) -> Article:
     paragraphs: list[Paragraph] = []
     pending: Paragraph | None = None  # a body paragraph the layout cut before its end
     for role, b in classify(blocks(raw)):
+        if pending is not None and b.blank_before == 0 and role in ("heading", "caption"):
+            role = "body"  # a line break inside a sentence (even inside a number), not a block
         if role == "body" and pending is not None:
             pending.spans.append((b.start, b.end))
             pending.text += b.text
@@ -224,8 +245,7 @@ def _sentences(article: Article):
     for p in article.paragraphs:
         if p.role != "body":
             continue
-        # Map positions in the joined text back to raw offsets.
-        offsets = [a + i for a, b in p.spans for i in range(b - a)]
+        offsets = p.offsets  # positions in the joined text → raw offsets
         for m in SENTENCE_RE.finditer(p.text):
             if not m.group(0).strip():
                 continue

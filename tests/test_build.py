@@ -196,7 +196,8 @@ def test_headline_needs_no_facts_but_rejects_bad_ones(tmp_path):
     (tmp_path / "processed").mkdir()
     odd = tmp_path / "processed" / "facts.csv"
     odd.write_text("something\nx\n", encoding="utf-8")
-    with pytest.raises(build.BuildError, match=r"facts\.csv.*header does not match"):
+    bad = r"facts\.csv: .*(header does not match|datapackage\.json)"
+    with pytest.raises(build.BuildError, match=bad):
         sitefiles.load_headline(tmp_path)
 
 

@@ -23,6 +23,13 @@ FIGURE_MIMETYPE = "application/vnd.gaoxin.figure+json"
 # {"text": markdown sentence, "figure": figure name or null, "anchor": heading id or null}.
 FINDING_MIMETYPE = "application/vnd.gaoxin.finding+json"
 
+# Cell tags the notebooks set and the report build reads. Reader pages and PDFs drop all three;
+# student notebooks drop solutions; the walkthrough shows everything.
+SOLUTION_TAG = "solution"
+CHECK_TAG = "check"  # a claim guarded by gaoxin.analysis.claims.check: prints nothing
+WALKTHROUGH_TAG = "walkthrough"  # output too wide for the reader page (kept with a CSV link)
+READER_HIDDEN_TAGS = frozenset({SOLUTION_TAG, CHECK_TAG, WALKTHROUGH_TAG})
+
 # Noto Sans CJK SC (SIL OFL) as shipped inside the mplfonts package; only this file is used.
 CJK_FONT_FILE = ("fonts", "NotoSansCJKsc-Regular.otf")
 

@@ -102,7 +102,8 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
                 "qualifier",
                 "string",
                 "Qualifier code: more_than (余/多/超/突破), nearly (近), at_least (以上), "
-                "top (前: rank within the top N), about, before",
+                "top (前: rank within the top N), about, before, less_than (不到), "
+                "at_most (以下/以内), within (年内), by_end (月底前), end_of (年底)",
                 required=False,
             ),
             Field("qualifier_raw", "string", "Qualifier as written", required=False),
@@ -123,6 +124,7 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
                     "yuan",
                     "m2",
                     "m",
+                    "mu",
                     "percent",
                     "percentage_point",
                     "count",

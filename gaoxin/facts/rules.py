@@ -18,6 +18,7 @@ from gaoxin.facts.subjects import clause_bounds, inherit_subjects, inside_quotes
 from gaoxin.facts.vocabulary import (
     CLAUSE_VERBS,
     DOMAIN_KEYWORDS,
+    FIVE_YEAR_PLANS,
     GROWTH_WORDS,
     LABEL_CLASSIFIERS,
     MULTI_YEAR_WORDS,
@@ -75,9 +76,16 @@ class Exclusion:
 MAX_YEAR = 2100
 CALENDAR_MONTHS = range(1, 13)
 # A year as written (2019年) or a word naming a year relative to the plan year (去年, 今年 …).
+CONFERENCE_YEAR_RE = re.compile(r"(?<![0-9])(20[0-9]{2})年(?:度)?(?:[^,，。;；]{0,6})?工作[会會]")
+MARKUP_RE = re.compile(
+    r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|</?[a-zA-Z][^<>]*>", re.S | re.I
+)
+SPAN = "span"
 TIME_RE = re.compile(
     r"(?<![0-9])(?P<year>1[89][0-9]{2}|20[0-9]{2})年"
     "|(?P<word>" + "|".join(sorted(RELATIVE_YEARS, key=len, reverse=True)) + ")"
+    # A span of years: a five-year plan, or 三年内 / 近五年来 / 两年间.
+    "|(?P<span>" + "|".join(FIVE_YEAR_PLANS) + r"|(?:[两二三四五六七八九十]|[2-9])年[内內来來间間])"
 )
 
 
@@ -99,9 +107,16 @@ class FactRules:
         )
         self.zone_names = self._zone_names()
         self.mentions = mentions
+        # Markup pasted into a text (tags, scripts) is not the article's words.
+        self.markup = [m.span() for m in MARKUP_RE.finditer(self.raw)]
 
     def _target_year(self) -> int | None:
-        """The plan year: the year the goal sentences name (目标, 预期, 力争), else the latest."""
+        """The plan year: the year of the work conference the body reports (2019年工作会), else
+        the year the goal sentences name (目标, 预期, 力争), else the latest year named."""
+        body = self.half[self.article.title.end :]
+        conference = CONFERENCE_YEAR_RE.search(body)
+        if conference:
+            return int(conference.group(1))
         for s in self.article.sentences:
             if any(w in s.text for w in TARGET_WORDS):
                 ys = [int(y) for y in YEAR_RE.findall(to_halfwidth(s.text)) if int(y) <= MAX_YEAR]
@@ -173,6 +188,9 @@ class FactRules:
             return None
 
     def _exclusion_reason(self, start, end, q: Quantity) -> tuple[tuple[int, int], str] | None:
+        for a, b in self.markup:
+            if a <= start < b:
+                return (start, end), "inside markup (an HTML tag or script), not article text"
         for word, reason in sorted(NON_QUANTITY_WORDS.items(), key=lambda kv: -len(kv[0])):
             for m in re.finditer(re.escape(word), self.raw[max(0, start - 8) : end + 8]):
                 w_start = max(0, start - 8) + m.start()
@@ -192,18 +210,32 @@ class FactRules:
                 return (start, end), f"part of the proper name {mention.name}"
         return None
 
-    def _relative_year(self, start: int) -> int | None:
-        """The year a number speaks of, relative to the plan year (-1 = the report year): the
-        nearest year or time word (去年, 今年 …) before it in its section, heading included."""
+    def _relative_year(self, start: int, sentence: Sentence | None) -> int | str | None:
+        """The year a number speaks of, relative to the plan year (-1 = the report year), or SPAN.
+
+        The nearest year or time word (去年, 今年, 十四五, 三年内 …) before the number decides: in
+        its sentence, then earlier in its section and its heading. A span (十四五, 三年内) holds
+        only inside its own sentence. A number in the headline reads only the headline's own
+        words; the headline decides nothing for the body."""
         section = next(s for s in self.article.sections if s.start <= start < s.end)
-        window = self.half[max(section.start, self.body_start) : start]
+        para = self.article.paragraph_at(start)
+        begin = para.start if start < self.body_start else max(section.start, self.body_start)
+        window = self.half[begin:start]
+        own_sentence = sentence.start - begin if sentence else len(window)
         for m in reversed(list(TIME_RE.finditer(window))):
+            if m.group("span"):
+                if m.start() >= own_sentence:
+                    return SPAN
+                continue
             if m.group("word"):
                 return RELATIVE_YEARS[m.group("word")]
             year = int(m.group("year"))
-            # Only the two years of the report count; others are comparisons (比2016年…).
-            if self.target_year and year in (self.result_year, self.target_year):
+            if not self.target_year:
+                continue
+            if year in (self.result_year, self.target_year) or year > self.target_year:
                 return year - self.target_year
+            if m.start() >= own_sentence:
+                return SPAN  # 较2016年翻了一番: a change over several years
         return None
 
     def _fact(self, start, end, q: Quantity, sentence: Sentence | None) -> Fact:
@@ -214,7 +246,7 @@ class FactRules:
         before = text[c_left:s_start]
         after = text[s_end:c_right]
         kind = self._kind(q, text, s_start, before, after)
-        period, year = self._period(kind, start, sentence, before, after)
+        period, year = self._period(kind, q, start, sentence, before, after)
         subject = subject_of(kind, q, text, s_start, before, after, self.zone_names)
         return Fact(
             fact_id=f"F{start:05d}",
@@ -266,6 +298,8 @@ class FactRules:
             return "date"
         if unit == "月" and re.search(r"[0-9]{4}年$", to_halfwidth(text[:s_start])):
             return "date"
+        if q.unit_raw == "日" and re.search(r"[0-9一二三四五六七八九十]月$", to_halfwidth(before)):
+            return "date"  # 1月10日
         if unit == "月" and q.value in CALENDAR_MONTHS:
             return "date"  # 6月 is June (a duration is 6个月); 6月底前 is a deadline
         if q.unit_normalized in ("year", "day", "month"):
@@ -284,10 +318,14 @@ class FactRules:
             return "growth_rate" if any(w in before for w in GROWTH_WORDS) else "level"
         return "count"
 
-    def _period(self, kind, start, sentence, before, after) -> tuple[str, int | None]:
+    def _period(self, kind, q, start, sentence, before, after) -> tuple[str, int | None]:
         if kind in ("date", "label"):
             return "none", None
-        relative = self._relative_year(start)
+        if kind == "duration" and q.unit_normalized == "year" and q.value > 1:
+            return "multi_year", None  # 三年内, 已有26年: a span of years
+        relative = self._relative_year(start, sentence)
+        if relative == SPAN:
+            return "multi_year", None
         year = self.target_year + relative if self.target_year and relative is not None else None
         # A span (至今, 以来, 历史) in the clause, or a duration in a sentence that names one.
         span_in = (before + after) if kind != "duration" else (sentence.text if sentence else "")

@@ -23,10 +23,18 @@ if TYPE_CHECKING:
 
 
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets of the clause (between delimiters) around text[start:end]."""
-    left = max((text.rfind(d, 0, start) for d in CLAUSE_DELIMITERS), default=-1) + 1
-    rights = [i for d in CLAUSE_DELIMITERS if (i := text.find(d, end)) != -1]
-    return left, min(rights) if rights else len(text)
+    """Offsets of the clause (between delimiters) around text[start:end].
+
+    A comma between digits (1,250亿元) groups thousands and ends no clause."""
+    delimiters = [m.start() for m in CLAUSE_END_RE.finditer(text)]
+    left = max((i for i in delimiters if i < start), default=-1) + 1
+    right = min((i for i in delimiters if i >= end), default=len(text))
+    return left, right
+
+
+CLAUSE_END_RE = re.compile(
+    rf"(?<![0-9０-９])[{CLAUSE_DELIMITERS}]|[{CLAUSE_DELIMITERS}](?![0-9０-９])"
+)
 
 
 def inside_quotes(text: str, pos: int) -> tuple[int, int] | None:

@@ -134,6 +134,8 @@ LEAD_VERBS = (
 # Words trimmed off the start of a subject (context, not the thing measured).
 SUBJECT_LEAD_TRIM = (
     "数据显示",
+    "去年",
+    "今年",
     "其中",
     "此外",
     "同时",
@@ -207,7 +209,7 @@ RANK_VERBS = ("位列", "名列", "进入", "居")
 CLAUSE_DELIMITERS = ",，;；:：。！？!?"
 GROWTH_WORDS = ("增长", "增加", "提高", "提升", "下降", "减少", "增速")
 PLAN_WORDS = ("计划",)
-MULTI_YEAR_WORDS = ("至今", "以来", "历史", *FIVE_YEAR_PLANS)
+MULTI_YEAR_WORDS = ("至今", "以来", "历史", "年均", *FIVE_YEAR_PLANS)
 LABEL_CLASSIFIERS = ("版", "代", "届", "强", "批")
 DOMAIN_KEYWORDS = (
     ("fiscal", ("财政", "税", "预算")),

@@ -146,7 +146,7 @@ PREFIX_QUALIFIERS = {
     "不到": "less_than",
     "不足": "less_than",
 }
-INFIX_QUALIFIERS = {"余": "more_than", "多": "more_than"}
+INFIX_QUALIFIERS = {"余": "more_than", "餘": "more_than", "多": "more_than"}
 SUFFIX_QUALIFIERS = {
     "以上": "at_least",
     "以下": "at_most",
@@ -327,7 +327,7 @@ QUANTITY_RE = re.compile(
     rf"(?:(?P<lowtail>(?:{_MULT_ALTERNATION})?(?:{_UNIT_ALTERNATION})?)"
     rf"[{RANGE_SEPARATORS}](?P<high>{_NUM}))?"
     rf"(?P<mult>{_MULT_ALTERNATION})?"
-    rf"(?P<infix>[余多])?"
+    rf"(?P<infix>[余餘多])?"
     rf"(?P<unit>{_UNIT_ALTERNATION})?"
     rf"(?P<suffix>{_SUFFIX_ALTERNATION})?"
 )
@@ -391,7 +391,7 @@ def quantity_from_match(m: re.Match[str], source: str) -> Quantity | None:
 # (翻一番 = ×2, 翻两番 = ×4), each with the usual qualifiers around it.
 SPECIAL_RE = re.compile(
     rf"(?P<prefix>{_PREFIX_ALTERNATION})?"
-    rf"(?:(?P<den>{_NUM})分之(?P<num>{_NUM})|翻(?P<fold>{_NUM})番)"
+    rf"(?:(?P<den>{_NUM})分之(?P<num>{_NUM})|翻了?(?P<fold>{_NUM})番)"
     rf"(?P<suffix>{_SUFFIX_ALTERNATION})?"
 )
 

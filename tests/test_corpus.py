@@ -2,6 +2,7 @@
 table: the rules must find ≥ 95% of measured quantities with the right value and unit, and give
 ≥ 90% the right period and year, on texts they were not written for."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,20 @@ def test_the_score_counts_misses():
     ]
     result = score(facts, expected)
     assert (result.found, result.right_period, len(result.misses)) == (1, 0, 2)
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)
+def test_any_article_extracts_to_a_folder_that_loads(path, tmp_path):
+    from gaoxin.data import clear_cache, load_facts, load_table
+    from gaoxin.facts.pipeline import extract_article
+
+    written = extract_article(path, tmp_path)
+    assert "processed/facts.csv" in written and "datapackage.json" in written
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    title = load_article(path).title.text
+    assert package["title"] == title and package["plan_year"] - package["report_year"] == 1
+    assert not any(r["path"].startswith("annotations/") for r in package["resources"])
+    clear_cache()
+    facts = load_facts(directory=tmp_path / "processed", article=path)
+    assert len(facts) == len(extract_tables(load_article(path), None)["facts"])
+    load_table("sentences", directory=tmp_path / "processed", article=path)

@@ -292,11 +292,14 @@ def _resource(
     }
 
 
-def datapackage(stats: dict[str, dict] | None = None, annotations: bool = True) -> dict:
+def datapackage(
+    stats: dict[str, dict] | None = None, annotations: bool = True, about: dict | None = None
+) -> dict:
     """The Frictionless Data Package descriptor for data/processed (and data/annotations).
 
     `stats` maps a resource name to its file_stats(); `annotations=False` leaves the curated
-    tables out (an article extracted outside this project's data folder)."""
+    tables out; `about` (name, title, description, sources, report_year, plan_year) describes an
+    article other than data/raw/article.txt."""
     stats = stats or {}
     source = load_source()
     resources = []
@@ -305,6 +308,8 @@ def datapackage(stats: dict[str, dict] | None = None, annotations: bool = True) 
         resources.append(_resource(name, path, description, fields, stats.get(name)))
     for name, (path, description, fields) in ANNOTATION_TABLES.items() if annotations else ():
         resources.append(_resource(name, path, description, fields, stats.get(name)))
+    if about is not None:
+        return {"profile": "tabular-data-package", **about, "resources": resources}
     return {
         "profile": "tabular-data-package",
         "name": "hengyang-high-tech-zone-2019",
@@ -317,5 +322,7 @@ def datapackage(stats: dict[str, dict] | None = None, annotations: bool = True) 
     }
 
 
-def datapackage_json(stats: dict[str, dict] | None = None, annotations: bool = True) -> str:
-    return json.dumps(datapackage(stats, annotations), ensure_ascii=False, indent=2) + "\n"
+def datapackage_json(
+    stats: dict[str, dict] | None = None, annotations: bool = True, about: dict | None = None
+) -> str:
+    return json.dumps(datapackage(stats, annotations, about), ensure_ascii=False, indent=2) + "\n"

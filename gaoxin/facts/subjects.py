@@ -121,7 +121,7 @@ def inherit_subjects(facts: list[Fact], article: Article, zone_names: tuple[str,
     """An empty subject ('…达3600余家,同比增长30%以上') continues the previous clause."""
     measures = [f for f in facts if f.kind not in ("date", "label")]
     for prev, fact in pairwise(measures):
-        if fact.subject_zh or not fact.sentence:
+        if fact.subject_zh or not fact.sentence_id:
             continue
         text = fact.sentence
         i = article.sentence_at(fact.start).text_index(fact.start)

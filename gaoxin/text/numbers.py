@@ -165,6 +165,9 @@ UNIT_PATTERNS = {"成": "成(?![为為立功果本长長效交员員熟型就品
 SPECIAL_UNITS = {"分之": ("percent", Decimal(100)), "番": ("times", Decimal(1))}
 FRACTION_PLACES = Decimal("0.000001")  # 三分之一 → 0.333333 (a fraction rarely ends)
 RANGE_SEPARATORS = "至到~—–-"
+# No quantity in the genre comes near 10^18 (亿亿); longer digit runs are codes, and larger values
+# would overflow the tables' numeric types.
+MAX_QUANTITY = Decimal(10) ** 18
 
 
 class NumberParseError(ValueError):
@@ -354,6 +357,8 @@ def quantity_from_match(m: re.Match[str], source: str) -> Quantity | None:
     except NumberParseError:
         return None
     unit = m.group("unit") or ""
+    if max(value, high or 0) * factor * base_unit(unit)[1] >= MAX_QUANTITY:
+        return None  # a digit run this long is a code or noise, not a quantity
     lowtail = m.group("lowtail") or ""
     # '3亿至5亿元', '10%-15%': the low end may repeat the unit, but never name another one.
     if lowtail and lowtail not in (mult, mult + unit, unit):
@@ -409,6 +414,8 @@ def special_from_match(m: re.Match[str], source: str) -> Quantity | None:
                 value = value.quantize(FRACTION_PLACES)
             unit = "分之"
     except (NumberParseError, ArithmeticError):
+        return None
+    if value >= MAX_QUANTITY:
         return None
     prefix, suffix = m.group("prefix") or "", m.group("suffix") or ""
     codes = [c for c in (PREFIX_QUALIFIERS.get(prefix), SUFFIX_QUALIFIERS.get(suffix)) if c]

@@ -13,7 +13,7 @@ from gaoxin.config import ARTICLE_PATH, DATA_DIR, DATAPACKAGE_PATH, PROCESSED_DI
 from gaoxin.data.schema import ANNOTATION_TABLES, TABLES, datapackage_json, file_stats
 from gaoxin.facts.annotations import AnnotationError
 from gaoxin.facts.rules import FactRules
-from gaoxin.facts.tables import DEFAULT_ANNOTATIONS, extract_tables, render_csv
+from gaoxin.facts.tables import DEFAULT_ANNOTATIONS, UNNAMED_PREFIX, extract_tables, render_csv
 from gaoxin.text.reader import ArticleError
 from gaoxin.text.structure import load_article
 
@@ -111,9 +111,22 @@ def extract(verbose: bool = True) -> list[str]:
         raise SystemExit(1) from None
     elapsed = time.perf_counter() - t0
     written = write_outputs(outputs)
+    tables = {
+        Path(n).stem: list(csv.DictReader(io.StringIO(t, newline="")))
+        for n, t in outputs.items()
+        if n.endswith(".csv")
+    }
     if verbose:
-        rows = {n: t.count("\n") - 1 for n, t in outputs.items() if n.endswith(".csv")}
-        summary = ", ".join(f"{Path(n).stem} {r}" for n, r in rows.items())
+        summary = ", ".join(f"{name} {len(rows)}" for name, rows in tables.items())
         state = f"wrote {len(written)} file(s)" if written else "unchanged"
         print(f"extract: {summary} rows in {elapsed * 1000:.0f} ms — {PROCESSED_DIR.name}/ {state}")
+    unnamed = [f["quote"] for f in tables["facts"] if f["metric_en"].startswith(UNNAMED_PREFIX)]
+    if unnamed:
+        # Rows lost from the annotations file (e.g. cut at a line end) show up here.
+        print(
+            f"extract: warning: {len(unnamed)} fact(s) have no curated English name "
+            f"(first: {unnamed[0]!r}); add rows to data/annotations/facts.csv or restore it "
+            "with git; `python -m gaoxin check` lists them",
+            file=sys.stderr,
+        )
     return written

@@ -284,7 +284,7 @@ class FactRules:
         quoted = inside_quotes(text, s_start)
         if quoted and quoted[1] - quoted[0] <= 16:
             return "label"
-        if s_start > 0 and text[s_start - 1] == "”":
+        if s_start > 0 and text[s_start - 1] in "”」":
             return "label"
         if unit.endswith(LABEL_CLASSIFIERS) or unit == "周年":
             return "label"

@@ -32,18 +32,22 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+QUOTE_PAIRS = (("“", "”"), ("「", "」"))
 CLAUSE_END_RE = re.compile(
     rf"(?<![0-9０-９])[{CLAUSE_DELIMITERS}]|[{CLAUSE_DELIMITERS}](?![0-9０-９])"
 )
 
 
 def inside_quotes(text: str, pos: int) -> tuple[int, int] | None:
-    """Span of the “…” quotation that contains position `pos`, if any."""
-    open_at = text.rfind("“", 0, pos)
-    if open_at == -1 or text.rfind("”", 0, pos) > open_at:
-        return None
-    close_at = text.find("”", pos)
-    return (open_at, close_at + 1) if close_at != -1 else None
+    """Span of the “…” (or 「…」) quotation that contains position `pos`, if any."""
+    for opening, closing in QUOTE_PAIRS:
+        open_at = text.rfind(opening, 0, pos)
+        if open_at == -1 or text.rfind(closing, 0, pos) > open_at:
+            continue
+        close_at = text.find(closing, pos)
+        if close_at != -1:
+            return open_at, close_at + 1
+    return None
 
 
 def trim(subject: str, zone_names: tuple[str, ...]) -> str:
@@ -88,7 +92,7 @@ def subject_of(kind: str, q: Quantity, text, s_start, before, after, zone_names)
         quoted = inside_quotes(text, s_start)
         if quoted:
             return text[quoted[0] : quoted[1]]
-        m = re.match(r"[^,，、;；。:：“”(（]{1,12}", after)
+        m = re.match(r"[^,，、;；。:：“”「」(（]{1,12}", after)
         return q.quote + (m.group(0) if m else "")
     # A count or a scale followed by its noun ("47个居民小区", "千亿级新能源汽车产业").
     if kind in ("count", "target") and after and after[0] not in "的,，、":

@@ -1,6 +1,10 @@
 """Articles of the genre written in the project (tests/corpus/), each with a hand-checked expected
 table: the rules must find ≥ 95% of measured quantities with the right value and unit, and give
-≥ 90% the right period and year, on texts they were not written for."""
+≥ 90% the right period and year, on texts they were not written for.
+
+a–d were written while the rules were extended for the genre; e (heldout) was written afterwards,
+with its expected table read by hand before the first run: it then scored recall 95%, period 95%
+(the one miss, 1.2亿美元, added the 美元 unit)."""
 
 import json
 from pathlib import Path

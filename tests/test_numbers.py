@@ -228,6 +228,7 @@ def test_find_quantities_in_traditional_and_fullwidth_text():
         ("6个月", "6", None, "个月", "month", "6", ""),
         ("6月底前", "6", None, "月", "month", "6", "by_end"),
         ("5千萬元", "5", None, "千萬元", "yuan", "50000000", ""),
+        ("1.2亿美元", "1.2", None, "亿美元", "usd", "120000000", ""),
     ],
 )
 def test_genre_quantities(text, value, high, unit_raw, base, normalized, qualifier):

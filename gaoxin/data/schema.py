@@ -122,6 +122,7 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
                 "Base unit of value_normalized",
                 enum=(
                     "yuan",
+                    "usd",
                     "m2",
                     "m",
                     "mu",

@@ -312,7 +312,7 @@ class FactRules:
             return "target"
         if q.unit_raw.endswith("级"):
             return "target"
-        if q.unit_normalized in ("yuan", "m2", "m", "mu"):
+        if q.unit_normalized in ("yuan", "usd", "m2", "m", "mu"):
             return "level"
         if q.unit_normalized == "times":
             return "growth_rate" if any(w in before for w in GROWTH_WORDS) else "level"

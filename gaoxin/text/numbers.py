@@ -52,6 +52,7 @@ MEASURE_UNITS: dict[str, tuple[str, Decimal]] = {
     "公里": ("m", Decimal(1000)),
     "千米": ("m", Decimal(1000)),
     "米": ("m", Decimal(1)),
+    "美元": ("usd", Decimal(1)),  # 实际利用外资…亿美元
     "元": ("yuan", Decimal(1)),
     "%": ("percent", Decimal(1)),
     "个百分点": ("percentage_point", Decimal(1)),

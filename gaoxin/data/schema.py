@@ -102,7 +102,8 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
                 "qualifier",
                 "string",
                 "Qualifier code: more_than (余/多/超/突破), nearly (近), at_least (以上), "
-                "top (前: rank within the top N), about, before",
+                "top (前: rank within the top N), about, before, less_than (不到), "
+                "at_most (以下/以内), within (年内), by_end (月底前), end_of (年底)",
                 required=False,
             ),
             Field("qualifier_raw", "string", "Qualifier as written", required=False),
@@ -121,8 +122,10 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
                 "Base unit of value_normalized",
                 enum=(
                     "yuan",
+                    "usd",
                     "m2",
                     "m",
+                    "mu",
                     "percent",
                     "percentage_point",
                     "count",
@@ -290,11 +293,14 @@ def _resource(
     }
 
 
-def datapackage(stats: dict[str, dict] | None = None, annotations: bool = True) -> dict:
+def datapackage(
+    stats: dict[str, dict] | None = None, annotations: bool = True, about: dict | None = None
+) -> dict:
     """The Frictionless Data Package descriptor for data/processed (and data/annotations).
 
     `stats` maps a resource name to its file_stats(); `annotations=False` leaves the curated
-    tables out (an article extracted outside this project's data folder)."""
+    tables out; `about` (name, title, description, sources, report_year, plan_year) describes an
+    article other than data/raw/article.txt."""
     stats = stats or {}
     source = load_source()
     resources = []
@@ -303,6 +309,8 @@ def datapackage(stats: dict[str, dict] | None = None, annotations: bool = True) 
         resources.append(_resource(name, path, description, fields, stats.get(name)))
     for name, (path, description, fields) in ANNOTATION_TABLES.items() if annotations else ():
         resources.append(_resource(name, path, description, fields, stats.get(name)))
+    if about is not None:
+        return {"profile": "tabular-data-package", **about, "resources": resources}
     return {
         "profile": "tabular-data-package",
         "name": "hengyang-high-tech-zone-2019",
@@ -315,5 +323,7 @@ def datapackage(stats: dict[str, dict] | None = None, annotations: bool = True) 
     }
 
 
-def datapackage_json(stats: dict[str, dict] | None = None, annotations: bool = True) -> str:
-    return json.dumps(datapackage(stats, annotations), ensure_ascii=False, indent=2) + "\n"
+def datapackage_json(
+    stats: dict[str, dict] | None = None, annotations: bool = True, about: dict | None = None
+) -> str:
+    return json.dumps(datapackage(stats, annotations, about), ensure_ascii=False, indent=2) + "\n"

@@ -23,7 +23,6 @@ NOT_YET_REPORT_GRADE = {
     "02_innovation",
     "03_infrastructure",
     "04_investment",
-    "05_targets",
 }
 SOLUTION_TAG = "solution"
 # Keyword arguments that name things (a figure, a heading) rather than state them.

@@ -19,8 +19,6 @@ NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 # Notebooks not yet rewritten to report grade; remove a name once its notebook passes
 # (the xfail is strict, so a passing notebook still listed here fails the test).
 NOT_YET_REPORT_GRADE = {
-    "01_industry",
-    "02_innovation",
     "03_infrastructure",
     "04_investment",
 }

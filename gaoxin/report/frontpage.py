@@ -29,7 +29,8 @@ FIGURE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 TIER_WORDS = ("方阵", "梯队")
 # Relations whose two figures do not measure the same thing: their cards carry a warning.
 MISMATCHED = ("different_measure",)
-WITHOUT_RESULT = ("no_counterpart", "size_threshold")
+# Card order: pairs that compare first, then mismatches, then targets with nothing to compare.
+RELATION_ORDER = ("same_measure", "different_measure", "no_counterpart", "size_threshold")
 
 
 class FindingError(ValueError):
@@ -251,7 +252,15 @@ def cards_section(inputs: dict[str, Any]) -> str:
     raw = inputs["raw"]
     report_year = _years(inputs["facts"], "result")
     cards = []
-    for pair in _records(pairs):
+    records = _records(pairs)
+    records.sort(
+        key=lambda p: (
+            RELATION_ORDER.index(p["relation"])
+            if p["relation"] in RELATION_ORDER
+            else len(RELATION_ORDER)
+        )
+    )
+    for pair in records:
         target = facts[pair["target_fact_id"]]
         relation = str(pair["relation"])
         lines = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pandas as pd
 import pytest
@@ -10,6 +12,7 @@ from gaoxin import config
 from gaoxin.config import FINDING_MIMETYPE
 from gaoxin.data import load_facts, read_raw_text
 from gaoxin.report import frontpage as fp
+from tests import pagecheck
 
 
 def _notebook(*payloads) -> nbformat.NotebookNode:
@@ -142,15 +145,19 @@ def test_cards_pair_targets_with_results_and_flag_mismatches():
     gdp = _fact(metric_en="GDP growth")["fact_id"]
     budget = _fact(metric_en="general public budget revenue growth target")["fact_id"]
     fiscal = _fact(metric_en="fiscal revenue growth")["fact_id"]
+    tier = _fact(metric_en="target tier in the national innovation evaluation")["fact_id"]
     pairs = _pairs(
         [
-            (gdp_target, gdp, "same_measure", "same measure 同一指标", ""),
+            (tier, None, "no_counterpart", "no earlier figure 无对应实绩", ""),
             (budget, fiscal, "different_measure", "different measure 口径不同", "wider"),
+            (gdp_target, gdp, "same_measure", "same measure 同一指标", ""),
         ]
     )
     section = fp.cards_section({"raw": raw, "facts": facts, "pairs": pairs})
+    section, alone = section.split('<ul class="gx-card-alone">')
     cards = section.split('<li class="gx-card ')[1:]
-    assert len(cards) == 2
+    assert len(cards) == 2, "same measure first, then the mismatch; the tier has no card"
+    assert f'href="article.html#{tier}">第一方阵</a>' in alone and "a tier" in alone
     assert f'href="article.html#{gdp_target}"' in cards[0] and f"#{gdp}" in cards[0]
     assert "⚠" not in cards[0]
     assert cards[1].startswith("gx-card-different_measure") and "⚠" in cards[1]
@@ -160,3 +167,105 @@ def test_cards_pair_targets_with_results_and_flag_mismatches():
 def test_front_sections_without_a_raw_article_keep_only_findings(tmp_path):
     assert fp.front_sections([], tmp_path) == ""
     assert "gx-lede" in fp.front_sections([], config.DATA_DIR)
+
+
+# --------------------------------------------------------------------------------------------
+# End to end: a notebook that emits a finding, built with the project's data
+
+FINDING_NOTEBOOK = [
+    ("markdown", "# 发现 Findings (fixture)\n\nOne chart and one key finding for the front page."),
+    (
+        "code",
+        "import pandas as pd\n"
+        "from gaoxin import charts\n"
+        "from gaoxin.analysis.claims import finding\n"
+        "from gaoxin.data import load_facts\n"
+        "charts.set_style()\n"
+        "facts = load_facts()",
+    ),
+    ("markdown", "## 时期 Results and targets"),
+    (
+        "code",
+        "counts = facts.period.value_counts().rename_axis('period').reset_index(name='facts')\n"
+        "fig, ax = charts.plt.subplots(figsize=charts.figsize(2.5))\n"
+        "ax.barh(counts.period, counts.facts)\n"
+        "charts.show(fig, 'fig1_periods', alt='Bars: facts per period.', data=counts)\n"
+        "n = int((facts.period == 'target').sum())\n"
+        "finding(f'The article sets **{n}** targets.', figure='fig1_periods',\n"
+        "        heading='## 时期 Results and targets')",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def finding_site(tmp_path_factory):
+    import io
+
+    from gaoxin.report import build
+
+    root = tmp_path_factory.mktemp("findings")
+    notebooks = root / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(src) if kind == "markdown" else nbformat.v4.new_code_cell(src)
+        for kind, src in FINDING_NOTEBOOK
+    ]
+    nbformat.write(nb, notebooks / "01_findings.ipynb")
+    log = io.StringIO()
+    result = build.build(
+        notebooks_dir=notebooks,
+        exports_dir=root / "exports",
+        cache_dir=root / "cache",
+        data_dir=config.DATA_DIR,
+        jobs=1,
+        out=log,
+    )
+    assert result.ok, log.getvalue()
+    return root / "exports"
+
+
+@pytest.mark.slow
+def test_the_index_leads_with_lede_findings_and_cards(finding_site):
+    index = (finding_site / "index.html").read_text(encoding="utf-8")
+    targets = int((load_facts().period == "target").sum())
+    body = index.index("<body")
+    lede, findings, cards, reports = (
+        index.index(s, body)
+        for s in ('class="gx-lede"', 'class="gx-findings"', 'class="gx-cards"', "报告 Reports")
+    )
+    assert lede < findings < cards < reports, "lede, findings, cards, then navigation"
+    assert f"The article sets <strong>{targets}</strong> targets." in index
+    assert 'src="figures/01_findings/fig1_periods.png" alt="Bars: facts per period."' in index
+    link = re.search(r'href="(html/01_findings\.html#[^"]+)"', index)
+    assert link, "the finding links its section"
+    page, anchor = link.group(1).split("#")
+    report = (finding_site / page).read_text(encoding="utf-8")
+    assert f'id="{anchor}"' in report, "the section link points at the heading's id"
+    assert (finding_site / "figures/01_findings/fig1_periods.png").is_file()
+    assert (finding_site / "article.html").is_file()
+    assert 'href="article.html"' in index
+
+
+browser = pagecheck.browser
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_index_with_findings_in_the_browser(finding_site, browser):
+    tab = browser.new_page()
+    try:
+        tab.goto((finding_site / "index.html").as_uri(), wait_until="load")
+        loaded = tab.evaluate(
+            "Array.from(document.querySelectorAll('img.gx-thumb'))"
+            ".map(i => i.complete && i.naturalWidth > 0)"
+        )
+        assert loaded == [True], "the finding's thumbnail loads"
+        violations = pagecheck.axe_violations(tab)
+        assert not violations, pagecheck.describe(violations)
+        for rel in ("article.html",):
+            tab.goto((finding_site / rel).as_uri(), wait_until="load")
+            violations = pagecheck.axe_violations(tab)
+            assert not violations, f"{rel}:\n{pagecheck.describe(violations)}"
+    finally:
+        tab.close()

@@ -99,10 +99,10 @@ def layout_problems(page_html: str) -> list[str]:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from gaoxin.report import build
+    from gaoxin.report.render import stylesheet
 
     fonts = FontConfiguration()
-    css = CSS(string=build.PRINT_CSS, font_config=fonts)
+    css = CSS(string=stylesheet("print.css"), font_config=fonts)
     document = HTML(string=page_html).render(stylesheets=[css], font_config=fonts)
     pages_of: dict[object, set[int]] = {}
     problems = []
@@ -163,7 +163,7 @@ def test_layout_check_sees_split_quotes_and_wide_tables():
 
 
 def test_pdf_is_byte_identical_when_rendered_twice():
-    from gaoxin.report import build
+    from gaoxin.report.render import render_pdf
 
     page = _long_page("<h1>标题 Title</h1><p>衡阳高新区 2019.</p>")
-    assert build.render_pdf(page) == build.render_pdf(page)
+    assert render_pdf(page) == render_pdf(page)

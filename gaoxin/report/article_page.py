@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from gaoxin.report.build import FONT_PLACEHOLDER, NO_FAVICON, SCREEN_CSS, embed_font
+from gaoxin.report.render import render_page
 
 ARTICLE_PAGE = "article.html"
 CSS_PATH = Path(__file__).resolve().parent / "templates" / "site" / "article.css"
@@ -249,8 +249,8 @@ def _page_css() -> str:
     return CSS_PATH.read_text(encoding="utf-8")
 
 
-def render_article(inputs: dict[str, Any]) -> str:
-    """The whole page (font not yet embedded) from load_inputs()' tables."""
+def article_body(inputs: dict[str, Any]) -> str:
+    """The page's body (navigation, the marked article, credits) from load_inputs()' tables."""
     raw = inputs["raw"]
     marks = [
         {
@@ -321,16 +321,7 @@ def render_article(inputs: dict[str, Any]) -> str:
         '<nav class="gx-toc" aria-label="小标题 Sections"><ul>' + "".join(contents) + "</ul></nav>"
     )
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-Hans"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        NO_FAVICON,
-        f"<title>原文 The article — {_esc(source.title)}</title>",
-        f"<style>{FONT_PLACEHOLDER}</style><style>{SCREEN_CSS}</style>",
-        f"<style>{_page_css()}</style></head>",
-        '<body class="gx-article-page">',
         nav,
-        "<main>",
         '<p class="gx-kicker"><span lang="en">原文 The article, every number marked</span></p>',
         '<article class="gx-article">',
         "<header>"
@@ -339,11 +330,10 @@ def render_article(inputs: dict[str, Any]) -> str:
         _legend(inputs["facts"], inputs["exclusions"]),
         toc,
         "\n".join(body),
-        "</article></main>",
+        "</article>",
         f'<footer class="gx-footer" lang="en">Text: {_esc(source.credit)}, reproduced as received '
         f"(data/raw/article.txt; {joined}). Highlights and rows are generated from "
         "data/processed by the gaoxin build.</footer>",
-        "</body></html>",
     ]
     return "\n".join(parts) + "\n"
 
@@ -352,4 +342,8 @@ def article_page(data_dir: Path) -> bytes | None:
     """exports/article.html for a data folder, or None when it holds no raw article."""
     if not (data_dir / "raw" / "article.txt").is_file():
         return None
-    return embed_font(render_article(load_inputs(data_dir))).encode("utf-8")
+    from gaoxin.source import load_source
+
+    title = f"原文 The article — {load_source().title}"
+    body = article_body(load_inputs(data_dir))
+    return render_page(title, body, "gx-article-page", extra_css=(_page_css(),)).encode("utf-8")

@@ -77,7 +77,7 @@ def _markdown(text: str) -> str:
     """One sentence of Markdown as inline HTML, through the project's sanitizer."""
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    from gaoxin.report.build import sanitize_html
+    from gaoxin.report.sanitize import sanitize_html
 
     rendered = sanitize_html(markdown2html_mistune(text)).strip()
     # A single paragraph: keep its content, the card supplies the block.
@@ -243,15 +243,42 @@ def _figure_line(label: str, fact: dict[str, Any], raw: str, extra: str = "") ->
     )
 
 
+def _card(pair: dict[str, Any], facts: dict[str, dict[str, Any]], raw: str) -> str:
+    target, result = facts[pair["target_fact_id"]], facts[pair["result_fact_id"]]
+    relation = str(pair["relation"])
+    flag = "⚠ " if relation in MISMATCHED else ""
+    note = f": {_esc(pair['note'])}" if pair.get("note") else ""
+    of = f'<span class="gx-card-of"> · {_esc(result["metric_en"])}</span>'
+    return (
+        f'<li class="gx-card gx-card-{_esc(relation)}">'
+        f'<p class="gx-card-metric">{_esc(target["metric_en"])} '
+        f'<span lang="zh-Hans">{_esc(target.get("subject_zh") or "")}</span></p>'
+        + _figure_line(f"{target['year']} 目标 target", target, raw)
+        + _figure_line(f"{result['year']} 实绩 result", result, raw, of)
+        + f'<p class="gx-card-rel"><strong>{flag}{_esc(pair["relation_label"])}</strong>{note}</p>'
+        "</li>"
+    )
+
+
+def _alone(pair: dict[str, Any], facts: dict[str, dict[str, Any]], raw: str) -> str:
+    target = facts[pair["target_fact_id"]]
+    note = f" {_esc(pair['note'])}" if pair.get("note") else ""
+    return (
+        f"<li><strong>{_esc(target['metric_en'])}</strong> {_fact_link(target, raw)} "
+        f'<span class="gx-card-words">({_esc(quantity_words(target, raw))})</span> — '
+        f"<em>{_esc(pair['relation_label'])}</em>.{note}</li>"
+    )
+
+
 def cards_section(inputs: dict[str, Any]) -> str:
-    """One card per target pair: the target, the earlier figure, and whether they compare."""
+    """A card per target with an earlier figure (mismatched measures flagged), then a short list
+    of the targets with nothing to compare against."""
     pairs = inputs.get("pairs")
     if pairs is None:
         return ""
     facts = {f["fact_id"]: f for f in _records(inputs["facts"])}
     raw = inputs["raw"]
     report_year = _years(inputs["facts"], "result")
-    cards = []
     records = _records(pairs)
     records.sort(
         key=lambda p: (
@@ -260,28 +287,14 @@ def cards_section(inputs: dict[str, Any]) -> str:
             else len(RELATION_ORDER)
         )
     )
-    for pair in records:
-        target = facts[pair["target_fact_id"]]
-        relation = str(pair["relation"])
-        lines = [
-            f'<p class="gx-card-metric">{_esc(target["metric_en"])} '
-            f'<span lang="zh-Hans">{_esc(target.get("subject_zh") or "")}</span></p>',
-            _figure_line(f"{target['year']} 目标 target", target, raw),
-        ]
-        if pair.get("result_fact_id"):
-            result = facts[pair["result_fact_id"]]
-            of = f'<span class="gx-card-of"> ({_esc(result["metric_en"])})</span>'
-            lines.append(_figure_line(f"{result['year']} 实绩 result", result, raw, of))
-        elif relation == "no_counterpart":
-            lines.append(
-                f'<p class="gx-card-fig gx-card-none">No {report_year} figure in the article.</p>'
-            )
-        flag = "⚠ " if relation in MISMATCHED else ""
-        lines.append(
-            f'<p class="gx-card-rel"><strong>{flag}{_esc(pair["relation_label"])}</strong>'
-            f"{': ' + _esc(pair['note']) if pair.get('note') else ''}</p>"
-        )
-        cards.append(f'<li class="gx-card gx-card-{_esc(relation)}">{"".join(lines)}</li>')
+    cards = [_card(p, facts, raw) for p in records if p.get("result_fact_id")]
+    alone = [_alone(p, facts, raw) for p in records if not p.get("result_fact_id")]
+    rest = (
+        f'<h3 id="cards-alone-h">No {report_year} figure to compare with</h3>'
+        f'<ul class="gx-card-alone">{"".join(alone)}</ul>'
+        if alone
+        else ""
+    )
     return (
         '<section class="gx-cards" aria-labelledby="cards-h">'
         f'<h2 id="cards-h">目标与实绩 Targets beside {report_year}</h2>'
@@ -289,7 +302,7 @@ def cards_section(inputs: dict[str, Any]) -> str:
         f"{report_year} figure it can be read against. ⚠ marks pairs that measure different "
         "things; the pairing is curated in data/annotations/target_pairs.csv. Click a figure to "
         "see it in the article.</p>"
-        f'<ul class="gx-card-list">{"".join(cards)}</ul></section>'
+        f'<ul class="gx-card-list">{"".join(cards)}</ul>{rest}</section>'
     )
 
 
@@ -297,12 +310,19 @@ def page_css() -> str:
     return CSS_PATH.read_text(encoding="utf-8")
 
 
-def front_sections(reports: list[dict[str, Any]], data_dir: Path) -> str:
+def front_sections(
+    reports: list[dict[str, Any]], data_dir: Path, with_article: bool = False
+) -> str:
     """Lede, findings and cards, in that order (the parts without data are left out)."""
     inputs = load_inputs(data_dir)
     parts = []
     if inputs is not None:
         parts.append(lede(inputs))
+    if with_article:
+        parts.append(
+            f'<p class="gx-article-link"><a href="{ARTICLE_PAGE}">原文 Read the article with '
+            "every number marked →</a></p>"
+        )
     parts.append(findings_section(reports))
     if inputs is not None:
         parts.append(cards_section(inputs))

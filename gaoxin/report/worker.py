@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from gaoxin.report.frontpage import collect_findings
 from gaoxin.report.render import render_html, render_pdf
 from gaoxin.report.transform import (
     clean_executed,
@@ -123,6 +124,7 @@ def build_notebook(task: dict[str, Any]) -> dict[str, Any]:
             "title": title,
             "summary": summary,
             "figures": listing,
+            "findings": collect_findings(nb, stem),
             "images_without_alt": images_without_alt(nb),
             "files": sorted(files),
         }

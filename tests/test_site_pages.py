@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from gaoxin import config
 from gaoxin.data import load_exclusions, load_facts, read_raw_text
 from gaoxin.report import article_page as ap
+from gaoxin.report import facts_page as fpage
 from tests import pagecheck
 
 PAYLOAD = "<script>alert('doctored')</script><img src=x onerror=alert(7)>"
@@ -164,6 +166,17 @@ def test_a_doctored_article_is_shown_escaped(tmp_path):
 
 def test_no_article_no_page(tmp_path: Path):
     assert ap.article_page(tmp_path) is None
+    assert fpage.facts_page(tmp_path) is None
+
+
+def test_facts_table_links_every_fact_to_its_anchor_in_the_article(page):
+    table = fpage.facts_page(config.DATA_DIR).decode("utf-8")
+    links = re.findall(r'<th scope="row"><a href="article\.html#([^"]+)">\1</a></th>', table)
+    facts = load_facts()
+    assert links == list(facts.fact_id), "one row per fact, in reading order"
+    anchors = set(_parse(page).marks)
+    assert set(links) <= anchors, "every link lands on a highlighted quantity"
+    assert "<script" not in table.lower()
 
 
 # --------------------------------------------------------------------------------------------

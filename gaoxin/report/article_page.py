@@ -29,7 +29,7 @@ PERIOD_WORDS = {
     "result": "实绩 result",
     "target": "目标 target",
     "multi_year": "多年 multi-year",
-    "none": "无 none (a date or a name, not a measurement)",
+    "none": "无 none (not a measurement)",
 }
 QUALIFIER_WORDS = {
     "more_than": "more than",
@@ -314,7 +314,7 @@ def article_body(inputs: dict[str, Any]) -> str:
     source = load_source()
     nav = (
         '<nav class="gx-nav" aria-label="站点 Site"><a href="index.html">← 目录 Index</a>'
-        '<a href="data/facts.csv">facts.csv</a>'
+        '<a href="facts.html">事实表 Facts table</a><a href="data/facts.csv">facts.csv</a>'
         '<a href="data/exclusions.csv">exclusions.csv</a></nav>'
     )
     toc = (

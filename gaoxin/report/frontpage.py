@@ -321,7 +321,8 @@ def front_sections(
     if with_article:
         parts.append(
             f'<p class="gx-article-link"><a href="{ARTICLE_PAGE}">原文 Read the article with '
-            "every number marked →</a></p>"
+            'every number marked →</a> · <a href="facts.html">事实表 Every quantity in a table '
+            "→</a></p>"
         )
     parts.append(findings_section(reports))
     if inputs is not None:

@@ -218,11 +218,12 @@ def site_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> dict[
     ).encode()
     names = sorted(Path(rel).name for rel in files if rel.startswith("data/"))
     files["data/index.html"] = data_page(names).encode()
-    from gaoxin.report import article_page, frontpage
+    from gaoxin.report import article_page, facts_page, frontpage
 
     article = article_page.article_page(data_dir)
     if article is not None:
         files[article_page.ARTICLE_PAGE] = article
+        files[facts_page.FACTS_PAGE] = facts_page.facts_page(data_dir)
     front = frontpage.front_sections(reports, data_dir, article is not None)
     files["index.html"] = index_page(reports, headline, key, front).encode()
     return files

@@ -75,10 +75,7 @@ def test_the_detector_finds_typed_figures_and_spares_quotes_and_code():
 
 def _cases():
     for path in NOTEBOOKS:
-        marks = []
-        if path.stem in NOT_YET_REPORT_GRADE:
-            marks.append(pytest.mark.xfail(strict=True, reason="not yet rewritten"))
-        yield pytest.param(path, id=path.stem, marks=marks)
+        yield pytest.param(path, id=path.stem)
 
 
 @pytest.mark.parametrize("path", list(_cases()))

@@ -85,7 +85,9 @@ def _site_environment() -> Any:
     return jinja2.Environment(loader=loader, autoescape=False, keep_trailing_newline=True)
 
 
-def render_page(title: str, body: str, body_class: str, lang: str = "zh-Hans") -> str:
+def render_page(
+    title: str, body: str, body_class: str, lang: str = "zh-Hans", extra_css: tuple[str, ...] = ()
+) -> str:
     """A site page around a body of trusted, already escaped HTML; font embedded."""
     page = (
         _site_environment()
@@ -94,6 +96,7 @@ def render_page(title: str, body: str, body_class: str, lang: str = "zh-Hans") -
             lang=lang,
             title=html.escape(title),
             css=stylesheet("screen.css"),
+            extra_css=extra_css,
             body_class=body_class,
             body=body,
         )
@@ -102,10 +105,13 @@ def render_page(title: str, body: str, body_class: str, lang: str = "zh-Hans") -
 
 
 def render_pdf(page: str) -> bytes:
-    """A4 PDF with page numbers from a self-contained page (its @font-face gives the CJK font)."""
+    """Tagged A4 PDF with page numbers from a self-contained page (its @font-face gives the CJK
+    font); the tags carry headings, tables, lists and each image's alt text."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
     sheet = CSS(string=stylesheet("print.css"), font_config=fonts)
-    return HTML(string=page, base_url=None).write_pdf(stylesheets=[sheet], font_config=fonts)
+    return HTML(string=page, base_url=None).write_pdf(
+        stylesheets=[sheet], font_config=fonts, pdf_tags=True
+    )

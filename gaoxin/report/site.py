@@ -164,8 +164,13 @@ def _report_section(report: dict[str, Any]) -> list[str]:
     return parts
 
 
-def index_page(reports: list[dict[str, Any]], headline: dict[str, Any], key: str) -> str:
-    """The landing page: headline numbers, every report in every format, the data."""
+def index_page(
+    reports: list[dict[str, Any]], headline: dict[str, Any], key: str, front: str = ""
+) -> str:
+    """The landing page: lede, findings and target cards (``front``, from gaoxin.report.frontpage)
+    or else the headline numbers, every report in every format, the data."""
+    from gaoxin.report import frontpage
+
     parts = [
         "<h1>衡阳高新区 2019 工作会报告 — 数据分析 Reports</h1>",
         "<p>Analysis notebooks on the 2019 work-conference report of the Hengyang National "
@@ -173,7 +178,10 @@ def index_page(reports: list[dict[str, Any]], headline: dict[str, Any], key: str
         "Every report comes in four formats, built from one "
         "execution of its notebook.</p>",
     ]
-    parts += _headline_section(headline)
+    if front:
+        parts.append(front)
+    if "gx-cards" not in front:
+        parts += _headline_section(headline)
     parts.append("<h2>报告 Reports</h2>")
     for report in reports:
         parts += _report_section(report)
@@ -184,7 +192,8 @@ def index_page(reports: list[dict[str, Any]], headline: dict[str, Any], key: str
         f'<footer class="gx-footer"><p>Source hash {_esc(key)}</p>'
         f"<p>Tools: {_esc(versions)}</p></footer>",
     ]
-    return render_page("衡阳高新区 2019 — reports", "\n".join(parts), "gx-index")
+    css = (frontpage.page_css(),) if front else ()
+    return render_page("衡阳高新区 2019 — reports", "\n".join(parts), "gx-index", extra_css=css)
 
 
 def data_page(names: list[str]) -> str:
@@ -209,5 +218,12 @@ def site_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> dict[
     ).encode()
     names = sorted(Path(rel).name for rel in files if rel.startswith("data/"))
     files["data/index.html"] = data_page(names).encode()
-    files["index.html"] = index_page(reports, headline, key).encode()
+    from gaoxin.report import article_page, facts_page, frontpage
+
+    article = article_page.article_page(data_dir)
+    if article is not None:
+        files[article_page.ARTICLE_PAGE] = article
+        files[facts_page.FACTS_PAGE] = facts_page.facts_page(data_dir)
+    front = frontpage.front_sections(reports, data_dir, article is not None)
+    files["index.html"] = index_page(reports, headline, key, front).encode()
     return files

@@ -14,6 +14,7 @@ from typing import Any
 
 from gaoxin.report.cache import read_entry, write_entry
 from gaoxin.report.fonts import use_disk_cache
+from gaoxin.report.frontpage import collect_findings
 from gaoxin.report.render import render_html, render_pdf
 from gaoxin.report.transform import (
     clean_executed,
@@ -120,6 +121,7 @@ def _export(task: dict[str, Any], source_nb: Any, nb: Any) -> None:
         "title": title,
         "summary": summary,
         "figures": listing,
+        "findings": collect_findings(nb, stem),
         "images_without_alt": images_without_alt(nb),
         "files": sorted(files),
     }

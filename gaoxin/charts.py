@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import font_manager
 
+from gaoxin.analysis import labels
 from gaoxin.config import FIGURE_MIMETYPE, cjk_font_path
 from gaoxin.source import load_source
 
@@ -38,50 +39,48 @@ PALETTE = [
     "#F0E442",  # yellow
     "#000000",  # black
 ]
+INK = "#1d1d1f"
+MUTED = "#555555"  # notes and secondary labels
+GREY = "#8c8c8c"  # context marks, connectors, reference lines
+GREY_LIGHT = "#d9d9d9"  # background bars, "no figure" placeholders
 
-FIGSIZE = (7.5, 4.2)
+# Figures are drawn at the text width of the reader pages, so they are never scaled down:
+# the A4 PDF text width is 210 − 2 × 16 mm = 178 mm (7.0 in); the HTML column is 47.5rem
+# (760 px), wider than 7.0 in at 96 px/in. Text is then at least MIN_FONT_PT as shown.
+COLUMN_WIDTH_IN = 7.0
+MIN_FONT_PT = 8.0
+FIGSIZE = (COLUMN_WIDTH_IN, 3.6)
+BAR_HEIGHT_IN = 0.34  # per bar in horizontal bar charts
+CHART_FRAME_IN = 1.1  # title, axis label and source note around the bars
 SCREEN_DPI = 100
 EXPORT_DPI = 150
 SVG_HASHSALT = "gaoxin"
+WIDTH_TOLERANCE = 1.02  # tight bounding boxes may overshoot by a hair
 
 # Metadata that would make output vary between runs or machines is dropped.
 PNG_METADATA: dict[str, Any] = {"Software": None}
 SVG_METADATA: dict[str, Any] = {"Date": None, "Creator": None}
 
-SOURCE = f"{load_source().byline}, 衡阳高新区 2019 work-conference report"
+SOURCE = f"{load_source().byline}, 衡阳高新区 work-conference report"
 
-LABELS: dict[str, str] = {
-    # domains
-    "industrial": "产业 Industry",
-    "innovation": "创新 Innovation",
-    "infrastructure": "基础设施 Infrastructure",
-    "investment": "投资 Investment",
-    "fiscal": "财政 Fiscal",
-    "social": "民生 Social",
-    "general": "综合 General",
-    # periods
-    "result": "实绩 Result",
-    "target": "目标 Target",
-    "multi_year": "多年 Multi-year",
-    "none": "无时期 No period",
-    # kinds of figure
-    "growth_rate": "增速 Growth rate",
-    "level": "总量 Level",
-    "share": "占比 Share",
-    "count": "数量 Count",
-    "rank": "排名 Rank",
-    "date": "日期 Date",
-    "duration": "时长 Duration",
-    "label": "称号 Label",
+# One encoding for the same idea in every chart: a result is a filled circle, a plan a hollow
+# square, a target a hollow diamond; an "or more" floor adds an open arrow towards larger values.
+ENCODING: dict[str, dict[str, Any]] = {
+    "result": {"color": PALETTE[0], "marker": "o", "filled": True, "label": "实绩 Result"},
+    "plan": {"color": PALETTE[2], "marker": "s", "filled": False, "label": "计划 Plan"},
+    "target": {"color": PALETTE[5], "marker": "D", "filled": False, "label": "目标 Target"},
 }
-
-_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+FLOOR_LABEL = "→ or more 以上 (floor)"
+MARKER_SIZE = 64
+FLOOR_ARROW_FRACTION = 0.06  # arrow length as a share of the x range
 
 
 def label(key: object) -> str:
-    """Bilingual reader label for an internal name (falls back to the key itself)."""
-    text = str(key)
-    return LABELS.get(text, text)
+    """Bilingual reader label for an internal name (see gaoxin.analysis.labels)."""
+    return labels.label(key)
+
+
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
 
 def register_cjk_font() -> Path:
@@ -93,9 +92,18 @@ def register_cjk_font() -> Path:
     return path
 
 
-def set_style() -> None:
-    """Apply the house style: fonts with CJK fallback, palette, sizes, deterministic output."""
+# When true (set_style(strict=True)), show() refuses figures wider than the text width or with
+# text under MIN_FONT_PT. Notebooks opt in as they are brought to report grade.
+STRICT = {"layout": False}
+
+
+def set_style(strict: bool = False) -> None:
+    """Apply the house style: fonts with CJK fallback, palette, sizes, deterministic output.
+
+    With `strict`, every figure shown must fit the text width with text of MIN_FONT_PT or more."""
     import seaborn as sns
+
+    STRICT["layout"] = strict
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     register_cjk_font()
@@ -110,9 +118,18 @@ def set_style() -> None:
         "svg.hashsalt": SVG_HASHSALT,
         "svg.fonttype": "path",
         "pdf.fonttype": 42,
-        "axes.titleweight": "bold",
-        "axes.titlesize": 12,
-        "axes.labelsize": 10,
+        # One regular weight for titles: the CJK font has no bold, so Latin is not bolded either.
+        "axes.titleweight": "normal",
+        "figure.titleweight": "normal",
+        "axes.titlesize": 11,
+        "figure.titlesize": 11,
+        "axes.titlelocation": "left",
+        "font.size": 9,
+        "axes.labelsize": 9,
+        "xtick.labelsize": 8.5,
+        "ytick.labelsize": 8.5,
+        "legend.fontsize": 8.5,
+        "legend.title_fontsize": 8.5,
         "legend.frameon": False,
         "axes.spines.top": False,
         "axes.spines.right": False,
@@ -138,8 +155,8 @@ def source_note(fig: plt.Figure, section: str) -> None:
         f"Source: {SOURCE} — section «{section}»",
         ha="left",
         va="top",
-        fontsize=7,
-        color="#555555",
+        fontsize=MIN_FONT_PT,
+        color=MUTED,
     )
 
 
@@ -161,6 +178,25 @@ def _csv_text(data: pd.DataFrame) -> str:
     return data.to_csv(index=keep_index, lineterminator="\n")
 
 
+def layout_problems(fig: plt.Figure) -> list[str]:
+    """What would make the figure hard to read in the reports: too wide, or text too small."""
+    problems = []
+    renderer = fig.canvas.get_renderer()
+    width = fig.get_tightbbox(renderer).width
+    if width > COLUMN_WIDTH_IN * WIDTH_TOLERANCE:
+        problems.append(
+            f"drawn {width:.2f} in wide, more than the {COLUMN_WIDTH_IN} in text width "
+            "(it would be scaled down): use charts.figsize() and keep legends inside"
+        )
+    for text in fig.findobj(mpl.text.Text):
+        if text.get_visible() and text.get_text().strip() and text.get_fontsize() < MIN_FONT_PT:
+            problems.append(
+                f"text {text.get_text()[:30]!r} is {text.get_fontsize():g} pt "
+                f"(< {MIN_FONT_PT:g} pt)"
+            )
+    return problems
+
+
 def render(
     fig: plt.Figure, name: str, alt: str, data: pd.DataFrame
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -171,6 +207,9 @@ def render(
         raise ValueError(f"figure {name!r}: alt text is required and must not be empty")
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"figure {name!r}: data must be the pandas DataFrame that is plotted")
+    problems = layout_problems(fig) if STRICT["layout"] else []
+    if problems:
+        raise ValueError(f"figure {name!r}: " + "; ".join(problems))
     alt = " ".join(alt.split())
     png = _png_bytes(fig)
     payload = {"name": name, "alt": alt, "svg": _svg_text(fig), "csv": _csv_text(data)}
@@ -194,3 +233,148 @@ def show(fig: plt.Figure, name: str, alt: str, data: pd.DataFrame) -> None:
         raise
     display(bundle, metadata=metadata, raw=True)
     plt.close(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# Sizes and the repeated chart patterns, so notebook chart cells stay short.
+
+
+def figsize(height: float = FIGSIZE[1]) -> tuple[float, float]:
+    """Figure size at the text width, with the given height in inches."""
+    return (COLUMN_WIDTH_IN, height)
+
+
+def bar_figsize(n_bars: int) -> tuple[float, float]:
+    """Figure size for a horizontal bar or dot chart of n rows."""
+    return figsize(CHART_FRAME_IN + BAR_HEIGHT_IN * max(n_bars, 1))
+
+
+def hbars(ax, names, values, colour=PALETTE[0], fmt=None, highlight=None) -> None:
+    """Horizontal bars in the given order (first on top), each labelled with its value.
+
+    `highlight` names the bars drawn in `colour`; the others are grey (all coloured if None)."""
+    names, values = list(names), list(values)
+    fmt = fmt or (lambda v: f"{v:,.0f}")
+    colours = [colour if highlight is None or n in highlight else GREY_LIGHT for n in names]
+    ax.barh(range(len(names)), values, color=colours)
+    ax.set_yticks(range(len(names)), names)
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    pad = 0.01 * max([abs(v) for v in values] + [1])
+    for y, v in enumerate(values):
+        ax.text(v + pad, y, fmt(v), va="center", ha="left", fontsize=MIN_FONT_PT + 0.5, color=INK)
+    ax.set_xlim(0, max([*values, 0]) * 1.12 or 1)
+    ax.grid(axis="y", visible=False)
+
+
+def mark(ax, x: float, y: float, kind: str, floor: bool = False, size: float = MARKER_SIZE):
+    """Draw one value in the house encoding: result, plan or target; `floor` adds an open arrow."""
+    enc = ENCODING[kind]
+    face = enc["color"] if enc["filled"] else "white"
+    ax.scatter(
+        [x],
+        [y],
+        s=size,
+        marker=enc["marker"],
+        facecolor=face,
+        edgecolor=enc["color"],
+        linewidth=1.6,
+        zorder=3,
+    )
+    if floor:
+        lo, hi = ax.get_xlim()
+        length = FLOOR_ARROW_FRACTION * (hi - lo)
+        ax.annotate(
+            "",
+            xy=(x + length, y),
+            xytext=(x, y),
+            zorder=2,
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": enc["color"],
+                "lw": 1.4,
+                "shrinkA": 5,
+                "shrinkB": 0,
+                "fill": False,
+            },
+        )
+
+
+def encoding_legend(ax, kinds=("result", "target"), floor: bool = True, loc="lower right", **kw):
+    """Legend explaining the house encoding (only the kinds this chart uses)."""
+    from matplotlib.lines import Line2D
+
+    handles = []
+    for kind in kinds:
+        enc = ENCODING[kind]
+        face = enc["color"] if enc["filled"] else "white"
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker=enc["marker"],
+                markersize=7,
+                markerfacecolor=face,
+                markeredgecolor=enc["color"],
+                markeredgewidth=1.6,
+                label=enc["label"],
+            )
+        )
+    if floor:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=GREY,
+                lw=1.4,
+                marker=">",
+                markevery=[1],
+                markerfacecolor="white",
+                label=FLOOR_LABEL,
+            )
+        )
+    ax.legend(handles=handles, loc=loc, **kw)
+
+
+def dot_compare(ax, rows: pd.DataFrame, xlim: tuple[float, float], value_fmt=None) -> None:
+    """Result-against-target dot plot, one row each (first on top).
+
+    `rows` has columns `name`, `result`, `target` (NaN when absent), `target_floor`,
+    `result_floor` (booleans) and optional `note` (written right of the row, muted)."""
+    value_fmt = value_fmt or (lambda v: f"{v:g}")
+    ax.set_xlim(*xlim)
+    ax.set_ylim(len(rows) - 0.5, -0.7)
+    ax.set_yticks(range(len(rows)), list(rows["name"]))
+    ax.grid(axis="y", visible=False)
+    for y, r in enumerate(rows.itertuples(index=False)):
+        have = [v for v in (r.result, r.target) if pd.notna(v)]
+        if len(have) == 2:
+            ax.plot([r.result, r.target], [y, y], color=GREY_LIGHT, lw=3, zorder=1)
+        for kind, value, floor in (
+            ("result", r.result, r.result_floor),
+            ("target", r.target, r.target_floor),
+        ):
+            if pd.isna(value):
+                continue
+            mark(ax, value, y, kind, floor=bool(floor))
+            sign = "≥" if floor else ""
+            ax.text(
+                value,
+                y - 0.32,
+                f"{sign}{value_fmt(value)}",
+                ha="center",
+                va="bottom",
+                fontsize=MIN_FONT_PT,
+                color=ENCODING[kind]["color"],
+            )
+        note = getattr(r, "note", "")
+        if isinstance(note, str) and note:
+            ax.text(xlim[1], y, note, ha="right", va="center", fontsize=MIN_FONT_PT, color=MUTED)
+
+
+def range_bar(ax, y: float, low: float, high: float, kind: str = "result", label=None) -> None:
+    """A value known only as a range (a rounded or qualified figure): a bar from low to high."""
+    colour = ENCODING[kind]["color"]
+    ax.plot([low, high], [y, y], color=colour, lw=7, alpha=0.45, solid_capstyle="butt", zorder=2)
+    if label:
+        ax.text(high, y, f"  {label}", va="center", fontsize=MIN_FONT_PT, color=MUTED)

@@ -92,8 +92,11 @@ def test_png_and_svg_are_byte_deterministic():
 
 def test_label_falls_back_to_key():
     assert charts.label("industrial") == "产业 Industry"
-    assert all(charts.label(key) == text for key, text in charts.LABELS.items())
-    assert all(" " in text for text in charts.LABELS.values()), "bilingual: 中文 English"
+    from gaoxin.analysis import labels
+
+    assert all(charts.label(key) == text for key, text in labels.LABELS.items())
+    words = [labels.DOMAINS, labels.PERIODS, labels.KINDS, labels.ENTITY_TYPES, labels.ROLES]
+    assert all(" " in text for m in words for text in m.values()), "bilingual: 中文 English"
     assert charts.label("unknown_key") == "unknown_key"
 
 
@@ -109,3 +112,73 @@ def test_source_note_sits_below_every_label():
     others = [t.get_window_extent(renderer) for t in [*ax.get_xticklabels(), ax.xaxis.label]]
     assert all(note.y1 <= box.y0 for box in others)
     plt.close(fig)
+
+
+# --- report-grade layout: text width and minimum text size (issue 8, item 3) ---------------
+
+
+def test_default_figure_is_drawn_at_the_text_width_with_readable_text():
+    charts.set_style(strict=True)
+    try:
+        fig, data = _figure()
+        assert fig.get_figwidth() == charts.COLUMN_WIDTH_IN
+        assert charts.layout_problems(fig) == []
+        charts.render(fig, "fig_ok", "A bar chart.", data)
+        plt.close(fig)
+    finally:
+        charts.set_style()
+
+
+def test_strict_style_refuses_a_wide_figure_and_small_text():
+    charts.set_style(strict=True)
+    try:
+        fig, ax = plt.subplots(figsize=(9, 3))
+        ax.plot([0, 1], [0, 1])
+        ax.text(0.5, 0.5, "tiny", fontsize=6)
+        problems = charts.layout_problems(fig)
+        assert any("wide" in p for p in problems) and any("'tiny'" in p for p in problems)
+        with pytest.raises(ValueError, match="text width"):
+            charts.render(fig, "fig_bad", "A line.", pd.DataFrame({"x": [0, 1]}))
+        plt.close(fig)
+    finally:
+        charts.set_style()
+
+
+def test_titles_use_one_regular_weight_for_both_scripts():
+    charts.set_style()
+    assert matplotlib.rcParams["axes.titleweight"] == "normal"
+    assert matplotlib.rcParams["figure.titleweight"] == "normal"
+
+
+def test_helpers_draw_the_house_encoding():
+    charts.set_style(strict=True)
+    try:
+        rows = pd.DataFrame(
+            {
+                "name": ["GDP 地区生产总值", "Retail 零售"],
+                "result": [8.0, float("nan")],
+                "target": [10.0, 12.0],
+                "result_floor": [False, False],
+                "target_floor": [True, True],
+                "note": ["", "no result"],
+            }
+        )
+        fig, ax = plt.subplots(figsize=charts.bar_figsize(len(rows)))
+        charts.dot_compare(ax, rows, xlim=(0, 16))
+        charts.encoding_legend(ax)
+        # one filled result circle, two hollow target diamonds
+        faces = [c.get_facecolor()[0][:3] for c in ax.collections]
+        assert len(faces) == 3
+        assert sum(tuple(f) == (1.0, 1.0, 1.0) for f in faces) == 2
+        # floors carry an arrow each
+        arrows = [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
+        assert len(arrows) == 2
+        assert charts.layout_problems(fig) == []
+        plt.close(fig)
+        fig, ax = plt.subplots(figsize=charts.bar_figsize(3))
+        charts.hbars(ax, ["a", "b", "c"], [3, 1200, 7], highlight={"b"})
+        assert [t.get_text() for t in ax.texts] == ["3", "1,200", "7"]
+        assert charts.layout_problems(fig) == []
+        plt.close(fig)
+    finally:
+        charts.set_style()

@@ -1,0 +1,58 @@
+"""Claims bound to the data: checks that stop the build, and key findings for the front page.
+
+A sentence in a report that compares, ranks or describes the tables is either rendered from the
+data (`narrative.say`) or guarded by `check(condition, claim)` in a code cell tagged `check`
+(`CHECK_TAG`). A failing check raises `ClaimError` naming the claim, so the build stops and says
+which notebook and which sentence no longer holds. Checks print nothing: readers never see them.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from gaoxin.config import FINDING_MIMETYPE
+
+CHECK_TAG = "check"
+# Cells whose output is for the walkthrough only (a table too wide for the reader page).
+WALKTHROUGH_TAG = "walkthrough"
+# Characters nbconvert leaves unescaped in heading ids (nbconvert.filters.strings).
+_ID_SAFE = "?/:@!$&'()*+,;="
+
+
+class ClaimError(AssertionError):
+    """A sentence of a report that the data no longer supports."""
+
+
+def check(condition: object, claim: str) -> None:
+    """Raise ClaimError naming `claim` unless `condition` is true."""
+    if not bool(condition):
+        raise ClaimError(f"claim no longer holds: {claim}")
+
+
+def check_equal(actual: object, expected: object, claim: str) -> None:
+    """Raise ClaimError naming `claim` and both values unless they are equal."""
+    if actual != expected:
+        raise ClaimError(
+            f"claim no longer holds: {claim} (found {actual!r}, expected {expected!r})"
+        )
+
+
+def heading_anchor(heading: str) -> str:
+    """The id nbconvert gives a Markdown heading (spaces → '-', URL-quoted), without the '#'."""
+    text = heading.lstrip("#").strip()
+    return quote(text.replace(" ", "-"), safe=_ID_SAFE)
+
+
+def finding(text_md: str, figure: str | None = None, heading: str | None = None) -> None:
+    """Show a key finding (one sentence, Markdown) and hand it to the site's front page.
+
+    `heading` is the Markdown heading the finding sits under, as written (its id is derived
+    the way nbconvert derives it); `figure` is the name given to `charts.show`."""
+    from IPython.display import display
+
+    if not text_md.strip():
+        raise ValueError("a finding needs its sentence")
+    anchor = None if heading is None else heading_anchor(heading)
+    payload = {"text": text_md, "figure": figure, "anchor": anchor}
+    bundle = {"text/markdown": f"**Key finding.** {text_md}", FINDING_MIMETYPE: payload}
+    display(bundle, raw=True)

@@ -1,0 +1,101 @@
+"""The report table presenter: no index, no NaN/<NA>/e+, separators, words for codes, fits A4."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from gaoxin.analysis.tables import Col, TableTooWide, cell_text, to_html, to_text
+
+
+@pytest.fixture
+def frame():
+    return pd.DataFrame(
+        {
+            "metric": ["capital attracted", "new entities", "rank"],
+            "value": [17_500_000_000.0, 3600.0, float("nan")],  # 175亿, 3600 yuan
+            "count": pd.array([1200, None, 3], dtype="Int64"),
+            "qualifier": ["", "at_least", "more_than+at_least"],
+            "period": ["result", "target", "none"],
+            "quote": ["175亿元", "3600户以上", pd.NA],
+        }
+    )
+
+
+COLUMNS = {
+    "metric": "指标 Metric",
+    "value": Col("数值 Value (万元)", "number", digits=1, scale=1e4),
+    "count": Col("数量 Count", "integer"),
+    "qualifier": Col("限定 Qualifier", "qualifier"),
+    "period": Col("时期 Period", "code"),
+    "quote": Col("原文 As written", "quote"),
+}
+
+
+def test_html_has_no_index_nan_na_or_scientific_notation(frame):
+    page = to_html(frame, COLUMNS)
+    for bad in ("NaN", "nan", "<NA>", "e+", "None"):
+        assert bad not in page
+    assert len(re.findall(r"<th[ >]", page)) == len(COLUMNS)  # no index column, no corner
+    assert re.search(r"<th[^>]*>\s*</th>", page) is None
+    assert page.count("<tr>") == 1 + len(frame)
+
+
+def test_numbers_have_separators_and_codes_become_words(frame):
+    page = to_html(frame, COLUMNS)
+    assert "1,750,000" in page and "0.4" in page and "1,200" in page
+    assert "or more 以上" in page
+    assert "more than 多于 and or more 以上" in page
+    assert "实绩 Result" in page and "目标 Target" in page
+    assert "«175亿元»" in page
+    assert "—" in page  # missing values are a dash
+
+
+def test_numbers_right_aligned_text_left(frame):
+    page = to_html(frame, COLUMNS)
+    heads = re.findall(r'<th scope="col" style="text-align: (\w+)">([^<]+)</th>', page)
+    assert dict((h, a) for a, h in heads) == {
+        "指标 Metric": "left",
+        "数值 Value (万元)": "right",
+        "数量 Count": "right",
+        "限定 Qualifier": "left",
+        "时期 Period": "left",
+        "原文 As written": "left",
+    }
+
+
+def test_cell_text_formats():
+    assert cell_text(1234.5, Col("x", "number")) == "1,234.5"
+    assert cell_text(2.0, Col("x", "number")) == "2"
+    assert cell_text(41.5, Col("x", "percent")) == "41.5%"
+    assert cell_text(1.75e10, Col("x", "number", digits=0, scale=1e8)) == "175"
+    assert cell_text(True, Col("x")) == "yes 是"
+    assert cell_text(float("nan"), Col("x", "percent")) == "—"
+
+
+def test_article_text_is_escaped():
+    page = to_html(pd.DataFrame({"q": ["<b>1</b>"]}), {"q": "Quote"})
+    assert "<b>" not in page and "&lt;b&gt;" in page
+
+
+def test_text_fallback_has_no_index():
+    text = to_text(pd.DataFrame({"a": [1.0, float("nan")]}, index=[7, 8]), {"a": "A"})
+    assert text.split() == ["A", "1", "—"]
+
+
+def test_a_table_too_wide_for_a4_is_refused_or_linked_to_its_csv():
+    wide = pd.DataFrame({f"column_{i}": ["a long English phrase here"] for i in range(12)})
+    columns = {c: f"Header {c}" for c in wide.columns}
+    with pytest.raises(TableTooWide):
+        to_html(wide, columns)
+    with pytest.raises(ValueError, match="CSV"):
+        to_html(wide, columns, wide=True)
+    page = to_html(wide, columns, wide=True, csv="../data/facts.csv")
+    assert 'href="../data/facts.csv"' in page
+
+
+def test_every_column_needs_a_header_and_must_exist():
+    with pytest.raises(ValueError):
+        Col(" ")
+    with pytest.raises(KeyError):
+        to_html(pd.DataFrame({"a": [1]}), {"b": "B"})

@@ -271,6 +271,16 @@ def test_rank_targets_are_ceilings():
     assert missed.verdict == vd.MISSED and vd.margin_text(missed.margin, "rank") == "−1 places"
 
 
+def test_more_than_a_count_is_reached_at_the_next_whole_number():
+    assert _verdict(10, "more_than", vd.point(11), "count").verdict == vd.MET
+    missed = _verdict(10, "more_than", vd.point(7), "count")
+    assert vd.margin_text(missed.margin, "count") == "−4"
+    implied = vd.Bounds(4593.6, 4721.2, True, True)
+    assert vd.margin_text(vd.goal_of(5000, "at_least", "count").margin(implied), "count") == (
+        "−406 to −279"
+    )
+
+
 def test_more_than_and_at_least_together_read_as_at_least():
     assert _verdict(10, "more_than+at_least", vd.point(10), "count").verdict == vd.MET
     assert vd.margin_text(_verdict(10, "more_than+at_least", vd.point(7)).margin, "count") == "−3"
@@ -289,3 +299,20 @@ def test_the_scorecard_of_the_2019_targets():
     card = vd.scorecard(table.reset_index()).set_index("verdict")["count"]
     assert card.to_dict() == {"met": 1, "missed": 2, "not_comparable": 3, "not_reported": 11}
     assert list(vd.scorecard(table.reset_index()).verdict) == list(vd.VERDICTS)
+
+
+def test_notebook_06_has_the_sections_the_front_page_links_to():
+    import nbformat
+
+    from gaoxin.config import NOTEBOOKS_DIR
+
+    nb = nbformat.read(NOTEBOOKS_DIR / f"{vd.NOTEBOOK}.ipynb", as_version=4)
+    headings = {
+        line[3:].strip()
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if line.startswith("## ")
+    }
+    assert set(vd.HEADINGS.values()) <= headings
+    assert set(vd.scorecard().heading) == set(vd.HEADINGS.values())

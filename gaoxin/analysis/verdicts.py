@@ -33,6 +33,8 @@ HEADINGS = {
 }
 # 余 and 多 bound a number from above too: 3600余 is below the next round step (3700).
 ROUNDING_QUALIFIERS = ("余", "多")
+# Counts of things are whole numbers: 'more than 10' is reached at 11.
+WHOLE_NUMBER_KINDS = ("count",)
 UNIT_WORDS = {"percent": "points", "count": "", "yuan": "亿元", "rank": "places"}
 YUAN_PER_YI = 1e8  # 亿
 
@@ -119,6 +121,8 @@ def goal_of(value: float, qualifier: str = "", kind: str = "") -> Goal:
     codes = set(filter(None, str(qualifier).split("+")))
     if codes == {"top"} or (kind == "rank" and not codes):
         return Goal(value, strict=False, ceiling=True)
+    if codes == {"more_than"} and kind in WHOLE_NUMBER_KINDS:
+        return Goal(value + 1, strict=False)  # more than 10 projects: 11 or more
     if codes <= {"at_least", "more_than"}:
         return Goal(value, strict=codes == {"more_than"})
     raise ValueError(f"no goal for the qualifier {qualifier!r}")
@@ -164,7 +168,9 @@ def grow(base: Bounds, rate_percent: Bounds) -> Bounds:
 def _number(value: float, unit: str) -> str:
     if unit == "yuan":
         value /= YUAN_PER_YI
-    text = f"{abs(value):,.2f}".rstrip("0").rstrip(".")
+    digits = 0 if unit == "count" else 2
+    text = f"{abs(value):,.{digits}f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     return f"{sign}{text}"
 
@@ -266,3 +272,41 @@ def scorecard(verdicts: pd.DataFrame | None = None) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def value_text(value: float, unit: str, qualifier: str = "") -> str:
+    """A value for tables and prose, with its unit and qualifier sign: '≥12%', '260亿元', '27'."""
+    from gaoxin.analysis.labels import qualifier_sign
+    from gaoxin.analysis.narrative import number
+
+    sign = qualifier_sign(qualifier)
+    sign = "" if sign in ("top", "before") else sign
+    if unit == "percent":
+        return f"{sign}{number(value, 2)}%"
+    if unit == "yuan":
+        return f"{sign}{number(value / YUAN_PER_YI, 2)}亿元"
+    if unit == "rank":
+        return f"top {number(value, 0)}" if qualifier == "top" else f"No. {number(value, 0)}"
+    return f"{sign}{number(value, 2)}"
+
+
+FOLLOWUP_NOTE = "Outcomes: 《{title}》, {published} ({seen_as})"
+
+
+def followup_note(fig, section: str) -> None:
+    """Source footer naming the article's section, then a line naming the follow-up report."""
+    from gaoxin.charts import MIN_FONT_PT, MUTED, NOTE_GAP_INCHES, source_note
+    from gaoxin.source import load_later_sources
+
+    source_note(fig, section)
+    (later,) = load_later_sources().values()
+    lowest = fig.get_tightbbox(fig.canvas.get_renderer()).y0
+    fig.text(
+        0.01,
+        (lowest - NOTE_GAP_INCHES / 2) / fig.get_figheight(),
+        FOLLOWUP_NOTE.format(published=later.published, title=later.title, seen_as=later.seen_as),
+        ha="left",
+        va="top",
+        fontsize=MIN_FONT_PT,
+        color=MUTED,
+    )

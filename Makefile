@@ -27,9 +27,8 @@ data: $(STAMP)  ## extract the article into data/processed (writes only what cha
 check: $(STAMP)  ## provenance and coverage of the extracted data
 	$(BIN)/python -m gaoxin check
 
-report: data  ## build data and every export into exports/ (incremental)
-	$(BIN)/python -m gaoxin check
-	$(BIN)/python -m gaoxin build
+report: $(STAMP)  ## build data and every export into exports/ (incremental; instant when nothing changed)
+	$(BIN)/python -m gaoxin report
 
 test: $(STAMP)  ## lint, then every test
 	$(BIN)/ruff check .

@@ -1,16 +1,110 @@
-"""Command line: python -m gaoxin extract | check | build | bench."""
+"""Command line: python -m gaoxin extract | check | build | report | bench (each with --help).
+
+Heavy libraries are imported only inside the command that needs them, so ``--help`` and an
+up-to-date ``report`` stay fast.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+PROG = "python -m gaoxin"
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = argparse.ArgumentParser(prog="python -m gaoxin", description=__doc__)
-    parser.add_argument("command", choices=["extract", "check", "build", "bench"])
-    args, rest = parser.parse_known_args(argv)
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
+
+
+def _notebook_number(text: str) -> str:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError("--only takes a notebook number such as 01")
+    return text
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    from gaoxin.report.build import DEFAULT_TIMEOUT
+
+    parser.add_argument(
+        "--only", metavar="NN", type=_notebook_number, help="build only the notebook numbered NN"
+    )
+    parser.add_argument(
+        "--jobs", type=_positive_int, default=None, help="parallel notebooks (default: cores)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive_int,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds a cell may run before the build stops (default: {DEFAULT_TIMEOUT})",
+    )
+    parser.add_argument("--notebooks", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--exports", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--cache", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, default=None, help=argparse.SUPPRESS)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands.add_parser(
+        "extract",
+        help="extract the article into data/processed (writes only what changed)",
+        description="Extract the article into data/processed/*.csv and data/datapackage.json.",
+    )
+    commands.add_parser(
+        "check",
+        help="provenance and coverage of the extracted data",
+        description="Check provenance, coverage and freshness of the processed data.",
+    )
+    build = commands.add_parser(
+        "build",
+        help="execute the notebooks and export every report into exports/",
+        description="Execute each notebook once (cached) and export reader HTML, walkthrough "
+        "HTML, PDF, student notebooks, figures, data and index.html into exports/.",
+    )
+    _add_build_options(build)
+    report = commands.add_parser(
+        "report",
+        help="extract, check and build in one process (instant when nothing changed)",
+        description="extract + check + build; exits at once when no input or output changed "
+        "since the last complete run.",
+    )
+    _add_build_options(report)
+    bench = commands.add_parser(
+        "bench",
+        help="benchmark the build against naive nbconvert runs",
+        description="Benchmark the report build against naive per-format nbconvert runs, "
+        "on copies in a temporary folder.",
+    )
+    bench.add_argument(
+        "--jobs", type=_positive_int, default=None, help="parallel notebooks for the build"
+    )
+    bench.add_argument("--skip-naive", action="store_true", help="do not run the naive baseline")
+    bench.add_argument("--notebooks", type=Path, default=None, help=argparse.SUPPRESS)
+    bench.add_argument("--data", type=Path, default=None, help=argparse.SUPPRESS)
+    return parser
+
+
+def _build_kwargs(args: argparse.Namespace) -> dict:
+    return {
+        "notebooks_dir": args.notebooks,
+        "exports_dir": args.exports,
+        "cache_dir": args.cache,
+        "data_dir": args.data,
+        "only": args.only,
+        "jobs": args.jobs,
+        "timeout": args.timeout,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
     if args.command == "extract":
         from gaoxin.facts.pipeline import extract
 
@@ -19,14 +113,29 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         from gaoxin.facts.check import main as check_main
 
-        return check_main(rest)
+        return check_main([])
     if args.command == "build":
-        from gaoxin.report.build import main as build_main
+        from gaoxin.report.build import build
 
-        return build_main(rest)
-    from gaoxin.report.bench import main as bench_main
+        return 0 if build(**_build_kwargs(args)).ok else 1
+    if args.command == "report":
+        from gaoxin.report.uptodate import run_report
 
-    return bench_main(rest)
+        return run_report(_build_kwargs(args))
+    from gaoxin.report.bench import run as bench_run
+
+    return bench_run(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    from gaoxin.report.errors import BuildError
+
+    try:
+        return run(args)
+    except BuildError as exc:
+        print(f"ERROR {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gaoxin.facts.extract import extract_tables
+from gaoxin.facts.tables import extract_tables
 from gaoxin.text.structure import load_article
 
 

@@ -1,5 +1,7 @@
 """Structure recovered from the raw text, checked against what the article shows."""
 
+import pytest
+
 from gaoxin.text.structure import parse
 
 
@@ -62,3 +64,22 @@ def test_parse_on_a_small_text_of_the_same_shape():
         ("body", "新的段落。"),
     ]
     assert [s.text for s in a.sentences] == ["第一段,没有结束接着写完。", "第二句！", "新的段落。"]
+
+
+def test_sentence_maps_between_its_text_and_raw_offsets():
+    from gaoxin.text.structure import Sentence
+
+    # A paragraph the layout cut in two: the sentence runs across the line break.
+    raw = "标题\n\n甲 乙\n\n数据显示,园区实现产值\n100亿元,增长8%。\n"
+    article = parse(raw)
+    (sentence,) = article.sentences
+    assert sentence.text == "数据显示,园区实现产值100亿元,增长8%。"
+    i = sentence.text.index("100")
+    assert sentence.raw_offset(i) == raw.index("100")
+    assert sentence.text_index(raw.index("100")) == i
+    assert sentence.raw_span(i, i + 5) == (raw.index("100"), raw.index("100") + 5)
+    row = {k: getattr(sentence, k) for k in ("sentence_id", "paragraph_id", "section_id")}
+    row |= {"start": sentence.start, "end": sentence.end, "text": sentence.text}
+    assert Sentence.from_row(row, raw).offsets == sentence.offsets
+    with pytest.raises(ValueError, match="does not match"):
+        Sentence.from_row(dict(row, text=sentence.text.replace("产值", "产量")), raw)

@@ -14,8 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gaoxin import config
-from gaoxin.report import build
+from gaoxin import cli, config
+from gaoxin.report import build, fonts, sanitize
+from gaoxin.report import site as sitefiles
 from tests.fixtures import buildsite
 
 pytestmark = pytest.mark.slow
@@ -154,7 +155,7 @@ def test_every_format_is_exported(site):
     assert csv_text.splitlines()[0] == "domain,facts"
     assert (exports / "figures/01_overview/fig1_domains.png").read_bytes()[:4] == b"\x89PNG"
     assert (exports / "data/facts.csv").read_bytes() == (
-        buildsite.DATA / "processed/facts.csv"
+        site.data / "processed/facts.csv"
     ).read_bytes()
     assert (exports / "index.html").is_file()
 
@@ -171,7 +172,7 @@ def test_reader_hides_code_walkthrough_shows_it(site):
 def test_workbook_has_a_sheet_per_table(site):
     import openpyxl
 
-    workbook = openpyxl.load_workbook(site.exports / "data" / build.WORKBOOK_NAME)
+    workbook = openpyxl.load_workbook(site.exports / "data" / sitefiles.WORKBOOK_NAME)
     assert sorted(workbook.sheetnames) == ["entities", "facts"]
     assert workbook["facts"]["A1"].value == "fact_id"
 
@@ -182,17 +183,21 @@ def test_index_lists_reports_with_summary_and_headline(site):
     for stem in STEMS:
         for rel in (f"html/{stem}.html", f"walkthrough/{stem}.html", f"pdf/{stem}.pdf"):
             assert f'href="{rel}"' in page
-    assert "Headline numbers" in page and "<strong>3</strong>" in page
-    headline = json.loads((site.exports / "data" / build.HEADLINE_NAME).read_text())
-    assert headline["items"][0]["value"] == "3"
+    # The article's 2018 results paragraph opens with 地区生产总值同比增长8.6%.
+    assert "Headline numbers" in page and "<strong>8.6%</strong>" in page
+    headline = json.loads((site.exports / "data" / sitefiles.HEADLINE_NAME).read_text())
+    assert headline["items"][0]["value"] == "8.6%"
     assert "Source hash" in page and "weasyprint 70" in page
 
 
-def test_headline_is_tolerant(tmp_path):
-    assert build.headline_numbers(tmp_path / "missing.csv") == {}
-    odd = tmp_path / "facts.csv"
+def test_headline_needs_no_facts_but_rejects_bad_ones(tmp_path):
+    """No facts table: no headline. A malformed one stops the build with the file named."""
+    assert sitefiles.load_headline(tmp_path) == {}
+    (tmp_path / "processed").mkdir()
+    odd = tmp_path / "processed" / "facts.csv"
     odd.write_text("something\nx\n", encoding="utf-8")
-    assert build.headline_numbers(odd)["items"] == [{"label": "事实 Facts extracted", "value": "1"}]
+    with pytest.raises(build.BuildError, match=r"facts\.csv.*header does not match"):
+        sitefiles.load_headline(tmp_path)
 
 
 # --------------------------------------------------------------------------- PDF
@@ -255,7 +260,7 @@ def test_page_font_is_an_exact_subset(site):
     assert match, "the page embeds its own WOFF2 font"
     font = TTFont(io.BytesIO(base64.b64decode(match.group(1))))
     covered = {chr(cp) for cp in font.getBestCmap()}
-    wanted = set(build.page_characters(page.replace(match.group(1), "")))
+    wanted = set(fonts.page_characters(page.replace(match.group(1), "")))
     assert "衡" in covered and "总" in covered
     # Beyond the page's own characters, only the spaces that CJK runs are shaped with.
     assert covered <= wanted | {" ", "\xa0"}, "no character beyond those of the page"
@@ -284,7 +289,7 @@ def test_untrusted_text_cannot_execute(site):
 
 
 def test_sanitizer_keeps_structure():
-    cleaned = build.sanitize_html(
+    cleaned = sanitize.sanitize_html(
         '<h2 id="x">T</h2><table><thead><tr style="text-align: right;"><th>a</th></tr></thead>'
         '<tbody><tr><td>1</td></tr></tbody></table><img src="x" onerror="alert(1)">'
         '<a href="https://example.com">ext</a><a href="#x">in</a><style>p{}</style>'
@@ -331,7 +336,7 @@ def test_noop_rebuild_executes_nothing(site):
         notebooks_dir=site.notebooks,
         exports_dir=site.exports,
         cache_dir=site.cache,
-        data_dir=buildsite.DATA,
+        data_dir=site.data,
         out=log,
     )
     assert result.ok
@@ -355,7 +360,7 @@ def test_editing_one_notebook_reexecutes_only_it(site, tmp_path):
         notebooks_dir=work / "notebooks",
         exports_dir=work / "exports",
         cache_dir=work / "cache",
-        data_dir=buildsite.DATA,
+        data_dir=site.data,
         only="02",
         out=log,
     )
@@ -367,7 +372,7 @@ def test_editing_one_notebook_reexecutes_only_it(site, tmp_path):
         notebooks_dir=work / "notebooks",
         exports_dir=work / "exports",
         cache_dir=work / "cache",
-        data_dir=buildsite.DATA,
+        data_dir=site.data,
         out=log,
     )
     assert result.executed == [] and sorted(result.cached) == STEMS
@@ -383,8 +388,9 @@ def test_failing_cell_keeps_previous_exports(site, tmp_path, capsys):
     shutil.copytree(site.exports, work / "exports")
     shutil.copy(buildsite.FAILING / "03_broken.ipynb", work / "notebooks")
     before = tree_bytes(work / "exports")
-    code = build.main(
+    code = cli.main(
         [
+            "build",
             "--notebooks",
             str(work / "notebooks"),
             "--exports",
@@ -392,7 +398,7 @@ def test_failing_cell_keeps_previous_exports(site, tmp_path, capsys):
             "--cache",
             str(work / "cache"),
             "--data",
-            str(buildsite.DATA),
+            str(site.data),
         ]
     )
     out = capsys.readouterr().out
@@ -411,7 +417,7 @@ def test_font_subset_carries_the_space_glyph():
     """Spaces beside Chinese are shaped with the CJK font; a subset without them draws boxes."""
     from fontTools.ttLib import TTFont
 
-    cmap = TTFont(io.BytesIO(build.font_subset_woff2(frozenset("中文")))).getBestCmap()
+    cmap = TTFont(io.BytesIO(fonts.font_subset_woff2(frozenset("中文")))).getBestCmap()
     assert {0x20, ord("中"), ord("文")} <= set(cmap)
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from gaoxin import data
-from gaoxin.config import ARTICLE_PATH, PROCESSED_DIR, RAW_DIR
+from gaoxin.config import ARTICLE_PATH, DATAPACKAGE_PATH, PROCESSED_DIR, RAW_DIR
 from gaoxin.data import DataError, load_table
 from gaoxin.data.schema import TABLES
 from gaoxin.facts.check import coverage, freshness, provenance
@@ -17,6 +17,7 @@ from gaoxin.facts.check import main as check_main
 def copy_dir(tmp_path):
     target = tmp_path / "processed"
     shutil.copytree(PROCESSED_DIR, target)
+    shutil.copy(DATAPACKAGE_PATH, tmp_path / DATAPACKAGE_PATH.name)
     data.clear_cache()
     yield target
     data.clear_cache()

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from gaoxin.facts.extract import AnnotationError, Extractor, extract_tables
+from gaoxin.facts.annotations import AnnotationError
+from gaoxin.facts.entities import find_mentions
+from gaoxin.facts.rules import FactRules
+from gaoxin.facts.tables import extract_tables
 from gaoxin.text.structure import parse
 
 # (quote, occurrence): value, unit_raw, value_normalized, unit_normalized, qualifier, period, kind,
@@ -269,8 +272,8 @@ def test_rules_work_on_another_report_of_the_genre(tmp_path):
         "2021年的主要预期目标是:固定资产投资增长10%以上,引进资金总额突破１５０亿元,"
         "新建3至5所学校,确保进一步提升排名进入前五名。\n"
     )
-    ex = Extractor(parse(raw), annotations_path=tmp_path / "none.csv")
-    facts, exclusions = ex.run()
+    article = parse(raw)
+    facts, exclusions = FactRules(article, find_mentions(article)).run()
     got = {
         f.quote: (f.value_normalized, f.unit_normalized, f.period, f.year, f.kind) for f in facts
     }
@@ -341,7 +344,7 @@ def test_nested_names_are_counted_once(tables):
 
 
 def test_a_clause_can_hold_two_lists():
-    from gaoxin.facts.extract import _lists
+    from gaoxin.facts.entities import lists_in as _lists
 
     lists = _lists("甲科技、乙车桥等企业参加丙赛、丁杯等比赛")
     assert [[item for _, item in items] for items, _ in lists] == [

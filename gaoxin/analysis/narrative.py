@@ -45,13 +45,13 @@ def cite(row) -> str:
 def _quote_index(row) -> int:
     """Index of the fact's quote inside its sentence text (the right one when it repeats)."""
     from gaoxin.data import load_sentences, read_raw_text
+    from gaoxin.text.structure import Sentence
 
-    sentences = load_sentences().set_index("sentence_id")
+    sentences = load_sentences().set_index("sentence_id", drop=False)
     if not row["sentence_id"] or row["sentence_id"] not in sentences.index:
         return str(row["sentence"]).find(str(row["quote"]))
-    start = int(sentences.loc[row["sentence_id"], "start"])
-    # Sentence text drops layout line breaks, so skip them when mapping raw offsets.
-    return int(row["start"]) - start - read_raw_text().count("\n", start, int(row["start"]))
+    sentence = Sentence.from_row(sentences.loc[row["sentence_id"]], read_raw_text())
+    return sentence.text_index(int(row["start"]))
 
 
 def quote_fact(row) -> None:

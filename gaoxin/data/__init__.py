@@ -1,5 +1,6 @@
 """Load the processed tables as typed, validated pandas DataFrames (never imports the extractor)."""
 
+from gaoxin.data.curated import load_target_pairs
 from gaoxin.data.loaders import (
     DataError,
     clear_cache,
@@ -27,5 +28,6 @@ __all__ = [
     "load_sections",
     "load_sentences",
     "load_table",
+    "load_target_pairs",
     "read_raw_text",
 ]

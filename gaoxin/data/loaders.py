@@ -1,50 +1,79 @@
 """Load the processed tables as typed DataFrames, validated against the schema on every load.
 
-Any problem — a missing, truncated, wrongly encoded or hand-edited file — raises one `DataError`
-that names the file, the row and the column, and says how to regenerate the data.
+Any problem — a missing, truncated, wrongly encoded, incomplete or hand-edited file — raises one
+`DataError` that names the file, the row and the column, and says how to regenerate the data. A
+table must also be the very file extraction wrote (size, sha256 and row count recorded in
+data/datapackage.json). The in-process cache is keyed on the bytes of the table, the article and
+that record, so a changed file is never served stale.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from gaoxin.config import ARTICLE_PATH, PROCESSED_DIR, REGENERATE_HINT
+from gaoxin.data.manifest import manifest_path, mismatch, recorded_stats
 from gaoxin.data.schema import TABLES, Field
 from gaoxin.text.numbers import NumberParseError, parse_quantity
+from gaoxin.text.reader import ArticleError, decode_raw
+from gaoxin.text.reader import read_raw as read_raw_text  # noqa: F401  (re-exported)
+from gaoxin.text.structure import without_breaks
 
 PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "bool"}
 # Tables whose rows point into the raw text, and the column that must equal raw[start:end].
 PROVENANCE_COLUMNS = {"facts": "quote", "exclusions": "text"}
+# Tables whose ids are a prefix + the start offset (so a copied row under a new id is caught).
+OFFSET_ID_PREFIXES = {"facts": "F", "exclusions": "X", "entity_mentions": "M"}
+ARTICLE_HINT = "Restore the article with `git checkout -- data/raw/article.txt`"
+
+
+GENERATED_HINT = f"The file is generated: {REGENERATE_HINT}"
 
 
 class DataError(ValueError):
     """A processed data file that does not match its schema or the raw article."""
 
-    def __init__(self, path: Path, problem: str, row: int | None = None, column: str | None = None):
+    def __init__(
+        self,
+        path: Path,
+        problem: str,
+        row: int | None = None,
+        column: str | None = None,
+        hint: str = GENERATED_HINT,
+    ):
         where = path.name
         if row is not None:
             where += f", row {row}"
         if column is not None:
             where += f", column '{column}'"
-        super().__init__(f"{where}: {problem}. The file is generated: {REGENERATE_HINT}.")
-        self.path, self.row, self.column = path, row, column
+        super().__init__(f"{where}: {problem}. {hint}.")
+        self.path, self.row, self.column, self.problem = path, row, column, problem
 
 
-def read_raw_text(path: Path = ARTICLE_PATH) -> str:
-    with open(path, encoding="utf-8", newline="") as f:
-        return f.read()
+def read_rows(
+    path: Path, fields: tuple[Field, ...], hint: str = GENERATED_HINT, data: bytes | None = None
+) -> list[list[str]]:
+    """The data rows of a CSV file whose header must be the schema's; strict about its shape."""
+    try:
+        return _split_rows(path, fields, _read_bytes(path) if data is None else data)
+    except DataError as e:
+        raise DataError(path, e.problem, e.row, e.column, hint) from None
 
 
-def _read_rows(path: Path, fields: tuple[Field, ...]) -> list[list[str]]:
-    if not path.exists():
-        raise DataError(path, "file is missing")
-    data = path.read_bytes()
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(path, "file is missing") from None
+
+
+def _split_rows(path: Path, fields: tuple[Field, ...], data: bytes) -> list[list[str]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -73,32 +102,38 @@ def _read_rows(path: Path, fields: tuple[Field, ...]) -> list[list[str]]:
     return rows[1:]
 
 
-def _check_cell(path: Path, f: Field, value: str, line: int) -> None:
+def check_cell(path: Path, f: Field, value: str, line: int, hint: str = GENERATED_HINT) -> None:
+    problem = _cell_problem(f, value)
+    if problem:
+        raise DataError(path, problem, line, f.name, hint)
+
+
+def _cell_problem(f: Field, value: str) -> str | None:
     if value == "":
-        if f.required:
-            raise DataError(path, "required value is empty", line, f.name)
-        return
+        return "required value is empty" if f.required else None
     if f.type == "integer" and not value.lstrip("-").isdigit():
-        raise DataError(path, f"{value!r} is not an integer", line, f.name)
+        return f"{value!r} is not an integer"
     if f.type == "number":
         try:
             Decimal(value)
         except InvalidOperation:
-            raise DataError(path, f"{value!r} is not a number", line, f.name) from None
+            return f"{value!r} is not a number"
     if f.type == "boolean" and value not in ("true", "false"):
-        raise DataError(path, f"{value!r} is not true/false", line, f.name)
+        return f"{value!r} is not true/false"
     if f.enum and value not in f.enum:
-        raise DataError(path, f"{value!r} is not one of {list(f.enum)}", line, f.name)
+        return f"{value!r} is not one of {list(f.enum)}"
+    return None
 
 
 def _check_fact_value(path: Path, row: dict, line: int) -> None:
     """A fact's numbers must be what its quote says (catches hand edits of value columns)."""
-    if row["number_text"] not in row["quote"]:
+    quote = without_breaks(row["quote"])  # a number the layout broke over two lines
+    if row["number_text"] not in quote:
         raise DataError(
             path, f"number_text {row['number_text']!r} is not in the quote", line, "number_text"
         )
     try:
-        q = parse_quantity(row["quote"])
+        q = parse_quantity(quote)
     except NumberParseError:
         raise DataError(path, f"quote {row['quote']!r} does not parse", line, "quote") from None
     if Decimal(row["value"]) != q.value:
@@ -120,12 +155,21 @@ def validate_rows(name: str, rows: list[list[str]], path: Path, raw: str) -> Non
     seen: dict[str, set] = {f.name: set() for f in fields if f.unique}
     for line, cells in enumerate(rows, start=2):
         for f, value in zip(fields, cells, strict=True):
-            _check_cell(path, f, value, line)
+            check_cell(path, f, value, line)
             if f.unique:
                 if value in seen[f.name]:
                     raise DataError(path, f"duplicate id {value!r}", line, f.name)
                 seen[f.name].add(value)
         row = dict(zip(names, cells, strict=True))
+        prefix = OFFSET_ID_PREFIXES.get(name)
+        if prefix and cells[0] != f"{prefix}{int(row['start']):05d}":
+            raise DataError(
+                path,
+                f"id {cells[0]!r} does not match its start offset {row['start']} "
+                f"(ids are {prefix} + the start offset: a copied or edited row)",
+                line,
+                names[0],
+            )
         if "start" in row and "end" in row:
             start, end = int(row["start"]), int(row["end"])
             if not 0 <= start < end <= len(raw):
@@ -142,12 +186,19 @@ def validate_rows(name: str, rows: list[list[str]], path: Path, raw: str) -> Non
             _check_fact_value(path, row, line)
 
 
-@cache
-def _load(name: str, directory: str, article: str) -> pd.DataFrame:
-    path = Path(directory) / f"{name}.csv"
+def _load(name: str, path: Path, data: bytes, raw: str, recorded: dict) -> pd.DataFrame:
     _, fields = TABLES[name]
-    rows = _read_rows(path, fields)
-    validate_rows(name, rows, path, read_raw_text(Path(article)))
+    rows = read_rows(path, fields, data=data)
+    validate_rows(name, rows, path, raw)
+    # Row by row the file is sound; it must also be the whole file extraction wrote.
+    problem = mismatch(data, len(rows), recorded)
+    if problem:
+        raise DataError(path, problem)
+    return typed_frame(rows, fields)
+
+
+def typed_frame(rows: list[list[str]], fields: tuple[Field, ...]) -> pd.DataFrame:
+    """Rows of validated cells as a DataFrame with the schema's dtypes."""
     frame = pd.DataFrame(rows, columns=[f.name for f in fields])
     for f in fields:
         col = frame[f.name]
@@ -160,13 +211,41 @@ def _load(name: str, directory: str, article: str) -> pd.DataFrame:
     return frame
 
 
+# (table name, file path) → (content key, frame): one entry per file, replaced when it changes.
+_CACHE: dict[tuple[str, str], tuple[tuple[str, ...], pd.DataFrame]] = {}
+
+
 def load_table(
     name: str, directory: Path = PROCESSED_DIR, article: Path = ARTICLE_PATH
 ) -> pd.DataFrame:
     """One processed table, validated and typed (a fresh copy each call)."""
     if name not in TABLES:
         raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
-    return _load(name, str(directory), str(article)).copy()
+    path = Path(directory) / f"{name}.csv"
+    data = _read_bytes(path)
+    article = Path(article)
+    try:
+        article_bytes = article.read_bytes()
+    except FileNotFoundError:
+        raise DataError(article, "file is missing", hint=ARTICLE_HINT) from None
+    descriptor = manifest_path(Path(directory))
+    recorded, problem = recorded_stats(descriptor, name)
+    if problem:
+        raise DataError(descriptor, problem)
+    key = (_digest(data), _digest(article_bytes), repr(sorted(recorded.items())))
+    cached = _CACHE.get((name, str(path)))
+    if cached is None or cached[0] != key:
+        try:
+            raw = decode_raw(article_bytes, article)
+        except ArticleError as e:
+            raise DataError(article, str(e).split(": ", 1)[-1], hint=ARTICLE_HINT) from None
+        cached = (key, _load(name, path, data, raw, recorded))
+        _CACHE[(name, str(path))] = cached
+    return cached[1].copy()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def load_facts(**kw) -> pd.DataFrame:
@@ -210,4 +289,4 @@ def fact(facts: pd.DataFrame, **criteria) -> pd.Series:
 
 
 def clear_cache() -> None:
-    _load.cache_clear()
+    _CACHE.clear()

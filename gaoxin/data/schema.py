@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 
-from gaoxin.facts.extract import DOMAINS, KINDS, PERIODS
+from gaoxin.facts.vocabulary import DOMAINS, KINDS, PERIODS, RELATIONS
 from gaoxin.source import load_source
 
 
@@ -192,38 +193,116 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
 }
 
 
-def datapackage() -> dict:
-    """The Frictionless Data Package descriptor for data/processed."""
+# Curated tables, written by hand in data/annotations/ and validated by code on every use.
+ANNOTATION_TABLES: dict[str, tuple[str, str, tuple[Field, ...]]] = {
+    "fact_annotations": (
+        "annotations/facts.csv",
+        "Curated English metric names (and a domain where a rule cannot know) for facts, each "
+        "row located by a context that occurs exactly once in the article.",
+        (
+            Field("context", "string", "Words around the quote, occurring exactly once"),
+            Field("quote", "string", "The fact's quote as written, inside the context"),
+            Field("metric_en", "string", "Short English metric name given to the fact"),
+            Field(
+                "domain", "string", "Domain that overrides the rule's", enum=DOMAINS, required=False
+            ),
+        ),
+    ),
+    "target_pairs": (
+        "annotations/target_pairs.csv",
+        "Analytical judgement: each target of the plan year beside the figure of the report "
+        "year it can be read against, by the facts' metric_en names.",
+        (
+            Field(
+                "target_metric",
+                "string",
+                "metric_en of a target fact of the plan year",
+                unique=True,
+            ),
+            Field(
+                "result_metric",
+                "string",
+                "metric_en of a result fact of the report year; empty when the relation has none",
+                required=False,
+            ),
+            Field(
+                "relation",
+                "string",
+                "How the two are related: "
+                + "; ".join(f"{code} = {en} {zh}" for code, (en, zh) in RELATIONS.items()),
+                enum=tuple(RELATIONS),
+            ),
+            Field("note", "string", "Why, in one English sentence"),
+        ),
+    ),
+}
+
+
+def _schema(fields: tuple[Field, ...]) -> dict:
+    schema_fields = []
+    for f in fields:
+        d = {"name": f.name, "type": f.type, "description": f.description}
+        if f.unit:
+            d["unit"] = f.unit
+        constraints = {}
+        if f.required:
+            constraints["required"] = True
+        if f.unique:
+            constraints["unique"] = True
+        if f.enum:
+            constraints["enum"] = list(f.enum)
+        if constraints:
+            d["constraints"] = constraints
+        schema_fields.append(d)
+    schema = {"fields": schema_fields}
+    primary = next((f.name for f in fields if f.unique), None)
+    if primary:
+        schema["primaryKey"] = primary
+    return schema
+
+
+def file_stats(data: bytes, rows: int) -> dict:
+    """What a loader checks a file against: size, checksum and number of data rows.
+
+    `bytes` and `hash` are the Frictionless resource properties; `rows` is this project's own."""
+    return {
+        "bytes": len(data),
+        "hash": f"{HASH_PREFIX}{hashlib.sha256(data).hexdigest()}",
+        "rows": rows,
+    }
+
+
+HASH_PREFIX = "sha256:"
+
+
+def _resource(
+    name: str, path: str, description: str, fields: tuple[Field, ...], stats: dict | None
+) -> dict:
+    return {
+        "name": name,
+        "path": path,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "encoding": "utf-8",
+        **(stats or {}),
+        "description": description,
+        "schema": _schema(fields),
+    }
+
+
+def datapackage(stats: dict[str, dict] | None = None, annotations: bool = True) -> dict:
+    """The Frictionless Data Package descriptor for data/processed (and data/annotations).
+
+    `stats` maps a resource name to its file_stats(); `annotations=False` leaves the curated
+    tables out (an article extracted outside this project's data folder)."""
+    stats = stats or {}
     source = load_source()
     resources = []
     for name, (description, fields) in TABLES.items():
-        schema_fields = []
-        for f in fields:
-            d = {"name": f.name, "type": f.type, "description": f.description}
-            if f.unit:
-                d["unit"] = f.unit
-            constraints = {}
-            if f.required:
-                constraints["required"] = True
-            if f.unique:
-                constraints["unique"] = True
-            if f.enum:
-                constraints["enum"] = list(f.enum)
-            if constraints:
-                d["constraints"] = constraints
-            schema_fields.append(d)
-        primary = next(f.name for f in fields if f.unique)
-        resources.append(
-            {
-                "name": name,
-                "path": f"processed/{name}.csv",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "encoding": "utf-8",
-                "description": description,
-                "schema": {"fields": schema_fields, "primaryKey": primary},
-            }
-        )
+        path = f"processed/{name}.csv"
+        resources.append(_resource(name, path, description, fields, stats.get(name)))
+    for name, (path, description, fields) in ANNOTATION_TABLES.items() if annotations else ():
+        resources.append(_resource(name, path, description, fields, stats.get(name)))
     return {
         "profile": "tabular-data-package",
         "name": "hengyang-high-tech-zone-2019",
@@ -236,5 +315,5 @@ def datapackage() -> dict:
     }
 
 
-def datapackage_json() -> str:
-    return json.dumps(datapackage(), ensure_ascii=False, indent=2) + "\n"
+def datapackage_json(stats: dict[str, dict] | None = None, annotations: bool = True) -> str:
+    return json.dumps(datapackage(stats, annotations), ensure_ascii=False, indent=2) + "\n"

@@ -3,10 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import re
+from pathlib import Path
 
-from gaoxin.config import DATAPACKAGE_PATH, PROCESSED_DIR
-from gaoxin.data import DataError, clear_cache, load_table, read_raw_text
-from gaoxin.facts.extract import UNNAMED_PREFIX, numeral_runs
+from gaoxin.config import ARTICLE_PATH, DATAPACKAGE_PATH, PROCESSED_DIR, PROJECT_ROOT, SOURCE_PATH
+from gaoxin.data import DataError, clear_cache, load_table, load_target_pairs, read_raw_text
+from gaoxin.facts.annotations import AnnotationError
+from gaoxin.facts.tables import UNNAMED_PREFIX
+from gaoxin.source import load_source
+from gaoxin.text.numbers import CN_NUMERAL_CHARS
+from gaoxin.text.reader import ArticleError
+from gaoxin.text.structure import Sentence
+
+NUMERAL_RUN_RE = re.compile(rf"[0-9０-９]+(?:[.．,，][0-9０-９]+)*|[{CN_NUMERAL_CHARS}]+")
+
+
+def numeral_runs(raw: str):
+    """Every run of digits or Chinese numeral characters: what coverage must account for."""
+    for m in NUMERAL_RUN_RE.finditer(raw):
+        yield m.start(), m.end(), m.group(0)
+
+
+def _rebuilds(row, raw: str) -> bool:
+    try:
+        Sentence.from_row(row, raw)
+    except ValueError:
+        return False
+    return True
 
 
 def provenance(raw: str) -> dict[str, tuple[int, int]]:
@@ -23,10 +47,7 @@ def provenance(raw: str) -> dict[str, tuple[int, int]]:
         len(excl),
     )
     sents = load_table("sentences")
-    out["sentences"] = (
-        sum(raw[s:e].replace("\n", "") == t for s, e, t in zip(sents.start, sents.end, sents.text)),
-        len(sents),
-    )
+    out["sentences"] = (sum(_rebuilds(row, raw) for _, row in sents.iterrows()), len(sents))
     paras = load_table("paragraphs")
     ok = 0
     for spans, text in zip(paras.raw_spans, paras.text):
@@ -66,12 +87,47 @@ def freshness() -> list[str]:
     return stale
 
 
+def article_problem(path: Path = ARTICLE_PATH, source_path: Path = SOURCE_PATH) -> str | None:
+    """One line when the article is not the text its metadata's checksum records."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return f"{_shown(path)}: cannot be read ({e.strerror}); restore it from git"
+    try:
+        source = load_source(source_path)
+    except (OSError, ValueError, KeyError) as e:
+        return (
+            f"{_shown(source_path)}: cannot be read ({type(e).__name__}: {e}); restore it from git"
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    if digest == source.sha256:
+        return None
+    return (
+        f"{_shown(path)}: differs from the sha256 recorded in {_shown(source_path)} "
+        f"({len(data)} bytes, sha256 {digest[:12]}…; recorded {source.sha256[:12]}…); restore "
+        f"it with `git checkout -- {_shown(path)}`, or, if the new text is intended, record its "
+        "sha256 and bytes in source.json and run `make data`"
+    )
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     argparse.ArgumentParser(prog="python -m gaoxin check", description=__doc__).parse_args(argv)
     clear_cache()
+    problem = article_problem()
+    if problem:
+        print(f"check: FAILED: {problem}")
+        return 1
     raw = read_raw_text()
     try:
         prov = provenance(raw)
+        pairs = load_target_pairs()
     except DataError as e:
         print(f"check: FAILED to load the data: {e}")
         return 1
@@ -94,7 +150,12 @@ def main(argv: list[str] | None = None) -> int:
     for start, end, text in missing:
         print(f"  not accounted for: {text!r} at {start}-{end} — add a rule or an exclusion")
     ok &= not missing
-    stale = freshness()
+    print(f"curated    target pairs     {len(pairs):4d} rows valid")
+    try:
+        stale = freshness()
+    except (AnnotationError, ArticleError) as e:
+        print(f"check: FAILED: {e}")
+        return 1
     for name in stale:
         print(f"  stale: data/{name} differs from a fresh extraction — run `make data`")
     ok &= not stale

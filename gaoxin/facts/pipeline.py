@@ -2,27 +2,49 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import sys
 import time
 from pathlib import Path
 
-from gaoxin.config import ANNOTATIONS_DIR, ARTICLE_PATH, DATAPACKAGE_PATH, PROCESSED_DIR
-from gaoxin.data.schema import TABLES, datapackage_json
-from gaoxin.facts.extract import extract_tables, render_csv
+from gaoxin.config import ARTICLE_PATH, DATA_DIR, DATAPACKAGE_PATH, PROCESSED_DIR
+from gaoxin.data.schema import ANNOTATION_TABLES, TABLES, datapackage_json, file_stats
+from gaoxin.facts.annotations import AnnotationError
+from gaoxin.facts.tables import DEFAULT_ANNOTATIONS, extract_tables, render_csv
+from gaoxin.text.reader import ArticleError
 from gaoxin.text.structure import load_article
 
 
 def rendered_outputs(
     article_path: Path = ARTICLE_PATH, annotations_path: Path | None = None
 ) -> dict[str, str]:
-    """File name → exact text of every generated data file (nothing written)."""
-    tables = extract_tables(
-        load_article(article_path), annotations_path or ANNOTATIONS_DIR / "facts.csv"
-    )
-    out = {}
+    """File name → exact text of every generated data file (nothing written).
+
+    datapackage.json records each table's size, sha256 and row count, so a loader can tell a
+    truncated, edited or stale table from the one extraction wrote."""
+    annotations_path = annotations_path or DEFAULT_ANNOTATIONS
+    tables = extract_tables(load_article(article_path), annotations_path)
+    out, stats = {}, {}
     for name, (_, fields) in TABLES.items():
-        out[f"processed/{name}.csv"] = render_csv(tables[name], [f.name for f in fields])
-    out["datapackage.json"] = datapackage_json()
+        text = render_csv(tables[name], [f.name for f in fields])
+        out[f"processed/{name}.csv"] = text
+        stats[name] = file_stats(text.encode("utf-8"), len(tables[name]))
+    # The curated tables belong to the package only when they are this project's own files.
+    own = annotations_path == DEFAULT_ANNOTATIONS
+    if own:
+        for name, (path, _, _) in ANNOTATION_TABLES.items():
+            stats[name] = _curated_stats(DATA_DIR / path)
+    out["datapackage.json"] = datapackage_json(stats, annotations=own)
     return out
+
+
+def _curated_stats(path: Path) -> dict | None:
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    rows = sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8", "replace"), newline="")))
+    return file_stats(data, max(rows - 1, 0))
 
 
 def write_outputs(outputs: dict[str, str], data_dir: Path | None = None) -> list[str]:
@@ -43,8 +65,13 @@ def write_outputs(outputs: dict[str, str], data_dir: Path | None = None) -> list
 
 
 def extract(verbose: bool = True) -> list[str]:
+    """`python -m gaoxin extract`: a bad input stops it with one line and exit status 1."""
     t0 = time.perf_counter()
-    outputs = rendered_outputs()
+    try:
+        outputs = rendered_outputs()
+    except (AnnotationError, ArticleError) as e:
+        print(f"extract: {e}", file=sys.stderr)
+        raise SystemExit(1) from None
     elapsed = time.perf_counter() - t0
     written = write_outputs(outputs)
     if verbose:

@@ -81,16 +81,8 @@ def _touch(notebook: Path) -> None:
     notebook.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m gaoxin bench", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--jobs", type=int, default=None, help="parallel notebooks for the build")
-    parser.add_argument("--skip-naive", action="store_true", help="do not run the naive baseline")
-    parser.add_argument("--notebooks", type=Path, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--data", type=Path, default=None, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-
+def run(args: argparse.Namespace) -> int:
+    """Run the benchmark (options parsed by gaoxin.cli)."""
     source_dir = Path(args.notebooks or config.NOTEBOOKS_DIR).resolve()
     data_dir = Path(args.data or config.DATA_DIR).resolve()
     originals = gbuild.discover(source_dir)
@@ -140,7 +132,3 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

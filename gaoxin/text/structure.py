@@ -8,9 +8,11 @@ the raw text; joined paragraphs keep the list of raw spans they were made from.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from gaoxin.config import ARTICLE_PATH
+from gaoxin.text.reader import read_raw
 
 SENTENCE_END = "。！？!?"
 CLOSING_MARKS = "”’」』）)"
@@ -21,7 +23,17 @@ CAPTION_MAX_CHARS = 40
 # Image placeholders leave at least this many blank lines before a caption.
 CAPTION_MIN_BLANK_LINES = 2
 BYLINE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:[ \u3000]+[\u4e00-\u9fff]{2,4})+")
+# A line and its end (LF, CRLF or a lone CR; none at the end of the text).
+LINE_RE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+# What surrounds text on a line without being text: whitespace, a BOM, zero-width spaces.
+BLANKS = " \t\f\v\u3000\u00a0\ufeff\u200b\u2028\u2029"
+LAYOUT_BREAK_RE = re.compile(rf"[{BLANKS}]*(?:\r\n|\r|\n)[{BLANKS}\r\n]*")
 SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}]+[{CLOSING_MARKS}]*|$)")
+
+
+def without_breaks(text: str) -> str:
+    """Text with layout breaks (line ends and the blanks around them) removed."""
+    return LAYOUT_BREAK_RE.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -50,15 +62,58 @@ class Paragraph:
     def end(self) -> int:
         return self.spans[-1][1]
 
+    @property
+    def offsets(self) -> list[int]:
+        """Raw offset of each character of `text` (the spans laid end to end)."""
+        return [a + i for a, b in self.spans for i in range(b - a)]
+
 
 @dataclass
 class Sentence:
+    """A sentence of a body paragraph; `text` has the layout breaks removed.
+
+    `offsets[i]` is the raw offset of `text[i]`: the one home of the arithmetic that maps between
+    the clean sentence text and the raw article."""
+
     sentence_id: str
     paragraph_id: str
     section_id: str
     start: int
     end: int
     text: str
+    offsets: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def raw_offset(self, i: int) -> int:
+        """Raw offset of character i of the sentence text."""
+        return self.offsets[i]
+
+    def text_index(self, raw_offset: int) -> int:
+        """Index in the sentence text of the character at (or first after) a raw offset."""
+        return bisect_left(self.offsets, raw_offset)
+
+    def raw_span(self, i: int, j: int) -> tuple[int, int]:
+        """Raw (start, end) of the sentence text's slice [i:j]."""
+        return self.offsets[i], self.offsets[j - 1] + 1
+
+    @classmethod
+    def from_row(cls, row, raw: str) -> Sentence:
+        """Rebuild a sentence from a row of the sentences table (ids, start, end, text).
+
+        Raises ValueError when the row's text is not the raw text between its offsets with only
+        layout breaks (line ends and the blanks around them) left out."""
+        start, end, text = int(row["start"]), int(row["end"]), str(row["text"])
+        offsets, pos = [], start
+        for ch in text:
+            while pos < end and raw[pos] != ch and raw[pos].isspace():
+                pos += 1
+            if pos >= end or raw[pos] != ch:
+                raise ValueError(f"sentence text does not match the raw text at offset {pos}")
+            offsets.append(pos)
+            pos += 1
+        if not offsets or offsets[0] != start or offsets[-1] + 1 != end:
+            raise ValueError(f"sentence text does not span its offsets {start}-{end}")
+        ids = (str(row["sentence_id"]), str(row["paragraph_id"]), str(row["section_id"]))
+        return cls(*ids, start, end, text, tuple(offsets))
 
 
 @dataclass
@@ -95,25 +150,23 @@ class Article:
         raise KeyError(f"no paragraph covers offset {offset}")
 
 
-def read_raw(path=ARTICLE_PATH) -> str:
-    """The article exactly as stored (UTF-8, newlines untouched)."""
-    with open(path, encoding="utf-8", newline="") as f:
-        return f.read()
-
-
 def blocks(raw: str) -> list[Block]:
-    """Non-empty lines with their offsets and the number of blank lines before each."""
-    out, blank, pos = [], 0, 0
-    for line in raw.split("\n"):
-        stripped = line.strip()
+    """Non-empty lines with their offsets and the number of blank lines before each.
+
+    Lines end at LF, CRLF or a lone CR; a byte-order mark and zero-width spaces count as blanks.
+    Nothing is removed from the raw text: offsets still index it."""
+    out, blank = [], 0
+    for m in LINE_RE.finditer(raw):
+        line = m.group(1)
+        stripped = line.strip(BLANKS)
         if stripped:
-            lead = len(line) - len(line.lstrip())
-            start = pos + lead
+            start = m.start() + len(line) - len(line.lstrip(BLANKS))
             out.append(Block(start, start + len(stripped), stripped, blank))
             blank = 0
         else:
             blank += 1
-        pos += len(line) + 1
+        if not m.group(2):
+            break
     return out
 
 
@@ -157,6 +210,8 @@ def parse(raw: str) -> Article:
     paragraphs: list[Paragraph] = []
     pending: Paragraph | None = None  # a body paragraph the layout cut before its end
     for role, b in classify(blocks(raw)):
+        if pending is not None and b.blank_before == 0 and role in ("heading", "caption"):
+            role = "body"  # a line break inside a sentence (even inside a number), not a block
         if role == "body" and pending is not None:
             pending.spans.append((b.start, b.end))
             pending.text += b.text
@@ -190,15 +245,15 @@ def _sentences(article: Article):
     for p in article.paragraphs:
         if p.role != "body":
             continue
-        # Map positions in the joined text back to raw offsets.
-        offsets = [a + i for a, b in p.spans for i in range(b - a)]
+        offsets = p.offsets  # positions in the joined text → raw offsets
         for m in SENTENCE_RE.finditer(p.text):
             if not m.group(0).strip():
                 continue
             n += 1
-            start = offsets[m.start()]
-            end = offsets[m.end() - 1] + 1
-            yield Sentence(f"t{n:03d}", p.paragraph_id, p.section_id, start, end, m.group(0))
+            own = tuple(offsets[m.start() : m.end()])
+            yield Sentence(
+                f"t{n:03d}", p.paragraph_id, p.section_id, own[0], own[-1] + 1, m.group(0), own
+            )
 
 
 def load_article(path=ARTICLE_PATH) -> Article:

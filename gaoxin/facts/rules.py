@@ -1,0 +1,306 @@
+"""The fact rules of the genre: which numeral runs are quantities, and each one's kind, period,
+year, unit and domain (its subject comes from gaoxin.facts.subjects).
+
+Every numeral run in the text is found by `gaoxin.text.numbers`, then either becomes a fact or an
+exclusion with a reason. The rules are about the genre (Chinese annual work reports of development
+zones), not about one article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import pairwise
+
+from gaoxin.facts.entities import Mention
+from gaoxin.facts.subjects import clause_bounds, inherit_subjects, inside_quotes, subject_of
+from gaoxin.facts.vocabulary import (
+    CLAUSE_VERBS,
+    DOMAIN_KEYWORDS,
+    GROWTH_WORDS,
+    LABEL_CLASSIFIERS,
+    MULTI_YEAR_WORDS,
+    NON_QUANTITY_WORDS,
+    PLAN_WORDS,
+    YEAR_RE,
+    ZONE_SELF_REFERENCES,
+)
+from gaoxin.text.numbers import Quantity, decimal_to_str, find_quantities
+from gaoxin.text.structure import Article, Sentence, without_breaks
+
+
+@dataclass
+class Fact:
+    fact_id: str
+    section_id: str
+    paragraph_id: str
+    sentence_id: str
+    start: int
+    end: int
+    quote: str
+    number_text: str
+    value: str
+    value_high: str
+    multiplier: str
+    unit_raw: str
+    qualifier: str
+    qualifier_raw: str
+    value_normalized: str
+    value_high_normalized: str
+    unit_normalized: str
+    period: str
+    year: str
+    kind: str
+    domain: str
+    subject_zh: str
+    metric_en: str
+    cumulative: bool
+    sentence: str
+
+
+@dataclass
+class Exclusion:
+    exclusion_id: str
+    sentence_id: str
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+class FactRules:
+    """Apply the rules to one parsed article; `run()` gives its facts and exclusions."""
+
+    def __init__(self, article: Article, mentions: list[Mention]):
+        self.article = article
+        self.raw = article.raw
+        self.years = sorted({int(y) for y in YEAR_RE.findall(self.raw) if int(y) <= 2100})
+        # An annual work report looks back on one year and sets targets for the next.
+        self.target_year = self._target_year()
+        self.result_year = self.target_year - 1
+        self.zone_names = self._zone_names()
+        self.mentions = mentions
+
+    def _target_year(self) -> int:
+        for s in self.article.sentences:
+            if any(w in s.text for w in ("目标", "预期", "力争")):
+                ys = [int(y) for y in YEAR_RE.findall(s.text)]
+                if ys:
+                    return max(ys)
+        return max(self.years)
+
+    def _zone_names(self) -> tuple[str, ...]:
+        """Names the article uses for its own zone: the '…高新区' of the title, longest first."""
+        names = set()
+        for m in re.finditer("高新区", self.article.title.text):
+            for k in (2, 3, 4):
+                names.add(self.article.title.text[max(0, m.start() - k) : m.end()])
+        return tuple(sorted(names | set(ZONE_SELF_REFERENCES), key=len, reverse=True))
+
+    # Entities -----------------------------------------------------------------------------
+
+    def candidates(self):
+        """(start, end, quantity) with raw offsets for every numeral run outside the byline.
+
+        Quantities are read from each paragraph's joined text, so a number the layout broke over
+        two lines is read whole; a paragraph cut around a caption is read piece by piece."""
+        for para in self.article.paragraphs:
+            if para.role not in ("title", "body", "heading", "caption"):
+                continue
+            offsets = para.offsets
+            found = []
+            for q in find_quantities(para.text):
+                start, end = offsets[q.start], offsets[q.end - 1] + 1
+                if without_breaks(self.raw[start:end]) != q.quote:
+                    break  # something other than a line break sits inside: read by pieces
+                found.append((start, end, q))
+            else:
+                yield from found
+                continue
+            for a, b in para.spans:
+                for q in find_quantities(self.raw[a:b]):
+                    yield a + q.start, a + q.end, q
+
+    def run(self):
+        facts, exclusions = [], []
+        for start, end, q in self.candidates():
+            sentence = self._sentence_for(start)
+            excluded = self._exclusion_reason(start, end, q)
+            if excluded:
+                (x_start, x_end), reason = excluded
+                if any(x.start == x_start for x in exclusions):
+                    continue
+                exclusions.append(
+                    Exclusion(
+                        f"X{x_start:05d}",
+                        sentence.sentence_id if sentence else "",
+                        x_start,
+                        x_end,
+                        self.raw[x_start:x_end],
+                        reason,
+                    )
+                )
+                continue
+            facts.append(self._fact(start, end, q, sentence))
+        inherit_subjects(facts, self.article, self.zone_names)
+        self._carry_cumulative(facts)
+        return facts, exclusions
+
+    def _sentence_for(self, offset: int) -> Sentence | None:
+        try:
+            return self.article.sentence_at(offset)
+        except KeyError:
+            return None
+
+    def _exclusion_reason(self, start, end, q: Quantity) -> tuple[tuple[int, int], str] | None:
+        for word, reason in sorted(NON_QUANTITY_WORDS.items(), key=lambda kv: -len(kv[0])):
+            for m in re.finditer(re.escape(word), self.raw[max(0, start - 8) : end + 8]):
+                w_start = max(0, start - 8) + m.start()
+                w_end = w_start + len(word)
+                numeral_start = (
+                    start + len(q.qualifier_raw) if q.quote.startswith(q.qualifier_raw) else start
+                )
+                ordinal = self.raw[w_start - 1 : w_start] == "第"
+                if w_start <= numeral_start < w_end and not ordinal:
+                    return (w_start, w_end), f"not a quantity: {word} — {reason}"
+        for mention in self.mentions:
+            if mention.entity_type == "programme":
+                continue  # numerals in programme names are labels (facts), not exclusions
+            if mention.start <= start and end <= mention.end and not q.unit_raw:
+                return (start, end), f"part of the proper name {mention.name}"
+            if mention.start <= start < mention.end and q.unit_raw in ("", "大"):
+                return (start, end), f"part of the proper name {mention.name}"
+        return None
+
+    def _period_year(self, start: int) -> int | None:
+        """The year a number speaks of: the nearest year named before it in its section."""
+        section = next(s for s in self.article.sections if s.start <= start < s.end)
+        window = self.raw[section.start : start]
+        years = [int(y) for y in YEAR_RE.findall(window) if int(y) in self.years]
+        years = [y for y in years if y in (self.result_year, self.target_year)]
+        return years[-1] if years else None
+
+    def _fact(self, start, end, q: Quantity, sentence: Sentence | None) -> Fact:
+        text = sentence.text if sentence else self.raw[start:end]
+        s_start = sentence.text_index(start) if sentence else 0
+        s_end = s_start + len(q.quote.replace("\n", ""))
+        c_left, c_right = clause_bounds(text, s_start, s_end)
+        before = text[c_left:s_start]
+        after = text[s_end:c_right]
+        kind = self._kind(q, text, s_start, before, after)
+        period, year = self._period(kind, start, sentence, before, after)
+        subject = subject_of(kind, q, text, s_start, before, after, self.zone_names)
+        return Fact(
+            fact_id=f"F{start:05d}",
+            section_id=sentence.section_id
+            if sentence
+            else self.article.paragraph_at(start).section_id,
+            paragraph_id=self.article.paragraph_at(start).paragraph_id,
+            sentence_id=sentence.sentence_id if sentence else "",
+            start=start,
+            end=end,
+            quote=self.raw[start:end],
+            number_text=q.number_text,
+            value=format(q.value, "f"),
+            value_high=format(q.value_high, "f") if q.value_high is not None else "",
+            multiplier=decimal_to_str(q.multiplier),
+            unit_raw=q.unit_raw,
+            # 第 only marks an ordinal; 前 ("top N") stays: it makes a rank a bound.
+            qualifier="+".join(c for c in q.qualifier.split("+") if c and c != "ordinal"),
+            qualifier_raw=q.qualifier_raw,
+            value_normalized=decimal_to_str(q.value_normalized),
+            value_high_normalized=decimal_to_str(q.value_high_normalized),
+            unit_normalized=self._unit_normalized(kind, q),
+            period=period,
+            year=str(year) if year else "",
+            kind=kind,
+            domain=self._domain(subject, kind) if subject else "general",
+            subject_zh=subject,
+            metric_en="",
+            cumulative="累计" in before,
+            sentence=text,
+        )
+
+    def _kind(self, q: Quantity, text, s_start, before, after) -> str:
+        unit = q.unit_raw
+        quoted = inside_quotes(text, s_start)
+        if quoted and quoted[1] - quoted[0] <= 16:
+            return "label"
+        if s_start > 0 and text[s_start - 1] == "”":
+            return "label"
+        if unit.endswith(LABEL_CLASSIFIERS) or unit == "周年":
+            return "label"
+        if q.qualifier_raw.startswith(("第", "前")) or after.startswith(("方阵", "梯队")):
+            return "rank"
+        if q.unit_normalized == "year" and YEAR_RE.fullmatch(format(q.value, "f")):
+            return "date"
+        if not unit and YEAR_RE.fullmatch(q.number_text):
+            return "date"
+        if q.unit_normalized == "month" and before.endswith("年"):
+            return "date"
+        if unit == "月" and re.search(r"[0-9]{4}年$", text[:s_start]):
+            return "date"
+        if q.unit_normalized in ("year", "day", "month"):
+            return "duration"
+        if q.unit_normalized in ("percent", "percentage_point"):
+            if any(w in before for w in GROWTH_WORDS):
+                return "growth_rate"
+            return "share"
+        if any(w in before for w in PLAN_WORDS):
+            return "target"
+        if q.unit_raw.endswith("级"):
+            return "target"
+        if q.unit_normalized in ("yuan", "m2", "m"):
+            return "level"
+        return "count"
+
+    def _period(self, kind, start, sentence, before, after) -> tuple[str, int | None]:
+        if kind in ("date", "label"):
+            return "none", None
+        year = self._period_year(start)
+        # A span (至今, 以来, 历史) in the clause, or a duration in a sentence that names one.
+        span_in = (before + after) if kind != "duration" else (sentence.text if sentence else "")
+        if any(w in span_in for w in MULTI_YEAR_WORDS):
+            return "multi_year", None
+        if kind == "target":
+            if any(w in before for w in PLAN_WORDS):
+                # A plan figure (计划年度投资…) is the goal of the year it sits in, not a result.
+                return "target", year or self.result_year
+            # An aim with no year of its own (打造千亿级…) is a long-run target.
+            return ("target", year) if year == self.target_year else ("multi_year", None)
+        if year == self.target_year:
+            return "target", year
+        return "result", year or self.result_year
+
+    def _unit_normalized(self, kind: str, q: Quantity) -> str:
+        if kind == "date":
+            return "year" if q.unit_normalized in ("year", "count") else q.unit_normalized
+        if kind == "rank":
+            return "rank"
+        if q.unit_raw.endswith("级") and q.multiplier >= Decimal(10**4):
+            return "yuan"  # 千亿级/百亿级 name a scale of output value in yuan
+        return q.unit_normalized
+
+    def _carry_cumulative(self, facts: list[Fact]) -> None:
+        """累计 also covers a following clause that has no verb of its own
+        ('累计增加小学学位4800个,幼儿学位540个'), but not one with its own verb ('敷设管网…')."""
+        measures = [f for f in facts if f.kind not in ("date", "label")]
+        for prev, fact in pairwise(measures):
+            if fact.cumulative or not prev.cumulative or prev.sentence_id != fact.sentence_id:
+                continue
+            text = fact.sentence
+            i = self.article.sentence_at(fact.start).text_index(fact.start)
+            left, _ = clause_bounds(text, i, i)
+            clause = text[left:i]
+            adjacent = prev.quote in text[clause_bounds(text, left - 2, left - 2)[0] : left]
+            if adjacent and clause and not clause.startswith(CLAUSE_VERBS):
+                fact.cumulative = True
+
+    def _domain(self, subject: str, kind: str) -> str:
+        if kind in ("date", "label"):
+            return "general"
+        for domain, words in DOMAIN_KEYWORDS:
+            if any(w in subject for w in words):
+                return domain
+        return "general"

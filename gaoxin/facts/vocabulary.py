@@ -1,0 +1,251 @@
+"""Closed vocabularies and word lists of the genre: a leaf module that imports nothing from gaoxin.
+
+The schema (gaoxin.data.schema) takes its enums from here, and the extraction rules their words, so
+loading data never imports the extractor.
+"""
+
+from __future__ import annotations
+
+import re
+
+PERIODS = ("result", "target", "multi_year", "none")
+KINDS = (
+    "growth_rate",
+    "level",
+    "share",
+    "count",
+    "rank",
+    "date",
+    "duration",
+    "target",
+    "label",
+)
+DOMAINS = (
+    "industrial",
+    "innovation",
+    "infrastructure",
+    "investment",
+    "fiscal",
+    "social",
+    "general",
+)
+
+# Words whose numeral characters are not quantities (idioms, adverbs, fixed political terms).
+NON_QUANTITY_WORDS = {
+    "一流": "idiom 'first-class', not a count",
+    "双一流": "name of the 'Double First-Class' university programme",
+    "进一步": "adverb 'further'",
+    "统一": "verb 'unify'",
+    "唯一一个": "idiom 'the only one'",
+    "唯一": "adjective 'only'",
+    "一般": "adjective 'general' (一般公共预算收入 = general public budget revenue)",
+    "一定": "adjective 'certain'",
+    "一大批": "vague quantity 'a large batch'",
+    "一批": "vague quantity 'a batch of'",
+    "一起": "adverb 'together'",
+    "一直": "adverb 'always'",
+    "一些": "vague quantity 'some'",
+    "一系列": "vague quantity 'a series of'",
+    "一站式": "idiom 'one-stop'",
+    "一门式": "idiom 'one-door' (single-window service)",
+    "一网式": "idiom 'one-network' (online single-window service)",
+    "新一代": "adjective 'new-generation'",
+    "另一个": "pronoun 'another'",
+    "两者": "pronoun 'the two'",
+    "第一个百年": "fixed political term 'first centenary (goal)'",
+    "的一年": "rhetorical 'a year of …' (refers to the reporting year, not a count)",
+    "新的一年": "rhetorical 'the new year'",
+    "万一": "conjunction 'in case'",
+    "零售": "word 'retail' (社会消费品零售总额 = retail sales of consumer goods)",
+    "千万": "adverb 'by all means'",
+}
+# Name suffixes: an enumerated item ending in one of these is a proper name (entity).
+ENTITY_SUFFIXES = {
+    "organisation": (
+        "集团",
+        "公司",
+        "银行",
+        "基金",
+        "汽车",
+        "科技",
+        "控股",
+        "大学",
+    ),
+    "park": (
+        "园区",
+        "产业园",
+        "科技园",
+        "小镇",
+        "新城",
+        "城",
+        "谷",
+        "新区",
+        "产业轴",
+        "基地",
+        "广场",
+    ),
+    "centre": ("中心", "平台", "孵化器", "众创空间", "实验室", "工作站", "研究中心"),
+    "place": ("路", "大道", "桥", "公园", "区", "省", "市"),
+}
+# Category nouns that head a list of names ("…等知名企业") without being a name suffix themselves.
+LIST_HEAD_NOUNS = {"企业": "organisation", "园区": "park", "平台": "centre"}
+# Verbs that can open the first item of a list; stripped from a name.
+NAME_LEAD_VERBS = (
+    "进一步完善",
+    "做大做强",
+    "充分发挥",
+    "积极引进",
+    "已有",
+    "成为",
+    "实施",
+    "建设",
+    "完善",
+    "发挥",
+    "依托",
+    "借助",
+    "支持",
+    "引进",
+)
+# A candidate containing one of these is a phrase, not a name.
+NOT_IN_NAMES = ("的", "为", "好", "让")
+VAGUE_PREFIXES = ("多", "众多", "各类", "一批")
+ZONE_SELF_REFERENCES = ("园区", "该区", "全区", "本区", "高新区")
+# Verbs that open a clause before an enumerated list: kept in the subject, the list dropped.
+LEAD_VERBS = (
+    "新开工建设",
+    "新开工",
+    "新引进",
+    "新竣工",
+    "引进",
+    "签约",
+    "在建的",
+    "在建",
+    "新建了",
+    "新建",
+    "加快推进",
+    "继续推进",
+    "推进",
+    "打造",
+    "支持",
+)
+# Words trimmed off the start of a subject (context, not the thing measured).
+SUBJECT_LEAD_TRIM = (
+    "数据显示",
+    "其中",
+    "此外",
+    "同时",
+    "全年",
+    "累计",
+    "实现",
+    "确保",
+    "力争",
+    "达到",
+    "已有",
+    "共",
+    "了",
+    "的",
+)
+# Predicate words trimmed off the end of a subject (the verb before the number).
+SUBJECT_TAIL_TRIM = (
+    "同比增长",
+    "同比增加",
+    "增长",
+    "增加",
+    "达到",
+    "达",
+    "为",
+    "是",
+    "继续",
+    "只用了",
+    "用了",
+    "已有",
+    "超过",
+    "的",
+    "约",
+)
+# Verbs that end a noun phrase following a count ("47个居民小区进行提质改造").
+FOLLOW_STOP_WORDS = (
+    "进行",
+    "落户",
+    "完成",
+    "全面",
+    "开工",
+    "实现",
+    "获得",
+    "建设",
+    "继续",
+    "保持",
+    "正在",
+    "都",
+    "第",
+)
+# Verbs that open a clause of a results list; a clause without one shares the previous verb.
+CLAUSE_VERBS = (
+    "新增",
+    "增加",
+    "新建",
+    "修建",
+    "敷设",
+    "建设",
+    "完成",
+    "实现",
+    "引进",
+    "签约",
+    "投入",
+    "举办",
+    "开展",
+    "启动",
+    "打造",
+    "累计",
+    "同比",
+    "增长",
+)
+RANK_VERBS = ("位列", "名列", "进入", "居")
+CLAUSE_DELIMITERS = ",，;；:：。！？!?"
+GROWTH_WORDS = ("增长", "增加", "提高", "提升", "下降", "减少", "增速")
+PLAN_WORDS = ("计划",)
+MULTI_YEAR_WORDS = ("至今", "以来", "历史")
+LABEL_CLASSIFIERS = ("版", "代", "届", "强", "批")
+DOMAIN_KEYWORDS = (
+    ("fiscal", ("财政", "税", "预算")),
+    ("social", ("学位", "小学", "幼儿", "安置房", "小区", "医疗", "养老", "教育")),
+    ("innovation", ("专利", "创新", "科技", "孵化", "众创", "研发", "奖", "大赛", "创业", "沙龙")),
+    ("infrastructure", ("道路", "管网", "停车", "绿化", "路", "桥")),
+    (
+        "investment",
+        ("投资", "引资", "融资", "招商", "签约", "资金", "负债", "上市公司", "项目", "引进"),
+    ),
+    (
+        "industrial",
+        (
+            "产值",
+            "工业",
+            "产业",
+            "企业",
+            "市场主体",
+            "生产总值",
+            "消费品",
+            "银行",
+            "市场占有",
+            "子公司",
+        ),
+    ),
+)
+YEAR_RE = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2})(?![0-9])")
+
+# How a target is read against the previous year's figure (data/annotations/target_pairs.csv).
+# Code → (English label, Chinese label); the one home of these labels.
+RELATIONS = {
+    "same_measure": ("same measure", "同一指标"),
+    "different_measure": ("different measure", "口径不同"),
+    "no_counterpart": ("no earlier figure", "无对应实绩"),
+    "size_threshold": ("size threshold", "门槛"),
+}
+# Relations whose target has no result to be read against (the result side stays empty).
+RELATIONS_WITHOUT_RESULT = ("no_counterpart", "size_threshold")
+
+
+def relation_label(code: str) -> str:
+    """Bilingual reader-facing label of a relation code: 'same measure 同一指标'."""
+    en, zh = RELATIONS[code]
+    return f"{en} {zh}"

@@ -1,0 +1,111 @@
+"""Render pages: report HTML (nbconvert with the gaoxin template), site pages, and A4 PDF."""
+
+from __future__ import annotations
+
+import html
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from gaoxin.report.fonts import embed_font
+from gaoxin.report.sanitize import sanitize_html
+from gaoxin.report.transform import SOLUTION_TAG
+from gaoxin.source import load_source
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "gaoxin"
+PAGE_TEMPLATE = "page.html.j2"
+
+
+@cache
+def stylesheet(name: str) -> str:
+    """A stylesheet of the template folder: screen.css (every page) or print.css (PDF)."""
+    return (TEMPLATES_DIR / TEMPLATE_NAME / name).read_text(encoding="utf-8")
+
+
+def _nav(stem: str, variant: str) -> str:
+    links = [("../index.html", "← 目录 Index")]
+    if variant != "reader":
+        links.append((f"../html/{stem}.html", "报告 Report"))
+    if variant != "walkthrough":
+        links.append((f"../walkthrough/{stem}.html", "代码 Walkthrough"))
+    links += [(f"../pdf/{stem}.pdf", "PDF"), (f"../student/{stem}.ipynb", "练习 Student notebook")]
+    items = "".join(f'<a href="{html.escape(h)}">{html.escape(t)}</a>' for h, t in links)
+    return f'<nav class="gx-nav">{items}</nav>'
+
+
+def _footer(key: str) -> str:
+    return (
+        f'<footer class="gx-footer">Source: {html.escape(load_source().byline)}, '
+        f"衡阳高新区 2019 work-conference report. Build {html.escape(key[:12])}.</footer>"
+    )
+
+
+@lru_cache(maxsize=2)
+def _exporter(reader: bool) -> Any:
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    c = Config()
+    c.HTMLExporter.template_name = TEMPLATE_NAME
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
+    c.HTMLExporter.sanitize_html = True
+    c.HTMLExporter.embed_images = True
+    c.HTMLExporter.exclude_input = reader
+    c.HTMLExporter.exclude_input_prompt = reader
+    c.HTMLExporter.exclude_output_prompt = reader
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = {SOLUTION_TAG} if reader else set()
+    exporter = HTMLExporter(config=c)
+    exporter.register_filter("clean_html", sanitize_html)
+    return exporter
+
+
+def render_html(nb: Any, stem: str, title: str, key: str, variant: str) -> str:
+    """Reader ("reader") or walkthrough ("walkthrough") HTML page, font embedded."""
+    resources = {
+        "metadata": {"name": stem},
+        "gaoxin": {
+            "title": title,
+            "css": stylesheet("screen.css"),
+            "variant": variant,
+            "nav": _nav(stem, variant),
+            "footer": _footer(key),
+        },
+    }
+    body, _ = _exporter(variant == "reader").from_notebook_node(nb, resources=resources)
+    return embed_font(body)
+
+
+@lru_cache(maxsize=1)
+def _site_environment() -> Any:
+    import jinja2
+
+    loader = jinja2.FileSystemLoader(str(TEMPLATES_DIR / TEMPLATE_NAME))
+    return jinja2.Environment(loader=loader, autoescape=False, keep_trailing_newline=True)
+
+
+def render_page(title: str, body: str, body_class: str, lang: str = "zh-Hans") -> str:
+    """A site page around a body of trusted, already escaped HTML; font embedded."""
+    page = (
+        _site_environment()
+        .get_template(PAGE_TEMPLATE)
+        .render(
+            lang=lang,
+            title=html.escape(title),
+            css=stylesheet("screen.css"),
+            body_class=body_class,
+            body=body,
+        )
+    )
+    return embed_font(page)
+
+
+def render_pdf(page: str) -> bytes:
+    """A4 PDF with page numbers from a self-contained page (its @font-face gives the CJK font)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    sheet = CSS(string=stylesheet("print.css"), font_config=fonts)
+    return HTML(string=page, base_url=None).write_pdf(stylesheets=[sheet], font_config=fonts)

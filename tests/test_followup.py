@@ -14,12 +14,11 @@ from gaoxin.config import PROCESSED_DIR
 from gaoxin.data import DataError
 from gaoxin.data.followup import (
     FOLLOWUP_DIR,
-    MAX_PHRASE_CHARS,
-    FollowupDataError,
     load_followup_figures,
     load_result_pairs,
     load_target_outcomes,
 )
+from gaoxin.data.followup_schema import MAX_PHRASE_CHARS
 from gaoxin.source import load_later_sources
 
 # Issue 9's figures: phrase → (value in base units, unit, size threshold in yuan or None).
@@ -100,7 +99,7 @@ def test_result_pairs_load():
 def test_mismatched_figure_id_is_named(curated):
     _edit(curated / "target_outcomes.csv", ",gdp_growth,", ",gdp_grwth,")
     with pytest.raises(
-        FollowupDataError,
+        DataError,
         match=r"target_outcomes\.csv, row 5, column 'figure_id': 'gdp_grwth' matches 0 rows",
     ):
         load_target_outcomes(curated)
@@ -109,7 +108,7 @@ def test_mismatched_figure_id_is_named(curated):
 def test_mismatched_outcome_value_is_named(curated):
     _edit(curated / "target_outcomes.csv", ",8.5%,8.5,", ",8.5%,8.4,")
     with pytest.raises(
-        FollowupDataError, match=r"target_outcomes\.csv, row 5, column 'outcome_value': 8\.4 ≠"
+        DataError, match=r"target_outcomes\.csv, row 5, column 'outcome_value': 8\.4 ≠"
     ):
         load_target_outcomes(curated)
 
@@ -120,13 +119,13 @@ def test_mismatched_target_value_is_named(curated):
         "GDP growth target,12%以上,12,",
         "GDP growth target,12%以上,13,",
     )
-    with pytest.raises(FollowupDataError, match=r"row 5, column 'target_value'"):
+    with pytest.raises(DataError, match=r"row 5, column 'target_value'"):
         load_target_outcomes(curated)
 
 
 def test_unknown_target_is_named(curated):
     _edit(curated / "target_outcomes.csv", "GDP growth target,", "GDP growth goal,")
-    with pytest.raises(FollowupDataError, match=r"row 5, column 'target_metric'.*0 rows"):
+    with pytest.raises(DataError, match=r"row 5, column 'target_metric'.*0 rows"):
         load_target_outcomes(curated)
 
 
@@ -134,13 +133,13 @@ def test_a_target_left_out_is_named(curated):
     path = curated / "target_outcomes.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(line for line in lines if "financing" not in line), encoding="utf-8")
-    with pytest.raises(FollowupDataError, match=r"not paired: \['financing to raise'\]"):
+    with pytest.raises(DataError, match=r"not paired: \['financing to raise'\]"):
         load_target_outcomes(curated)
 
 
 def test_a_size_that_contradicts_the_relation_is_named(curated):
     _edit(curated / "target_outcomes.csv", ",30,different_threshold,", ",30,same_measure,")
-    with pytest.raises(FollowupDataError, match=r"row 17, column 'relation': sizes differ"):
+    with pytest.raises(DataError, match=r"row 17, column 'relation': sizes differ"):
         load_target_outcomes(curated)
 
 
@@ -150,23 +149,21 @@ def test_no_outcome_row_with_a_figure_is_named(curated):
         ",20,no_outcome,,,,,No fixed",
         ",20,no_outcome,,gdp_growth,,,No fixed",
     )
-    with pytest.raises(
-        FollowupDataError, match=r"row 7, column 'figure_id': a no_outcome row must not"
-    ):
+    with pytest.raises(DataError, match=r"row 7, column 'figure_id': a no_outcome row must not"):
         load_target_outcomes(curated)
 
 
 def test_hand_edited_figure_value_is_named(curated):
     _edit(curated / "figures.csv", ",8.5%,8.5,", ",8.5%,8.6,")
     with pytest.raises(
-        FollowupDataError, match=r"figures\.csv, row 2, column 'value': '8\.6' ≠ 8\.5 read from"
+        DataError, match=r"figures\.csv, row 2, column 'value': '8\.6' ≠ 8\.5 read from"
     ):
         load_followup_figures(curated)
 
 
 def test_quote_the_parser_does_not_cut_is_named(curated):
     _edit(curated / "figures.csv", ",总引资额260亿元,260亿元,", ",总引资额260亿元,260亿,")
-    with pytest.raises(FollowupDataError, match=r"row 8, column 'quote': the parser finds"):
+    with pytest.raises(DataError, match=r"row 8, column 'quote': the parser finds"):
         load_followup_figures(curated)
 
 
@@ -176,15 +173,13 @@ def test_stored_sentences_are_refused(curated):
         ",全国169家高新区,",
         ",确保在全国169家高新区里排位不断前移争先升位,",
     )
-    with pytest.raises(
-        FollowupDataError, match=r"row 11, column 'phrase': phrase has \d+ characters"
-    ):
+    with pytest.raises(DataError, match=r"row 11, column 'phrase': phrase has \d+ characters"):
         load_followup_figures(curated)
 
 
 def test_unknown_source_is_named(curated):
     _edit(curated / "figures.csv", "gdp_growth,zone-report-2020-01-16,", "gdp_growth,zone-report,")
-    with pytest.raises(FollowupDataError, match=r"row 2, column 'source_id'"):
+    with pytest.raises(DataError, match=r"row 2, column 'source_id'"):
         load_followup_figures(curated)
 
 
@@ -194,9 +189,7 @@ def test_mismatched_result_value_is_named(curated):
         "major projects signed,35个,35,",
         "major projects signed,35个,36,",
     )
-    with pytest.raises(
-        FollowupDataError, match=r"result_pairs\.csv, row 7, column 'result_value': 36 ≠"
-    ):
+    with pytest.raises(DataError, match=r"result_pairs\.csv, row 7, column 'result_value': 36 ≠"):
         load_result_pairs(curated)
 
 

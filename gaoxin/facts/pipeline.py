@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from gaoxin.config import ARTICLE_PATH, DATA_DIR, DATAPACKAGE_PATH, PROCESSED_DIR
-from gaoxin.data.schema import ANNOTATION_TABLES, TABLES, datapackage_json, file_stats
+from gaoxin.data.schema import TABLES, curated_tables, datapackage_json, file_stats
 from gaoxin.facts.annotations import AnnotationError
 from gaoxin.facts.tables import DEFAULT_ANNOTATIONS, extract_tables, render_csv
 from gaoxin.text.reader import ArticleError
@@ -33,7 +33,7 @@ def rendered_outputs(
     # The curated tables belong to the package only when they are this project's own files.
     own = annotations_path == DEFAULT_ANNOTATIONS
     if own:
-        for name, (path, _, _) in ANNOTATION_TABLES.items():
+        for name, (path, _, _) in curated_tables().items():
             stats[name] = _curated_stats(DATA_DIR / path)
     out["datapackage.json"] = datapackage_json(stats, annotations=own)
     return out

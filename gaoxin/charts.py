@@ -135,6 +135,8 @@ def set_style(strict: bool = False) -> None:
         "axes.spines.right": False,
     }
     # seaborn resets font.family, so the font list goes through set_theme itself.
+    # Strict figures lay themselves out inside their size (long tick labels included).
+    rc["figure.constrained_layout.use"] = strict
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, font=FONT_FAMILIES, rc=rc)
     mpl.rcParams.update(rc)
 
@@ -147,6 +149,7 @@ def source_note(fig: plt.Figure, section: str) -> None:
 
     Call it last, after layout: the note goes under the lowest tick label or axis label, and
     the saved image (``bbox_inches="tight"``) grows to include it, so nothing overlaps."""
+    fig.draw_without_rendering()  # run the layout engine first, so positions are final
     lowest = fig.get_tightbbox(fig.canvas.get_renderer()).y0  # inches from the figure bottom
     y = (lowest - NOTE_GAP_INCHES) / fig.get_figheight()
     fig.text(
@@ -181,6 +184,7 @@ def _csv_text(data: pd.DataFrame) -> str:
 def layout_problems(fig: plt.Figure) -> list[str]:
     """What would make the figure hard to read in the reports: too wide, or text too small."""
     problems = []
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     width = fig.get_tightbbox(renderer).width
     if width > COLUMN_WIDTH_IN * WIDTH_TOLERANCE:
@@ -237,6 +241,30 @@ def show(fig: plt.Figure, name: str, alt: str, data: pd.DataFrame) -> None:
 
 # --------------------------------------------------------------------------------------------
 # Sizes and the repeated chart patterns, so notebook chart cells stay short.
+
+
+TITLE_CHARS_PER_LINE = 84  # Latin characters of an 11 pt title across the text width
+
+
+def _display_width(text: str) -> float:
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def wrap(text: str, width: float = TITLE_CHARS_PER_LINE) -> str:
+    """Break text into lines of at most `width` (a CJK character counts twice) at spaces."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if line and _display_width(candidate) > width:
+            lines.append(line)
+            candidate = word
+        line = candidate
+    return "\n".join([*lines, line])
+
+
+def title(fig: plt.Figure, text: str) -> None:
+    """The chart's takeaway as its title: left-aligned over the whole figure, wrapped to fit."""
+    fig.suptitle(wrap(text), x=0.01, ha="left", fontsize=mpl.rcParams["axes.titlesize"])
 
 
 def figsize(height: float = FIGSIZE[1]) -> tuple[float, float]:
@@ -378,3 +406,33 @@ def range_bar(ax, y: float, low: float, high: float, kind: str = "result", label
     ax.plot([low, high], [y, y], color=colour, lw=7, alpha=0.45, solid_capstyle="butt", zorder=2)
     if label:
         ax.text(high, y, f"  {label}", va="center", fontsize=MIN_FONT_PT, color=MUTED)
+
+
+SEGMENT_LABEL_SHARE = 0.05  # segments narrower than this share of the longest bar go unlabelled
+
+
+def stacked_hbars(ax, counts: pd.DataFrame, colours: dict[str, str], legend_loc="lower right"):
+    """Rows of `counts` as horizontal stacked bars (first row on top), one colour per column.
+
+    Each segment wide enough is labelled with its count; the legend sits inside the axes."""
+    left = pd.Series(0.0, index=counts.index)
+    room = SEGMENT_LABEL_SHARE * float(counts.sum(axis=1).max())
+    for column in counts.columns:
+        values = counts[column].astype(float)
+        ax.barh(range(len(counts)), values, left=left, color=colours[column], label=column)
+        for y, (x0, v) in enumerate(zip(left, values)):
+            if v >= room:
+                ax.text(
+                    x0 + v / 2,
+                    y,
+                    f"{v:,.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=MIN_FONT_PT,
+                    color="white",
+                )
+        left += values
+    ax.set_yticks(range(len(counts)), list(counts.index))
+    ax.set_ylim(len(counts) - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc=legend_loc)

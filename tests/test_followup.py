@@ -308,4 +308,6 @@ def test_notebook_06_has_the_sections_the_front_page_links_to():
         if line.startswith("## ")
     }
     assert set(vd.HEADINGS.values()) <= headings
-    assert set(vd.scorecard().heading) == set(vd.HEADINGS.values())
+    card = vd.scorecard()
+    assert set(card.heading) == set(vd.HEADINGS.values())
+    assert card.href.str.startswith(f"html/{vd.NOTEBOOK}.html#Which-targets-").all()

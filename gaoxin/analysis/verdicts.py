@@ -257,7 +257,10 @@ def scorecard(verdicts: pd.DataFrame | None = None) -> pd.DataFrame:
     """How many 2019 targets were met, missed, not comparable and not reported (in that order).
 
     Columns: verdict (code), label (bilingual), count, targets ('; '-joined metric names),
-    heading (the section of notebook 06 that lists them)."""
+    heading (the section of notebook 06 that lists them) and href (that section in the reader
+    HTML, relative to exports/)."""
+    from gaoxin.analysis.claims import heading_anchor
+
     verdicts = verdict_table() if verdicts is None else verdicts
     rows = []
     for code in VERDICTS:
@@ -269,6 +272,7 @@ def scorecard(verdicts: pd.DataFrame | None = None) -> pd.DataFrame:
                 "count": len(hits),
                 "targets": "; ".join(hits.target_metric),
                 "heading": HEADINGS[code],
+                "href": f"html/{NOTEBOOK}.html#{heading_anchor(HEADINGS[code])}",
             }
         )
     return pd.DataFrame(rows)

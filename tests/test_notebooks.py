@@ -18,6 +18,7 @@ EXPECTED = [
     "03_infrastructure",
     "04_investment",
     "05_targets",
+    "06_promises",
 ]
 # Injected before the notebook's own cells at test time only: any warning (a missing glyph, a
 # pandas deprecation) becomes an exception and fails the notebook.
@@ -56,7 +57,7 @@ def executed(tmp_path_factory):
     return results
 
 
-def test_the_six_notebooks_exist():
+def test_the_notebooks_exist():
     assert [p.stem for p in NOTEBOOKS] == EXPECTED
 
 

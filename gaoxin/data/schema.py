@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from gaoxin.facts.vocabulary import DOMAINS, KINDS, PERIODS, RELATIONS
-from gaoxin.source import load_source
+from gaoxin.source import load_later_sources, load_source
 
 
 @dataclass(frozen=True)
@@ -241,6 +241,14 @@ ANNOTATION_TABLES: dict[str, tuple[str, str, tuple[Field, ...]]] = {
 }
 
 
+def curated_tables() -> dict[str, tuple[str, str, tuple[Field, ...]]]:
+    """Every curated table: the annotations, then the follow-up report's tables."""
+    # Imported here because followup_schema builds its fields with this module's Field.
+    from gaoxin.data.followup_schema import FOLLOWUP_TABLES
+
+    return {**ANNOTATION_TABLES, **FOLLOWUP_TABLES}
+
+
 def _schema(fields: tuple[Field, ...]) -> dict:
     schema_fields = []
     for f in fields:
@@ -307,7 +315,7 @@ def datapackage(
     for name, (description, fields) in TABLES.items():
         path = f"processed/{name}.csv"
         resources.append(_resource(name, path, description, fields, stats.get(name)))
-    for name, (path, description, fields) in ANNOTATION_TABLES.items() if annotations else ():
+    for name, (path, description, fields) in curated_tables().items() if annotations else ():
         resources.append(_resource(name, path, description, fields, stats.get(name)))
     if about is not None:
         return {"profile": "tabular-data-package", **about, "resources": resources}
@@ -318,7 +326,8 @@ def datapackage(
         "description": "Quantities, structure and entities extracted by rule from "
         "data/raw/article.txt; every row carries character offsets into that file.",
         "licenses": [{"name": "other-at", "title": "Article text © its authors; see README"}],
-        "sources": [{"title": f"{source.title} ({', '.join(source.authors)})"}],
+        "sources": [{"title": f"{source.title} ({', '.join(source.authors)})"}]
+        + [{"title": s.credit, "path": s.url} for s in load_later_sources().values()],
         "resources": resources,
     }
 

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from gaoxin.config import ARTICLE_PATH, DATA_DIR, DATAPACKAGE_PATH, PROCESSED_DIR
-from gaoxin.data.schema import ANNOTATION_TABLES, TABLES, datapackage_json, file_stats
+from gaoxin.data.schema import TABLES, curated_tables, datapackage_json, file_stats
 from gaoxin.facts.annotations import AnnotationError
 from gaoxin.facts.rules import FactRules
 from gaoxin.facts.tables import DEFAULT_ANNOTATIONS, UNNAMED_PREFIX, extract_tables, render_csv
@@ -29,7 +29,7 @@ def rendered_outputs(
     tables = extract_tables(load_article(article_path), annotations_path)
     # The curated tables belong to the package only when they are this project's own files.
     own = annotations_path == DEFAULT_ANNOTATIONS
-    curated = {n: _curated_stats(DATA_DIR / p) for n, (p, _, _) in ANNOTATION_TABLES.items()}
+    curated = {n: _curated_stats(DATA_DIR / p) for n, (p, _, _) in curated_tables().items()}
     return _render(tables, curated if own else None)
 
 

@@ -173,7 +173,7 @@ def test_workbook_has_a_sheet_per_table(site):
     import openpyxl
 
     workbook = openpyxl.load_workbook(site.exports / "data" / sitefiles.WORKBOOK_NAME)
-    assert sorted(workbook.sheetnames) == ["entities", "facts"]
+    assert workbook.sheetnames == ["about", "facts", "entities"], "Data Package order"
     assert workbook["facts"]["A1"].value == "fact_id"
 
 

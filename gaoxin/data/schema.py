@@ -286,9 +286,28 @@ def file_stats(data: bytes, rows: int) -> dict:
 HASH_PREFIX = "sha256:"
 
 
+# Licences (README, Licensing): derived data is CC BY 4.0; tables that reproduce the article's own
+# words (its text, quotes, titles, names as written) also carry the article's terms for those words.
+DATA_LICENCE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International (derived data; attribute the article)",
+}
+ARTICLE_TERMS = {
+    "name": "other-at",
+    "title": "Words quoted from the article remain © its authors and publisher; quoted for "
+    "research and teaching (see README, Licensing)",
+}
+QUOTING_TABLES = frozenset(
+    {"sections", "paragraphs", "sentences", "facts", "exclusions", "entities"}
+    | {"fact_annotations", "target_pairs"}
+)
+
+
 def _resource(
     name: str, path: str, description: str, fields: tuple[Field, ...], stats: dict | None
 ) -> dict:
+    licences = [DATA_LICENCE, ARTICLE_TERMS] if name in QUOTING_TABLES else [DATA_LICENCE]
     return {
         "name": name,
         "path": path,
@@ -297,6 +316,7 @@ def _resource(
         "encoding": "utf-8",
         **(stats or {}),
         "description": description,
+        "licenses": licences,
         "schema": _schema(fields),
     }
 
@@ -325,7 +345,7 @@ def datapackage(
         "title": "衡阳高新区 2018 results and 2019 targets, from a 2019 news report",
         "description": "Quantities, structure and entities extracted by rule from "
         "data/raw/article.txt; every row carries character offsets into that file.",
-        "licenses": [{"name": "other-at", "title": "Article text © its authors; see README"}],
+        "licenses": [DATA_LICENCE],
         "sources": [{"title": f"{source.title} ({', '.join(source.authors)})"}]
         + [{"title": s.credit, "path": s.url} for s in load_later_sources().values()],
         "resources": resources,

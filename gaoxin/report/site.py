@@ -71,7 +71,18 @@ def workbook_bytes(tables: dict[str, Path]) -> bytes:
         for stem, path in tables.items():
             frame = pd.read_csv(path, dtype=str, keep_default_na=False)
             frame.to_excel(writer, sheet_name=stem[:SHEET_NAME_MAX], index=False)
+        for sheet in writer.book.worksheets:
+            _text_only(sheet)
     return _deterministic_zip(buffer.getvalue())
+
+
+def _text_only(sheet: Any) -> None:
+    """Every cell is text: openpyxl makes a formula of any string starting with '=', and article
+    text must never be evaluated (the cell keeps its exact characters)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _densest_paragraph(facts: Any, period: str) -> Any:

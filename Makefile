@@ -45,6 +45,6 @@ lab: $(STAMP)  ## open the notebooks in JupyterLab from the project's environmen
 bench: $(STAMP)  ## benchmark the report build against naive nbconvert runs
 	$(BIN)/python -m gaoxin bench
 
-clean:  ## remove exports and the build cache (keeps .venv)
+clean:  ## remove exports, the build cache and any leftovers of a stopped publish (keeps .venv)
 	rm -rf exports/html exports/walkthrough exports/pdf exports/student exports/figures \
-	  exports/data exports/index.html .cache
+	  exports/data exports/index.html .cache .exports-staging-* .exports-ready-* .exports-old-*

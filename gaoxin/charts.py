@@ -247,6 +247,15 @@ def show(fig: plt.Figure, name: str, alt: str, data: pd.DataFrame) -> None:
     plt.close(fig)
 
 
+def publish(
+    fig: plt.Figure, name: str, takeaway: str, alt: str, data: pd.DataFrame, section: str
+) -> None:
+    """Finish a chart the house way: the takeaway as title, the source note, then show()."""
+    title(fig, takeaway)
+    source_note(fig, section)
+    show(fig, name, alt, data)
+
+
 # --------------------------------------------------------------------------------------------
 # Sizes and the repeated chart patterns, so notebook chart cells stay short.
 
@@ -376,36 +385,37 @@ def encoding_legend(ax, kinds=("result", "target"), floor: bool = True, **kw):
     ax.legend(handles=handles, **options)
 
 
-def dot_compare(ax, rows: pd.DataFrame, xlim: tuple[float, float], value_fmt=None) -> None:
-    """Result-against-target dot plot, one row each (first on top).
+def dot_compare(
+    ax, names, results, targets, xlim, result_floor=False, target_floor=True, value_fmt=None
+) -> None:
+    """Result-against-target dot plot, one row per name (first on top).
 
-    `rows` has columns `name`, `result`, `target` (NaN when absent) and booleans `result_floor`,
-    `target_floor`. The result's value is written left of its dot, the target's right of it
-    (after the floor arrow); put any note about a row into its `name` (a second line)."""
+    `results` and `targets` hold one value per row (NaN when absent); the floors are one
+    boolean for all rows or one per row. The result's value is written left of its dot, the
+    target's right of it (after the floor arrow); put any note about a row into its name."""
+    names, results, targets = list(names), list(results), list(targets)
+    n = len(names)
+    rf = list(result_floor) if hasattr(result_floor, "__len__") else [result_floor] * n
+    tf = list(target_floor) if hasattr(target_floor, "__len__") else [target_floor] * n
     value_fmt = value_fmt or (lambda v: f"{v:g}")
     ax.set_xlim(*xlim)
-    ax.set_ylim(len(rows) - 0.5, -0.5)
-    ax.set_yticks(range(len(rows)), list(rows["name"]))
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_yticks(range(n), names)
     ax.grid(axis="y", visible=False)
-    gap = LABEL_GAP_FRACTION * (xlim[1] - xlim[0])
-    for y, r in enumerate(rows.itertuples(index=False)):
-        if pd.notna(r.result) and pd.notna(r.target):
-            ax.plot([r.result, r.target], [y, y], color=GREY_LIGHT, lw=3, zorder=1)
-        for kind, value, floor in (
-            ("result", r.result, r.result_floor),
-            ("target", r.target, r.target_floor),
-        ):
+    span = xlim[1] - xlim[0]
+    for y in range(n):
+        if pd.notna(results[y]) and pd.notna(targets[y]):
+            ax.plot([results[y], targets[y]], [y, y], color=GREY_LIGHT, lw=3, zorder=1)
+        for kind, value, floor in (("result", results[y], rf[y]), ("target", targets[y], tf[y])):
             if pd.isna(value):
                 continue
             mark(ax, value, y, kind, floor=bool(floor))
             text = ("≥ " if floor else "") + value_fmt(value)
             if kind == "result":
-                x, ha = value - gap, "right"
+                x, ha = value - LABEL_GAP_FRACTION * span, "right"
             else:
-                x, ha = (
-                    value + gap + (FLOOR_ARROW_FRACTION * (xlim[1] - xlim[0]) if floor else 0),
-                    "left",
-                )
+                x = value + (LABEL_GAP_FRACTION + (FLOOR_ARROW_FRACTION if floor else 0)) * span
+                ha = "left"
             ax.text(
                 x,
                 y,
@@ -462,3 +472,12 @@ def stacked_hbars(ax, counts: pd.DataFrame, colours: dict[str, str], legend_loc=
     ax.set_ylim(len(counts) - 0.5, -0.5)
     ax.grid(axis="y", visible=False)
     ax.legend(loc=legend_loc)
+
+
+def mark_starts(ax, starts: dict[str, float], headroom: float = 1.25) -> None:
+    """Dashed lines where groups of bars begin (sections of the article), labelled at the top."""
+    top = ax.get_ylim()[1] * headroom
+    ax.set_ylim(0, top)
+    for name, x in starts.items():
+        ax.axvline(x - 0.5, color=GREY, lw=0.8, ls="--")
+        ax.text(x - 0.3, top * 0.97, name, va="top", fontsize=MIN_FONT_PT, color=MUTED)

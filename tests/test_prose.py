@@ -21,7 +21,6 @@ NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 NOT_YET_REPORT_GRADE = {
     "01_industry",
     "02_innovation",
-    "05_targets",
 }
 SOLUTION_TAG = "solution"
 # Keyword arguments that name things (a figure, a heading) rather than state them.

@@ -71,8 +71,16 @@ ENCODING: dict[str, dict[str, Any]] = {
     "target": {"color": PALETTE[5], "marker": "D", "filled": False, "label": "目标 Target"},
 }
 FLOOR_LABEL = "→ or more 以上 (floor)"
+# How a target relates to the previous year's figure (data/annotations/target_pairs.csv).
+RELATION_COLOURS = {
+    "same_measure": PALETTE[0],
+    "different_measure": PALETTE[1],
+    "no_counterpart": GREY_LIGHT,
+    "size_threshold": GREY,
+}
 MARKER_SIZE = 64
 FLOOR_ARROW_FRACTION = 0.06  # arrow length as a share of the x range
+LABEL_GAP_FRACTION = 0.015  # space between a marker and its value label
 
 
 def label(key: object) -> str:
@@ -135,6 +143,8 @@ def set_style(strict: bool = False) -> None:
         "axes.spines.right": False,
     }
     # seaborn resets font.family, so the font list goes through set_theme itself.
+    # Strict figures lay themselves out inside their size (long tick labels included).
+    rc["figure.constrained_layout.use"] = strict
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, font=FONT_FAMILIES, rc=rc)
     mpl.rcParams.update(rc)
 
@@ -147,12 +157,13 @@ def source_note(fig: plt.Figure, section: str) -> None:
 
     Call it last, after layout: the note goes under the lowest tick label or axis label, and
     the saved image (``bbox_inches="tight"``) grows to include it, so nothing overlaps."""
+    fig.draw_without_rendering()  # run the layout engine first, so positions are final
     lowest = fig.get_tightbbox(fig.canvas.get_renderer()).y0  # inches from the figure bottom
     y = (lowest - NOTE_GAP_INCHES) / fig.get_figheight()
     fig.text(
         0.01,
         y,
-        f"Source: {SOURCE} — section «{section}»",
+        wrap(f"Source: {SOURCE} — section «{section}»", NOTE_CHARS_PER_LINE),
         ha="left",
         va="top",
         fontsize=MIN_FONT_PT,
@@ -181,6 +192,7 @@ def _csv_text(data: pd.DataFrame) -> str:
 def layout_problems(fig: plt.Figure) -> list[str]:
     """What would make the figure hard to read in the reports: too wide, or text too small."""
     problems = []
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     width = fig.get_tightbbox(renderer).width
     if width > COLUMN_WIDTH_IN * WIDTH_TOLERANCE:
@@ -237,6 +249,31 @@ def show(fig: plt.Figure, name: str, alt: str, data: pd.DataFrame) -> None:
 
 # --------------------------------------------------------------------------------------------
 # Sizes and the repeated chart patterns, so notebook chart cells stay short.
+
+
+TITLE_CHARS_PER_LINE = 84  # Latin characters of an 11 pt title across the text width
+NOTE_CHARS_PER_LINE = 112  # the same for the 8 pt source note
+
+
+def _display_width(text: str) -> float:
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def wrap(text: str, width: float = TITLE_CHARS_PER_LINE) -> str:
+    """Break text into lines of at most `width` (a CJK character counts twice) at spaces."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if line and _display_width(candidate) > width:
+            lines.append(line)
+            candidate = word
+        line = candidate
+    return "\n".join([*lines, line])
+
+
+def title(fig: plt.Figure, text: str) -> None:
+    """The chart's takeaway as its title: left-aligned over the whole figure, wrapped to fit."""
+    fig.suptitle(wrap(text), x=0.01, ha="left", fontsize=mpl.rcParams["axes.titlesize"])
 
 
 def figsize(height: float = FIGSIZE[1]) -> tuple[float, float]:
@@ -299,8 +336,8 @@ def mark(ax, x: float, y: float, kind: str, floor: bool = False, size: float = M
         )
 
 
-def encoding_legend(ax, kinds=("result", "target"), floor: bool = True, loc="lower right", **kw):
-    """Legend explaining the house encoding (only the kinds this chart uses)."""
+def encoding_legend(ax, kinds=("result", "target"), floor: bool = True, **kw):
+    """Legend of the house encoding (only the kinds this chart uses), just above the axes."""
     from matplotlib.lines import Line2D
 
     handles = []
@@ -333,22 +370,26 @@ def encoding_legend(ax, kinds=("result", "target"), floor: bool = True, loc="low
                 label=FLOOR_LABEL,
             )
         )
-    ax.legend(handles=handles, loc=loc, **kw)
+    # An axes legend (not a figure legend) is laid out with its axes and stays put when the
+    # saved image is cropped; anchored right, it grows leftwards over the tick-label margin.
+    options = {"loc": "lower right", "bbox_to_anchor": (1, 1.02), "ncols": len(handles)} | kw
+    ax.legend(handles=handles, **options)
 
 
 def dot_compare(ax, rows: pd.DataFrame, xlim: tuple[float, float], value_fmt=None) -> None:
     """Result-against-target dot plot, one row each (first on top).
 
-    `rows` has columns `name`, `result`, `target` (NaN when absent), `target_floor`,
-    `result_floor` (booleans) and optional `note` (written right of the row, muted)."""
+    `rows` has columns `name`, `result`, `target` (NaN when absent) and booleans `result_floor`,
+    `target_floor`. The result's value is written left of its dot, the target's right of it
+    (after the floor arrow); put any note about a row into its `name` (a second line)."""
     value_fmt = value_fmt or (lambda v: f"{v:g}")
     ax.set_xlim(*xlim)
-    ax.set_ylim(len(rows) - 0.5, -0.7)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_yticks(range(len(rows)), list(rows["name"]))
     ax.grid(axis="y", visible=False)
+    gap = LABEL_GAP_FRACTION * (xlim[1] - xlim[0])
     for y, r in enumerate(rows.itertuples(index=False)):
-        have = [v for v in (r.result, r.target) if pd.notna(v)]
-        if len(have) == 2:
+        if pd.notna(r.result) and pd.notna(r.target):
             ax.plot([r.result, r.target], [y, y], color=GREY_LIGHT, lw=3, zorder=1)
         for kind, value, floor in (
             ("result", r.result, r.result_floor),
@@ -357,19 +398,23 @@ def dot_compare(ax, rows: pd.DataFrame, xlim: tuple[float, float], value_fmt=Non
             if pd.isna(value):
                 continue
             mark(ax, value, y, kind, floor=bool(floor))
-            sign = "≥" if floor else ""
+            text = ("≥ " if floor else "") + value_fmt(value)
+            if kind == "result":
+                x, ha = value - gap, "right"
+            else:
+                x, ha = (
+                    value + gap + (FLOOR_ARROW_FRACTION * (xlim[1] - xlim[0]) if floor else 0),
+                    "left",
+                )
             ax.text(
-                value,
-                y - 0.32,
-                f"{sign}{value_fmt(value)}",
-                ha="center",
-                va="bottom",
-                fontsize=MIN_FONT_PT,
+                x,
+                y,
+                text,
+                ha=ha,
+                va="center",
+                fontsize=MIN_FONT_PT + 0.5,
                 color=ENCODING[kind]["color"],
             )
-        note = getattr(r, "note", "")
-        if isinstance(note, str) and note:
-            ax.text(xlim[1], y, note, ha="right", va="center", fontsize=MIN_FONT_PT, color=MUTED)
 
 
 def range_bar(ax, y: float, low: float, high: float, kind: str = "result", label=None) -> None:
@@ -378,3 +423,42 @@ def range_bar(ax, y: float, low: float, high: float, kind: str = "result", label
     ax.plot([low, high], [y, y], color=colour, lw=7, alpha=0.45, solid_capstyle="butt", zorder=2)
     if label:
         ax.text(high, y, f"  {label}", va="center", fontsize=MIN_FONT_PT, color=MUTED)
+
+
+LIGHT_BACKGROUND = 0.6  # relative luminance above which labels are dark, not white
+
+
+def text_colour_on(background: str) -> str:
+    """INK on light fills, white on dark ones, so labels inside bars stay legible."""
+    r, g, b = mpl.colors.to_rgb(background)
+    return INK if 0.2126 * r + 0.7152 * g + 0.0722 * b > LIGHT_BACKGROUND else "white"
+
+
+SEGMENT_LABEL_SHARE = 0.05  # segments narrower than this share of the longest bar go unlabelled
+
+
+def stacked_hbars(ax, counts: pd.DataFrame, colours: dict[str, str], legend_loc="lower right"):
+    """Rows of `counts` as horizontal stacked bars (first row on top), one colour per column.
+
+    Each segment wide enough is labelled with its count; the legend sits inside the axes."""
+    left = pd.Series(0.0, index=counts.index)
+    room = SEGMENT_LABEL_SHARE * float(counts.sum(axis=1).max())
+    for column in counts.columns:
+        values = counts[column].astype(float)
+        ax.barh(range(len(counts)), values, left=left, color=colours[column], label=column)
+        for y, (x0, v) in enumerate(zip(left, values)):
+            if v >= room:
+                ax.text(
+                    x0 + v / 2,
+                    y,
+                    f"{v:,.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=MIN_FONT_PT,
+                    color=text_colour_on(colours[column]),
+                )
+        left += values
+    ax.set_yticks(range(len(counts)), list(counts.index))
+    ax.set_ylim(len(counts) - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc=legend_loc)

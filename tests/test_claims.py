@@ -71,6 +71,7 @@ def test_years_and_sections_come_from_the_data(facts):
 def test_reader_words_for_codes():
     assert labels.period_label("result", 2018) == "2018年实绩 2018 result"
     assert labels.period_label("target", 2019.0) == "2019年目标 2019 target"
+    assert labels.period_label("plan", 2018) == "2018年计划 2018 plan"
     assert labels.period_label("multi_year") == "多年 Multi-year"
     assert labels.label("general") == "综合 General"
     assert labels.label("park") == "园区 Park"

@@ -73,6 +73,20 @@ def test_cell_text_formats():
     assert cell_text(float("nan"), Col("x", "percent")) == "—"
 
 
+def test_quantity_text_in_reader_form():
+    from gaoxin.analysis.tables import quantity_text
+
+    assert quantity_text(30.0, "percent", "at_least") == "≥ 30%"
+    assert quantity_text(3600.0, "count", "more_than") == "> 3,600"
+    assert quantity_text(3600.0, "count", "more_than+at_least") == "> 3,600"
+    assert quantity_text(2018.0, "year") == "2018"
+    assert quantity_text(1.75e10, "yuan") == "17.5 bn yuan (175亿元)"
+    assert quantity_text(140000.0, "m2", "") == "140,000 m²"
+    assert quantity_text(3.0, "rank", "top") == "top 3"
+    assert quantity_text(3.0, "rank") == "No. 3"
+    assert quantity_text(float("nan"), "percent") == "—"
+
+
 def test_article_text_is_escaped():
     page = to_html(pd.DataFrame({"q": ["<b>1</b>"]}), {"q": "Quote"})
     assert "<b>" not in page and "&lt;b&gt;" in page

@@ -118,10 +118,13 @@ def plan_year(facts: pd.DataFrame) -> int:
     return years(facts, "target")[-1]
 
 
+PLAN = "计划 Plan"  # a target for the reported year itself: the yardstick of a result
+
+
 def period_label(period: str, year: object = None) -> str:
-    """'2018年实绩 2018 result', '2019年目标 2019 target', or the period's label."""
-    if period in ("result", "target") and year is not None and not pd.isna(year):
-        zh, en = PERIODS[period].split(" ", 1)
+    """'2018年实绩 2018 result', '2019年目标 2019 target', '2018年计划 2018 plan', or the label."""
+    if period in ("result", "target", "plan") and year is not None and not pd.isna(year):
+        zh, en = (PLAN if period == "plan" else PERIODS[period]).split(" ", 1)
         return f"{int(year)}年{zh} {int(year)} {en.lower()}"
     return label(period)
 

@@ -82,6 +82,36 @@ def cell_text(value: object, col: Col) -> str:
     return str(value)
 
 
+UNIT_SUFFIX = {
+    "percent": "%",
+    "percentage_point": " pp",
+    "m2": " m²",
+    "m": " m",
+    "times": "×",
+    "day": " days",
+    "month": " months",
+}
+
+
+def quantity_text(value: object, unit: str, qualifier: object = "", digits: int = 2) -> str:
+    """A normalised value in reader form: '≥ 30%', '> 3,600', '2018', '17.5 bn yuan (175亿元)'."""
+    if _missing(value):
+        return labels.NO_VALUE
+    x = float(value)
+    if unit == "yuan":
+        text = yuan(x)
+    elif unit == "year":
+        text = f"{x:g}"  # calendar years and spans of years take no separator
+    elif unit == "rank":
+        if qualifier == "top":
+            return f"top {x:g}"  # 前N: within the first N places, not place N
+        text = f"No. {x:g}"
+    else:
+        text = number(x, digits) + UNIT_SUFFIX.get(unit, "")
+    sign = labels.qualifier_sign(qualifier)
+    return f"{sign} {text}" if sign else text
+
+
 def _numeric(col: Col, series: pd.Series) -> bool:
     if col.fmt in ("number", "integer", "percent", "yuan"):
         return True

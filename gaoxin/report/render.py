@@ -7,9 +7,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from gaoxin.config import READER_HIDDEN_TAGS
 from gaoxin.report.fonts import embed_font
 from gaoxin.report.sanitize import sanitize_html
-from gaoxin.report.transform import SOLUTION_TAG
 from gaoxin.source import load_source
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -55,7 +55,7 @@ def _exporter(reader: bool) -> Any:
     c.HTMLExporter.exclude_input_prompt = reader
     c.HTMLExporter.exclude_output_prompt = reader
     c.TagRemovePreprocessor.enabled = True
-    c.TagRemovePreprocessor.remove_cell_tags = {SOLUTION_TAG} if reader else set()
+    c.TagRemovePreprocessor.remove_cell_tags = set(READER_HIDDEN_TAGS) if reader else set()
     exporter = HTMLExporter(config=c)
     exporter.register_filter("clean_html", sanitize_html)
     return exporter

@@ -1,0 +1,81 @@
+"""A planted contradiction stops the build, and the message names the notebook and the claim.
+
+The fixture is a copy of the project's data in which one value is changed: GDP growth is filed
+under `industrial` instead of `general`. Notebook 00's caveats say it is filed under `general`,
+guarded by a `check` cell, so the build of 00 against that copy must fail on that claim, while
+the build against an unchanged copy succeeds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from gaoxin import config
+from gaoxin.report import build
+
+NOTEBOOK = "00_article"
+METRIC, COLUMN, PLANTED = "GDP growth", "domain", "industrial"
+CLAIM = "GDP and retail-sales growth are filed under general, not industrial"
+# Points the loaders of the notebook's kernel at the copied data (test only: the build itself
+# has no way yet to hand a data folder to the kernel).
+REDIRECT = """from pathlib import Path
+import gaoxin.data.loaders as _loaders
+_article = _loaders.load_table.__defaults__[1]
+_loaders.load_table.__defaults__ = (Path({processed!r}), _article)
+"""
+
+
+def _plant(data: Path) -> None:
+    path = data / "processed" / "facts.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    header = rows[0]
+    (hit,) = [r for r in rows[1:] if r[header.index("metric_en")] == METRIC]
+    assert hit[header.index(COLUMN)] != PLANTED
+    hit[header.index(COLUMN)] = PLANTED
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def _build(root: Path, plant: bool) -> build.BuildResult:
+    data = root / "data"
+    shutil.copytree(config.DATA_DIR, data)
+    if plant:
+        _plant(data)
+    notebooks = root / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.read(config.NOTEBOOKS_DIR / f"{NOTEBOOK}.ipynb", as_version=4)
+    nb.cells.insert(
+        0, nbformat.v4.new_code_cell(REDIRECT.format(processed=str(data / "processed")))
+    )
+    nbformat.write(nb, notebooks / f"{NOTEBOOK}.ipynb")
+    return build.build(
+        notebooks_dir=notebooks,
+        exports_dir=root / "exports",
+        cache_dir=root / "cache",
+        data_dir=data,
+        jobs=1,
+        out=io.StringIO(),
+    )
+
+
+@pytest.mark.slow
+def test_a_planted_contradiction_fails_the_build_naming_notebook_and_claim(tmp_path):
+    result = _build(tmp_path / "planted", plant=True)
+    assert not result.ok
+    (failure,) = result.failures
+    assert failure.stem == NOTEBOOK
+    assert f"{NOTEBOOK}.ipynb" in failure.message
+    assert "ClaimError" in failure.message and CLAIM in failure.message
+
+
+@pytest.mark.slow
+def test_the_same_notebook_builds_against_an_unchanged_copy(tmp_path):
+    result = _build(tmp_path / "control", plant=False)
+    assert result.ok, [f.message for f in result.failures]

@@ -71,8 +71,16 @@ ENCODING: dict[str, dict[str, Any]] = {
     "target": {"color": PALETTE[5], "marker": "D", "filled": False, "label": "目标 Target"},
 }
 FLOOR_LABEL = "→ or more 以上 (floor)"
+# How a target relates to the previous year's figure (data/annotations/target_pairs.csv).
+RELATION_COLOURS = {
+    "same_measure": PALETTE[0],
+    "different_measure": PALETTE[1],
+    "no_counterpart": GREY_LIGHT,
+    "size_threshold": GREY,
+}
 MARKER_SIZE = 64
 FLOOR_ARROW_FRACTION = 0.06  # arrow length as a share of the x range
+LABEL_GAP_FRACTION = 0.015  # space between a marker and its value label
 
 
 def label(key: object) -> str:
@@ -155,7 +163,7 @@ def source_note(fig: plt.Figure, section: str) -> None:
     fig.text(
         0.01,
         y,
-        f"Source: {SOURCE} — section «{section}»",
+        wrap(f"Source: {SOURCE} — section «{section}»", NOTE_CHARS_PER_LINE),
         ha="left",
         va="top",
         fontsize=MIN_FONT_PT,
@@ -244,6 +252,7 @@ def show(fig: plt.Figure, name: str, alt: str, data: pd.DataFrame) -> None:
 
 
 TITLE_CHARS_PER_LINE = 84  # Latin characters of an 11 pt title across the text width
+NOTE_CHARS_PER_LINE = 112  # the same for the 8 pt source note
 
 
 def _display_width(text: str) -> float:
@@ -327,8 +336,8 @@ def mark(ax, x: float, y: float, kind: str, floor: bool = False, size: float = M
         )
 
 
-def encoding_legend(ax, kinds=("result", "target"), floor: bool = True, loc="lower right", **kw):
-    """Legend explaining the house encoding (only the kinds this chart uses)."""
+def encoding_legend(ax, kinds=("result", "target"), floor: bool = True, **kw):
+    """Legend of the house encoding (only the kinds this chart uses), just above the axes."""
     from matplotlib.lines import Line2D
 
     handles = []
@@ -361,22 +370,26 @@ def encoding_legend(ax, kinds=("result", "target"), floor: bool = True, loc="low
                 label=FLOOR_LABEL,
             )
         )
-    ax.legend(handles=handles, loc=loc, **kw)
+    # An axes legend (not a figure legend) is laid out with its axes and stays put when the
+    # saved image is cropped; anchored right, it grows leftwards over the tick-label margin.
+    options = {"loc": "lower right", "bbox_to_anchor": (1, 1.02), "ncols": len(handles)} | kw
+    ax.legend(handles=handles, **options)
 
 
 def dot_compare(ax, rows: pd.DataFrame, xlim: tuple[float, float], value_fmt=None) -> None:
     """Result-against-target dot plot, one row each (first on top).
 
-    `rows` has columns `name`, `result`, `target` (NaN when absent), `target_floor`,
-    `result_floor` (booleans) and optional `note` (written right of the row, muted)."""
+    `rows` has columns `name`, `result`, `target` (NaN when absent) and booleans `result_floor`,
+    `target_floor`. The result's value is written left of its dot, the target's right of it
+    (after the floor arrow); put any note about a row into its `name` (a second line)."""
     value_fmt = value_fmt or (lambda v: f"{v:g}")
     ax.set_xlim(*xlim)
-    ax.set_ylim(len(rows) - 0.5, -0.7)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_yticks(range(len(rows)), list(rows["name"]))
     ax.grid(axis="y", visible=False)
+    gap = LABEL_GAP_FRACTION * (xlim[1] - xlim[0])
     for y, r in enumerate(rows.itertuples(index=False)):
-        have = [v for v in (r.result, r.target) if pd.notna(v)]
-        if len(have) == 2:
+        if pd.notna(r.result) and pd.notna(r.target):
             ax.plot([r.result, r.target], [y, y], color=GREY_LIGHT, lw=3, zorder=1)
         for kind, value, floor in (
             ("result", r.result, r.result_floor),
@@ -385,19 +398,23 @@ def dot_compare(ax, rows: pd.DataFrame, xlim: tuple[float, float], value_fmt=Non
             if pd.isna(value):
                 continue
             mark(ax, value, y, kind, floor=bool(floor))
-            sign = "≥" if floor else ""
+            text = ("≥ " if floor else "") + value_fmt(value)
+            if kind == "result":
+                x, ha = value - gap, "right"
+            else:
+                x, ha = (
+                    value + gap + (FLOOR_ARROW_FRACTION * (xlim[1] - xlim[0]) if floor else 0),
+                    "left",
+                )
             ax.text(
-                value,
-                y - 0.32,
-                f"{sign}{value_fmt(value)}",
-                ha="center",
-                va="bottom",
-                fontsize=MIN_FONT_PT,
+                x,
+                y,
+                text,
+                ha=ha,
+                va="center",
+                fontsize=MIN_FONT_PT + 0.5,
                 color=ENCODING[kind]["color"],
             )
-        note = getattr(r, "note", "")
-        if isinstance(note, str) and note:
-            ax.text(xlim[1], y, note, ha="right", va="center", fontsize=MIN_FONT_PT, color=MUTED)
 
 
 def range_bar(ax, y: float, low: float, high: float, kind: str = "result", label=None) -> None:
@@ -406,6 +423,15 @@ def range_bar(ax, y: float, low: float, high: float, kind: str = "result", label
     ax.plot([low, high], [y, y], color=colour, lw=7, alpha=0.45, solid_capstyle="butt", zorder=2)
     if label:
         ax.text(high, y, f"  {label}", va="center", fontsize=MIN_FONT_PT, color=MUTED)
+
+
+LIGHT_BACKGROUND = 0.6  # relative luminance above which labels are dark, not white
+
+
+def text_colour_on(background: str) -> str:
+    """INK on light fills, white on dark ones, so labels inside bars stay legible."""
+    r, g, b = mpl.colors.to_rgb(background)
+    return INK if 0.2126 * r + 0.7152 * g + 0.0722 * b > LIGHT_BACKGROUND else "white"
 
 
 SEGMENT_LABEL_SHARE = 0.05  # segments narrower than this share of the longest bar go unlabelled
@@ -429,7 +455,7 @@ def stacked_hbars(ax, counts: pd.DataFrame, colours: dict[str, str], legend_loc=
                     ha="center",
                     va="center",
                     fontsize=MIN_FONT_PT,
-                    color="white",
+                    color=text_colour_on(colours[column]),
                 )
         left += values
     ax.set_yticks(range(len(counts)), list(counts.index))

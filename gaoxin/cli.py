@@ -7,10 +7,13 @@ up-to-date ``report`` stay fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 PROG = "python -m gaoxin"
+# gaoxin.config.ROOT_ENV, spelled here because --root must be set before gaoxin.config is imported.
+ROOT_ENV = "GAOXIN_ROOT"
 
 
 def _positive_int(text: str) -> int:
@@ -52,6 +55,13 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--root",
+        metavar="DIR",
+        type=Path,
+        help=f"the project folder (default: ${ROOT_ENV}, else the nearest folder at or above "
+        "the working directory with data/raw/source.json and notebooks/)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     commands.add_parser(
         "extract",
@@ -127,9 +137,25 @@ def run(args: argparse.Namespace) -> int:
     return bench_run(args)
 
 
+def _apply_root(argv: list[str]) -> None:
+    """Export --root as $GAOXIN_ROOT before anything imports gaoxin.config (which reads it)."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--root", type=Path)
+    known, _ = early.parse_known_args(argv)
+    if known.root is not None:
+        os.environ[ROOT_ENV] = str(known.root)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    _apply_root(argv)
+    args = make_parser().parse_args(argv)
+    from gaoxin import config
     from gaoxin.report.errors import BuildError
+
+    if not config.PROJECT_FOUND:
+        print(config.not_found_message(), file=sys.stderr)
+        return 2
 
     try:
         return run(args)

@@ -174,7 +174,7 @@ def test_workbook_has_a_sheet_per_table(site):
     import openpyxl
 
     workbook = openpyxl.load_workbook(site.exports / "data" / sitefiles.WORKBOOK_NAME)
-    assert sorted(workbook.sheetnames) == ["entities", "facts"]
+    assert workbook.sheetnames == ["about", "facts", "entities"], "Data Package order"
     assert workbook["facts"]["A1"].value == "fact_id"
 
 
@@ -197,7 +197,8 @@ def test_headline_needs_no_facts_but_rejects_bad_ones(tmp_path):
     (tmp_path / "processed").mkdir()
     odd = tmp_path / "processed" / "facts.csv"
     odd.write_text("something\nx\n", encoding="utf-8")
-    with pytest.raises(build.BuildError, match=r"facts\.csv.*header does not match"):
+    bad = r"facts\.csv: .*(header does not match|datapackage\.json)"
+    with pytest.raises(build.BuildError, match=bad):
         sitefiles.load_headline(tmp_path)
 
 
@@ -430,3 +431,53 @@ def test_real_index_shows_the_articles_headline_figures(real):
         assert f"<strong>{quote}</strong>2018 实绩 result: {metric}" in page
     assert "<strong>12%以上</strong>2019 目标 target: GDP growth target" in page
     assert "<strong>5000家以上</strong>" in page
+
+
+def _copy_site(site, work: Path) -> None:
+    shutil.copytree(site.notebooks, work / "notebooks")
+    shutil.copytree(site.cache, work / "cache")
+    shutil.copytree(site.exports, work / "exports")
+
+
+def _rebuild(site, work: Path, **kwargs) -> tuple[build.BuildResult, str]:
+    log = io.StringIO()
+    result = build.build(
+        notebooks_dir=work / "notebooks",
+        exports_dir=work / "exports",
+        cache_dir=work / "cache",
+        data_dir=site.data,
+        out=log,
+        **kwargs,
+    )
+    return result, log.getvalue()
+
+
+def test_report_code_change_reexports_without_executing(site, tmp_path, monkeypatch):
+    """A change to the report build alone (templates, CSS, renderer) changes the export key but
+    not the execution key: every notebook is re-exported from its cached execution."""
+    work = tmp_path / "restyle"
+    _copy_site(site, work)
+    real_hash = build.environment_hash
+    monkeypatch.setattr(build, "environment_hash", lambda d: "restyled" + real_hash(d))
+    result, log = _rebuild(site, work)
+    assert result.ok, log
+    assert result.executed == [] and result.exported == STEMS and result.cached == [], log
+
+
+@pytest.mark.parametrize("damage", ["truncate", "delete"])
+def test_damaged_cache_entry_is_rebuilt_not_published(site, tmp_path, damage):
+    buildsite.need_tool(shutil.which("pdfinfo"), "pdfinfo (poppler-utils)")
+    work = tmp_path / damage
+    _copy_site(site, work)
+    (cached,) = (work / "cache/build/nb/01_overview").glob("*/files/pdf/01_overview.pdf")
+    if damage == "truncate":
+        cached.write_bytes(cached.read_bytes()[: cached.stat().st_size // 2])
+    else:
+        cached.unlink()
+    result, log = _rebuild(site, work)
+    assert result.ok, log
+    assert "01_overview" not in result.cached and "02_escaping" in result.cached
+    published = work / "exports/pdf/01_overview.pdf"
+    assert published.read_bytes() == (site.exports / "pdf/01_overview.pdf").read_bytes()
+    subprocess.run(["pdfinfo", str(published)], capture_output=True, check=True)
+    assert cached.read_bytes() == published.read_bytes(), "the cache entry was rebuilt"

@@ -160,11 +160,12 @@ def test_helpers_draw_the_house_encoding():
                 "target": [10.0, 12.0],
                 "result_floor": [False, False],
                 "target_floor": [True, True],
-                "note": ["", "no result"],
             }
         )
         fig, ax = plt.subplots(figsize=charts.bar_figsize(len(rows)))
         charts.dot_compare(ax, rows, xlim=(0, 16))
+        labels = [t.get_text() for t in ax.texts if t.get_text()]
+        assert labels == ["8", "≥ 10", "≥ 12"]
         charts.encoding_legend(ax)
         # one filled result circle, two hollow target diamonds
         faces = [c.get_facecolor()[0][:3] for c in ax.collections]

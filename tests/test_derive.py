@@ -38,3 +38,17 @@ def test_rounds_to_checks_a_derived_claim(facts):
     assert rounds_to(100 * done.value_normalized / plan.value_normalized, share)
     assert not rounds_to(115.6, share)
     assert rounds_to(115.46, share) and not rounds_to(115.44, share)
+
+
+def test_true_range_of_qualified_figures(facts):
+    from gaoxin.analysis.derive import OPEN, round_step, true_range
+
+    assert [round_step(t) for t in ("3600", "1200", "35", "8.6", "三")] == [100, 100, 1, 1, 1]
+    # 新增市场主体达3600余家: at least 3600, short of 3700
+    assert true_range(fact(facts, metric_en="new market entities")) == (3600, 3700)
+    # 同比增长30%以上: 30 or more, no upper end
+    assert true_range(fact(facts, metric_en="new market entities growth")) == (30, OPEN)
+    # 引进资金总额突破200亿元: more than 200亿, no upper end
+    assert true_range(fact(facts, metric_en="capital to attract")) == (2e10, OPEN)
+    # 地区生产总值同比增长8.6%: exact as printed
+    assert true_range(fact(facts, metric_en="GDP growth")) == (8.6, 8.6)

@@ -13,12 +13,10 @@ that need them.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,14 +24,31 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from gaoxin import config
-from gaoxin.report.cache import environment_hash, notebook_key, site_key
+from gaoxin.report.cache import (
+    entry_files,
+    environment_hash,
+    execution_hash,
+    notebook_key,
+    read_entry,
+    site_key,
+    write_entry,
+)
 from gaoxin.report.errors import BuildError
-from gaoxin.report.publish import publish, read_tree
+from gaoxin.report.fonts import use_disk_cache
+from gaoxin.report.publish import publish
 from gaoxin.report.worker import build_notebook
 
 CACHE_DIR = config.PROJECT_ROOT / ".cache"
 NOTEBOOK_RE = re.compile(r"^(\d{2})_[A-Za-z0-9_\-]+\.ipynb$")
 DEFAULT_TIMEOUT = 600
+PRELOAD = [
+    "gaoxin.report.worker",
+    "nbformat",
+    "nbclient",
+    "nbconvert",
+    "weasyprint",
+    "fontTools.subset",
+]
 
 __all__ = ["BuildError", "BuildResult", "Failure", "build", "discover"]
 
@@ -48,6 +63,7 @@ class Failure:
 @dataclass
 class BuildResult:
     executed: list[str] = field(default_factory=list)
+    exported: list[str] = field(default_factory=list)  # re-exported from a cached execution
     cached: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     published: int = 0
@@ -56,6 +72,14 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return not self.failures
+
+
+def _prune(folder: Path, keep: str) -> None:
+    """Remove every entry of a folder but the current one (staging folders start with '.')."""
+    if folder.is_dir():
+        for old in folder.iterdir():
+            if old.name != keep and not old.name.startswith("."):
+                shutil.rmtree(old, ignore_errors=True)
 
 
 def discover(notebooks_dir: Path, only: str | None = None) -> list[Path]:
@@ -86,6 +110,8 @@ def _run_tasks(
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("forkserver")
+    # Workers fork from a server that has already imported the heavy libraries, once.
+    context.set_forkserver_preload(PRELOAD)
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
         futures = [pool.submit(build_notebook, task) for task in tasks]
         for future in as_completed(futures):
@@ -102,6 +128,7 @@ def build(
     jobs: int | None = None,
     timeout: int = DEFAULT_TIMEOUT,
     out: TextIO | None = None,
+    environment_salt: str = "",
 ) -> BuildResult:
     """Build (or reuse from cache) every notebook's exports and publish them into exports_dir."""
     started = time.perf_counter()
@@ -123,46 +150,60 @@ def build(
     if not selected:
         raise BuildError(f"no notebook numbered {only!r} in {notebooks_dir}")
 
-    env_hash = environment_hash(data_dir)
+    # A salt stands in for a change to the report code (bench): new export keys, same executions.
+    env_hash = environment_hash(data_dir) + environment_salt
+    exec_hash = execution_hash(data_dir)
     entries_root = cache_dir / "build" / "nb"
+    exec_root = cache_dir / "build" / "exec"
     failed_dir = cache_dir / "failed"
+    font_cache = cache_dir / "build" / "fonts"
+    use_disk_cache(font_cache)
     result = BuildResult()
     keys: dict[str, str] = {}
+    metas: dict[str, dict[str, Any]] = {}
     tasks = []
     for path in all_notebooks:
         stem = path.stem
         keys[stem] = notebook_key(env_hash, path)
         entry = entries_root / stem / keys[stem]
+        meta = read_entry(entry)
+        if meta is not None:
+            metas[stem] = meta
         if path not in selected:
             continue
-        if (entry / "meta.json").is_file():
+        if meta is not None:
             result.cached.append(stem)
             emit(f"[{stem}] up to date (cached)")
             continue
-        entry.parent.mkdir(parents=True, exist_ok=True)
         tasks.append(
             {
                 "stem": stem,
                 "path": str(path),
                 "key": keys[stem],
                 "entry": str(entry),
+                "exec_entry": str(exec_root / stem / notebook_key(exec_hash, path)),
                 "failed_dir": str(failed_dir),
+                "font_cache": str(font_cache),
                 "timeout": timeout,
                 "announce": stream is sys.stdout,
             }
         )
 
     for res in _run_tasks(tasks, jobs, emit):
+        stem = res["stem"]
         if res["ok"]:
-            result.executed.append(res["stem"])
-            entry = entries_root / res["stem"] / keys[res["stem"]]
-            for old in entry.parent.iterdir():
-                if old != entry and not old.name.startswith("."):
-                    shutil.rmtree(old, ignore_errors=True)
+            (result.exported if res["reused_execution"] else result.executed).append(stem)
+            metas[stem] = read_entry(entries_root / stem / keys[stem]) or {}
+            for root, keep in ((entries_root, keys[stem]), (exec_root, None)):
+                _prune(
+                    root / stem,
+                    keep or Path(next(t["exec_entry"] for t in tasks if t["stem"] == stem)).name,
+                )
         else:
             failed = Path(res["failed"]) if res.get("failed") else None
-            result.failures.append(Failure(res["stem"], res["message"], failed))
+            result.failures.append(Failure(stem, res["message"], failed))
     result.executed.sort()
+    result.exported.sort()
 
     if result.failures:
         for failure in sorted(result.failures, key=lambda f: f.stem):
@@ -177,41 +218,37 @@ def build(
     reports: list[dict[str, Any]] = []
     complete = True
     for path in all_notebooks:
-        entry = entries_root / path.stem / keys[path.stem]
-        if not (entry / "meta.json").is_file():
+        meta = metas.get(path.stem)
+        if not meta:
             complete = False
             continue
-        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
         reports.append(meta)
         if meta["images_without_alt"]:
             cells = meta["images_without_alt"]
             emit(f"[{path.stem}] warning: image without alt text in cells {cells}")
         if path in selected:
-            files.update(read_tree(entry / "files"))
+            files.update(entry_files(entries_root / path.stem / keys[path.stem]))
 
     if complete:
         from gaoxin.report.site import site_files
 
         key = site_key(env_hash, keys)
         site_entry = cache_dir / "build" / "site" / key[:32]
-        if not (site_entry / "done").is_file():
-            tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_entry.parent.parent))
-            for rel, data in site_files(data_dir, reports, key).items():
-                (tmp / "files" / rel).parent.mkdir(parents=True, exist_ok=True)
-                (tmp / "files" / rel).write_bytes(data)
-            (tmp / "done").write_text("ok\n")
-            site_entry.parent.mkdir(parents=True, exist_ok=True)
-            for old in site_entry.parent.iterdir():
-                shutil.rmtree(old, ignore_errors=True)
-            os.replace(tmp, site_entry)
-        files.update(read_tree(site_entry / "files"))
+        if read_entry(site_entry) is None:
+            blobs = {
+                f"files/{rel}": data for rel, data in site_files(data_dir, reports, key).items()
+            }
+            write_entry(site_entry, blobs, {"key": key})
+            _prune(site_entry.parent, site_entry.name)
+        files.update(entry_files(site_entry))
     else:
         emit("index.html and data/ not updated: some notebooks have no current build (run all)")
 
     result.published = publish(files, exports_dir, remove_stale=only is None)
     result.seconds = time.perf_counter() - started
     emit(
-        f"build ok: {len(result.executed)} executed, {len(result.cached)} cached, "
+        f"build ok: {len(result.executed)} executed, {len(result.exported)} re-exported, "
+        f"{len(result.cached)} cached, "
         f"{result.published} files updated in {exports_dir} ({result.seconds:.1f} s)"
     )
     return result

@@ -12,6 +12,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from gaoxin.report.cache import read_entry, write_entry
+from gaoxin.report.fonts import use_disk_cache
+from gaoxin.report.frontpage import collect_findings
 from gaoxin.report.render import render_html, render_pdf
 from gaoxin.report.transform import (
     clean_executed,
@@ -23,6 +26,7 @@ from gaoxin.report.transform import (
 
 SOURCE_DATE_EPOCH = "0"
 KERNEL_STARTUP_TIMEOUT = 120
+EXECUTED = "executed.ipynb"
 
 
 def _kernel_env() -> dict[str, str]:
@@ -37,21 +41,14 @@ def _kernel_env() -> dict[str, str]:
     return env
 
 
-def build_notebook(task: dict[str, Any]) -> dict[str, Any]:
-    """Execute one notebook and write every export of it into a fresh cache entry."""
+def _execute(task: dict[str, Any], source_nb: Any, result: dict[str, Any]) -> Any:
+    """Run the notebook in a fresh kernel; the executed notebook, or None (result says why)."""
     import nbformat
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
     stem, path = task["stem"], Path(task["path"])
-    started = time.perf_counter()
-    if task.get("announce", True):
-        sys.stdout.write(f"[{stem}] start\n")
-        sys.stdout.flush()
-    result: dict[str, Any] = {"stem": stem, "ok": False}
-    source_nb = nbformat.read(path, as_version=4)
     nb = nbformat.from_dict(json.loads(json.dumps(source_nb)))
     current = {"index": None}
 
@@ -76,7 +73,6 @@ def build_notebook(task: dict[str, Any]) -> dict[str, Any]:
     )
     try:
         client.execute(env=_kernel_env())
-        executed = time.perf_counter()
     except Exception as exc:
         index = current["index"]
         failed = Path(task["failed_dir"]) / f"{stem}.ipynb"
@@ -92,12 +88,8 @@ def build_notebook(task: dict[str, Any]) -> dict[str, Any]:
             first = nb.cells[index].source.strip().splitlines()
             snippet = f" [{first[0][:80]}]" if first else ""
         where = f"cell {index}" if index is not None else "kernel start"
-        result.update(
-            seconds=time.perf_counter() - started,
-            message=f"{path}: {where}{snippet} failed: {what}",
-            failed=str(failed),
-        )
-        return result
+        result.update(message=f"{path}: {where}{snippet} failed: {what}", failed=str(failed))
+        return None
     finally:
         # nbclient leaves a kernel it did not create running: stop it here.
         if client.kc is not None:
@@ -105,38 +97,71 @@ def build_notebook(task: dict[str, Any]) -> dict[str, Any]:
         if manager.has_kernel:
             manager.shutdown_kernel(now=True)
         shutil.rmtree(sockets, ignore_errors=True)
+    clean_executed(nb)
+    return nb
 
+
+def _export(task: dict[str, Any], source_nb: Any, nb: Any) -> None:
+    """Every format from one executed notebook, written as a verified cache entry."""
+    import nbformat
+
+    stem = task["stem"]
+    title, summary = title_and_summary(source_nb, stem)
+    key = task["key"]
+    figures, listing = extract_figures(nb, stem)
+    files: dict[str, bytes] = dict(figures)
+    reader = render_html(nb, stem, title, key, "reader")
+    files[f"html/{stem}.html"] = reader.encode("utf-8")
+    walkthrough = render_html(nb, stem, title, key, "walkthrough")
+    files[f"walkthrough/{stem}.html"] = walkthrough.encode("utf-8")
+    files[f"pdf/{stem}.pdf"] = render_pdf(reader)
+    files[f"student/{stem}.ipynb"] = nbformat.writes(student_notebook(source_nb)).encode()
+    meta = {
+        "stem": stem,
+        "title": title,
+        "summary": summary,
+        "figures": listing,
+        "findings": collect_findings(nb, stem),
+        "images_without_alt": images_without_alt(nb),
+        "files": sorted(files),
+    }
+    write_entry(Path(task["entry"]), {f"files/{rel}": data for rel, data in files.items()}, meta)
+
+
+def build_notebook(task: dict[str, Any]) -> dict[str, Any]:
+    """Execute one notebook (or reuse its verified execution) and export every format of it."""
+    import nbformat
+
+    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    use_disk_cache(Path(task["font_cache"]))
+    stem, path = task["stem"], Path(task["path"])
+    started = time.perf_counter()
+    if task.get("announce", True):
+        sys.stdout.write(f"[{stem}] start\n")
+        sys.stdout.flush()
+    result: dict[str, Any] = {
+        "stem": stem,
+        "ok": False,
+        "reused_execution": False,
+        "exec_entry": task["exec_entry"],
+    }
+    source_nb = nbformat.read(path, as_version=4)
+    exec_entry = Path(task["exec_entry"])
+    if read_entry(exec_entry) is not None:
+        nb = nbformat.reads((exec_entry / EXECUTED).read_text(encoding="utf-8"), as_version=4)
+        result["reused_execution"] = True
+    else:
+        nb = _execute(task, source_nb, result)
+        if nb is None:
+            result["seconds"] = time.perf_counter() - started
+            return result
+        text = nbformat.writes(nb)
+        write_entry(exec_entry, {EXECUTED: text.encode()}, {"stem": stem})
+        # Export what a later reuse would read, so both paths give the same bytes.
+        nb = nbformat.reads(text, as_version=4)
+    executed = time.perf_counter()
     try:
-        clean_executed(nb)
-        title, summary = title_and_summary(source_nb, stem)
-        key = task["key"]
-        figures, listing = extract_figures(nb, stem)
-        files: dict[str, bytes] = dict(figures)
-        reader = render_html(nb, stem, title, key, "reader")
-        files[f"html/{stem}.html"] = reader.encode("utf-8")
-        walkthrough = render_html(nb, stem, title, key, "walkthrough")
-        files[f"walkthrough/{stem}.html"] = walkthrough.encode("utf-8")
-        files[f"pdf/{stem}.pdf"] = render_pdf(reader)
-        files[f"student/{stem}.ipynb"] = nbformat.writes(student_notebook(source_nb)).encode()
-        meta = {
-            "stem": stem,
-            "title": title,
-            "summary": summary,
-            "figures": listing,
-            "images_without_alt": images_without_alt(nb),
-            "files": sorted(files),
-        }
-        entry = Path(task["entry"])
-        staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
-        for rel, data in files.items():
-            target = staging / "files" / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        (staging / "executed.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
-        (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
-        if entry.exists():
-            shutil.rmtree(entry)
-        os.replace(staging, entry)
+        _export(task, source_nb, nb)
     except Exception as exc:  # export problems are reported like cell failures
         result.update(
             seconds=time.perf_counter() - started,

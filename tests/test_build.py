@@ -18,6 +18,7 @@ from gaoxin import cli, config
 from gaoxin.report import build, fonts, sanitize
 from gaoxin.report import site as sitefiles
 from tests.fixtures import buildsite
+from tests.test_notebooks import EXPECTED as EXPECTED_NOTEBOOKS
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +75,7 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="session")
 def real(tmp_path_factory):
-    """The project's own six notebooks built with the project's data."""
+    """The project's own notebooks built with the project's data."""
     if not build.discover(config.NOTEBOOKS_DIR):
         pytest.fail(f"no NN_topic.ipynb in {config.NOTEBOOKS_DIR}")
     return buildsite.real_site(tmp_path_factory)
@@ -82,7 +83,7 @@ def real(tmp_path_factory):
 
 def test_real_notebooks_export_every_format(real):
     stems = [nb.stem for nb in build.discover(config.NOTEBOOKS_DIR)]
-    assert len(stems) == 6
+    assert stems == EXPECTED_NOTEBOOKS
     for stem in stems:
         for rel in (
             f"html/{stem}.html",
@@ -103,7 +104,7 @@ def test_real_notebooks_export_every_format(real):
 def test_real_pdfs_embed_a_cjk_font_and_extract_chinese(real):
     buildsite.need_tool(shutil.which("pdffonts"), "pdffonts (poppler-utils)")
     pdfs = sorted((real.exports / "pdf").glob("*.pdf"))
-    assert len(pdfs) == 6
+    assert len(pdfs) == len(EXPECTED_NOTEBOOKS)
     for pdf in pdfs:
         fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
         cjk = [line for line in fonts.stdout.splitlines() if "CJK" in line]

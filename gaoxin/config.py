@@ -72,6 +72,12 @@ FIGURE_MIMETYPE = "application/vnd.gaoxin.figure+json"
 # {"text": markdown sentence, "figure": figure name or null, "anchor": heading id or null}.
 FINDING_MIMETYPE = "application/vnd.gaoxin.finding+json"
 
+# The project's own Jupyter kernel (make env installs it into .venv): a name no other environment
+# uses, so Lab, nbclient and nbmake start this environment's Python with no JUPYTER_PATH.
+KERNEL_NAME = "gaoxin"
+KERNEL_DISPLAY_NAME = "Python (gaoxin)"
+KERNELSPEC = {"name": KERNEL_NAME, "display_name": KERNEL_DISPLAY_NAME, "language": "python"}
+
 # Noto Sans CJK SC (SIL OFL) as shipped inside the mplfonts package; only this file is used.
 CJK_FONT_FILE = ("fonts", "NotoSansCJKsc-Regular.otf")
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from gaoxin.config import KERNEL_NAME
 from gaoxin.report.render import render_html, render_pdf
 from gaoxin.report.transform import (
     clean_executed,
@@ -61,14 +62,14 @@ def build_notebook(task: dict[str, Any]) -> dict[str, Any]:
     # IPC sockets in a private temporary folder: no TCP ports, no files in the working tree.
     sockets = tempfile.mkdtemp(prefix="gaoxin-kernel-")
     manager = KernelManager(
-        kernel_name=task.get("kernel", "python3"), transport="ipc", ip=f"{sockets}/kernel"
+        kernel_name=task.get("kernel", KERNEL_NAME), transport="ipc", ip=f"{sockets}/kernel"
     )
     client = NotebookClient(
         nb,
         km=manager,
         timeout=task["timeout"],
         startup_timeout=KERNEL_STARTUP_TIMEOUT,
-        kernel_name=task.get("kernel", "python3"),
+        kernel_name=task.get("kernel", KERNEL_NAME),
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
         allow_errors=False,

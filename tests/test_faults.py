@@ -351,3 +351,28 @@ def test_manifest_records_every_cached_file(tmp_path):
     assert read_entry(entry) == {"stem": "x"}
     (entry / "files/a.txt").write_bytes(b"abd")
     assert read_entry(entry) is None, "a changed file is a miss"
+
+
+def test_broken_source_metadata_is_one_line_naming_the_file(tmp_path):
+    copy = _copy_project(tmp_path)
+    (copy / "data/raw/source.json").write_text('{"title": ', encoding="utf-8")
+    _notebook(copy / "nbs", "01_x.ipynb", "1")
+    done = _cli("build", "--notebooks", "nbs", "--exports", "out", cwd=copy)
+    assert done.returncode == 1
+    (line,) = done.stderr.strip().splitlines()
+    assert f"{copy / 'data/raw/source.json'}: cannot read the article's metadata" in line
+    assert "restore it from git" in line and "Traceback" not in done.stdout
+
+
+def test_exports_on_a_mount_point_are_swapped_folder_by_folder(tmp_path, monkeypatch):
+    exports, files = _published(tmp_path)
+    monkeypatch.setattr(publish.os.path, "ismount", lambda path: Path(path) == exports)
+    publish.publish(files, exports, remove_stale=True)
+    assert _files(exports) == {
+        "README.md": b"readme",
+        "html/a.html": b"new html/a.html",
+        "html/b.html": b"new html/b.html",
+        "index.html": b"new index.html",
+        "pdf/a.pdf": b"new pdf/a.pdf",
+    }
+    assert sorted(p.name for p in exports.iterdir()) == ["README.md", "html", "index.html", "pdf"]

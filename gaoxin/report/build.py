@@ -97,6 +97,20 @@ def _check_notebook(path: Path) -> None:
         raise BuildError(f"{path}: JSON without a list of cells; not a notebook")
 
 
+def _check_source() -> None:
+    """Every page's footer cites the source: a broken source.json stops the build here."""
+    from gaoxin.source import load_source
+
+    try:
+        load_source()
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        problem = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+        raise BuildError(
+            f"{config.SOURCE_PATH}: cannot read the article's metadata ({problem}); "
+            "restore it from git"
+        ) from None
+
+
 def _prune(folder: Path, keep: str) -> None:
     """Remove every entry of a folder but the current one."""
     if folder.is_dir():
@@ -137,6 +151,7 @@ def build(
 
     if not notebooks_dir.is_dir():
         raise BuildError(f"notebooks folder {notebooks_dir} does not exist")
+    _check_source()
     with build_lock(cache_dir):
         return _build(
             notebooks_dir,

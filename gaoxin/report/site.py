@@ -205,8 +205,10 @@ def data_page(names: list[str]) -> str:
     return render_page("Data", body, "gx-data", lang="en")
 
 
-def site_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> dict[str, bytes]:
-    """Every site-wide file of exports/: data/ and the pages, by path relative to exports/."""
+def data_files(data_dir: Path) -> dict[str, bytes]:
+    """data/: the processed tables, the data package, the workbook and the headline numbers.
+
+    They depend on the data alone, so the build caches them apart from the pages."""
     processed = data_dir / "processed"
     tables = {p.stem: p for p in sorted(processed.glob("*.csv"))} if processed.is_dir() else {}
     files = {f"data/{p.name}": p.read_bytes() for p in tables.values()}
@@ -218,7 +220,20 @@ def site_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> dict[
     files[f"data/{HEADLINE_NAME}"] = (
         json.dumps(headline, ensure_ascii=False, indent=1) + "\n"
     ).encode()
-    names = sorted(Path(rel).name for rel in files if rel.startswith("data/"))
-    files["data/index.html"] = data_page(names).encode()
-    files["index.html"] = index_page(reports, headline, key).encode()
     return files
+
+
+def page_files(data: dict[str, bytes], reports: list[dict[str, Any]], key: str) -> dict[str, bytes]:
+    """The site's pages, given its data files: index.html and data/index.html."""
+    headline = json.loads(data[f"data/{HEADLINE_NAME}"])
+    names = sorted(Path(rel).name for rel in data if rel.startswith("data/"))
+    return {
+        "data/index.html": data_page(names).encode(),
+        "index.html": index_page(reports, headline, key).encode(),
+    }
+
+
+def site_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> dict[str, bytes]:
+    """Every site-wide file of exports/: data/ and the pages, by path relative to exports/."""
+    data = data_files(data_dir)
+    return {**data, **page_files(data, reports, key)}

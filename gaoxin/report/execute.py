@@ -245,8 +245,8 @@ def execute(
         if client.kc is not None and not runner.is_alive():
             client.kc.stop_channels()
         _reap(manager)
-        on_kernel(None)
         shutil.rmtree(private, ignore_errors=True)
+        on_kernel(None)  # last: the build waits for this record to go before it moves on
     return nb
 
 

@@ -197,14 +197,17 @@ def _spans(raw_spans: str) -> list[tuple[int, int]]:
     return pieces
 
 
+# The tables the page is drawn from; a data folder without one of them gets no article page.
+PAGE_TABLES = ("sections", "paragraphs", "facts", "exclusions")
+
+
 def load_inputs(data_dir: Path) -> dict[str, Any]:
     """The raw text and the tables the page needs, validated by gaoxin.data."""
     from gaoxin.data import load_table, read_raw_text
 
     article = data_dir / "raw" / "article.txt"
     kw = {"directory": data_dir / "processed", "article": article}
-    names = ("sections", "paragraphs", "facts", "exclusions")
-    inputs: dict[str, Any] = {name: _records(load_table(name, **kw)) for name in names}
+    inputs: dict[str, Any] = {name: _records(load_table(name, **kw)) for name in PAGE_TABLES}
     inputs["raw"] = read_raw_text(article)
     return inputs
 
@@ -339,8 +342,10 @@ def article_body(inputs: dict[str, Any]) -> str:
 
 
 def article_page(data_dir: Path) -> bytes | None:
-    """exports/article.html for a data folder, or None when it holds no raw article."""
-    if not (data_dir / "raw" / "article.txt").is_file():
+    """exports/article.html for a data folder, or None when it lacks the article or a table."""
+    needed = [data_dir / "raw" / "article.txt"]
+    needed += [data_dir / "processed" / f"{name}.csv" for name in PAGE_TABLES]
+    if not all(path.is_file() for path in needed):
         return None
     from gaoxin.source import load_source
 

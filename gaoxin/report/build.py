@@ -30,6 +30,7 @@ from gaoxin.report.cache import (
     entry_files,
     environment_hash,
     execution_hash,
+    file_hash,
     notebook_key,
     read_entry,
     site_key,
@@ -97,6 +98,20 @@ def _check_notebook(path: Path) -> None:
         raise BuildError(f"{path}: JSON without a list of cells; not a notebook")
 
 
+def _check_source() -> None:
+    """Every page's footer cites the source: a broken source.json stops the build here."""
+    from gaoxin.source import load_source
+
+    try:
+        load_source()
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        problem = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+        raise BuildError(
+            f"{config.SOURCE_PATH}: cannot read the article's metadata ({problem}); "
+            "restore it from git"
+        ) from None
+
+
 def _prune(folder: Path, keep: str) -> None:
     """Remove every entry of a folder but the current one."""
     if folder.is_dir():
@@ -137,6 +152,7 @@ def build(
 
     if not notebooks_dir.is_dir():
         raise BuildError(f"notebooks folder {notebooks_dir} does not exist")
+    _check_source()
     with build_lock(cache_dir):
         return _build(
             notebooks_dir,
@@ -259,7 +275,8 @@ def _build(
             files.update(entry_files(entries_root / path.stem / keys[path.stem]))
 
     if complete:
-        files.update(_site(data_dir, reports, cache_dir, site_key(env_hash, keys)))
+        data_key = site_key(exec_hash + file_hash(Path(__file__).with_name("site.py")), {})
+        files.update(_site(data_dir, reports, cache_dir, site_key(env_hash, keys), data_key))
     else:
         emit("index.html and data/ not updated: some notebooks have no current build (run all)")
 
@@ -276,15 +293,23 @@ def _build(
     return result
 
 
-def _site(
-    data_dir: Path, reports: list[dict[str, Any]], cache_dir: Path, key: str
-) -> dict[str, tuple[Path, str]]:
-    """Site-wide files (index, data), from a verified cache entry made once per site key."""
-    from gaoxin.report.site import site_files
+def _cached(entry: Path, make: Callable[[], dict[str, bytes]], meta: dict[str, Any]) -> None:
+    """Make a verified cache entry of files unless an intact one exists; drop older siblings."""
+    if read_entry(entry) is None:
+        write_entry(entry, {f"files/{r}": d for r, d in make().items()}, meta)
+        _prune(entry.parent, entry.name)
 
-    site_entry = cache_dir / "build" / "site" / key[:32]
-    if read_entry(site_entry) is None:
-        pages = site_files(data_dir, reports, key)
-        write_entry(site_entry, {f"files/{r}": d for r, d in pages.items()}, {"key": key})
-        _prune(site_entry.parent, site_entry.name)
-    return entry_files(site_entry)
+
+def _site(
+    data_dir: Path, reports: list[dict[str, Any]], cache_dir: Path, key: str, data_key: str
+) -> dict[str, tuple[Path, str]]:
+    """Site-wide files: data/ cached by the data alone (an edited notebook reuses the
+    workbook), the pages by the site key."""
+    from gaoxin.report import site
+
+    data_entry = cache_dir / "build" / "data" / data_key[:32]
+    _cached(data_entry, lambda: site.data_files(data_dir), {"key": data_key})
+    data = {rel: path.read_bytes() for rel, (path, _) in entry_files(data_entry).items()}
+    pages_entry = cache_dir / "build" / "site" / key[:32]
+    _cached(pages_entry, lambda: site.page_files(data_dir, data, reports, key), {"key": key})
+    return {**entry_files(data_entry), **entry_files(pages_entry)}

@@ -9,6 +9,7 @@ kernel, SIGINT/SIGTERM), the kernel's whole process group is killed before this 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -206,7 +207,12 @@ def execute(
     def run() -> None:
         try:
             # The kernel's own log lines would break the build's one-line messages.
-            client.execute(env=kernel_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # asyncio.run cancels nbclient's leftover polling tasks when the run ends.
+            asyncio.run(
+                client.async_execute(
+                    env=kernel_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
+            )
         except BaseException as exc:  # handed to the calling thread
             outcome["error"] = exc
 
@@ -239,8 +245,8 @@ def execute(
         if client.kc is not None and not runner.is_alive():
             client.kc.stop_channels()
         _reap(manager)
-        on_kernel(None)
         shutil.rmtree(private, ignore_errors=True)
+        on_kernel(None)  # last: the build waits for this record to go before it moves on
     return nb
 
 

@@ -7,7 +7,6 @@ DejaVu Sans for the Chinese heading (boxes on screen).
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,8 +17,6 @@ import nbformat
 import pytest
 
 from gaoxin import lab
-from tests.fixtures import buildsite
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -94,49 +91,45 @@ def _fonts_for(page, selector: str) -> dict[str, int]:
     return {f["familyName"]: f["glyphCount"] for f in fonts}
 
 
-def test_lab_draws_chinese_with_the_bundled_font(lab_url):
-    buildsite.need_tool(shutil.which(CHROMIUM) and CHROMIUM, f"Chromium ({CHROMIUM})")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            outside: list[str] = []
-            page.on(
-                "request",
-                lambda r: outside.append(r.url) if "127.0.0.1" not in r.url else None,
-            )
-            page.goto(lab_url)
-            heading = ".jp-RenderedMarkdown h1"
-            page.wait_for_selector(heading, timeout=STARTUP_SECONDS * 1000)
-            page.wait_for_selector(".jp-CodeCell .cm-content .cm-line", timeout=30_000)
-            # The face loads when the first Chinese character needs it; wait until it has.
-            family = f"1em '{lab.CJK_FAMILY}'"
-            page.evaluate("f => document.fonts.load(f, '高').then(() => true)", family)
-            page.wait_for_function("f => document.fonts.check(f, '高')", arg=family)
-            assert HEADING.split()[0] in page.inner_text(heading)
-            # The code's Chinese sits in a syntax-highlighting span: mark the element whose own
-            # text node holds it, since CDP reports fonts for an element's own text.
-            page.evaluate(
-                """() => {
-                  const walker = document.createTreeWalker(
-                    document.querySelector('.jp-CodeCell .cm-content'), NodeFilter.SHOW_TEXT);
-                  while (walker.nextNode()) {
-                    if (/[\\u4e00-\\u9fff]/.test(walker.currentNode.data)) {
-                      walker.currentNode.parentElement.setAttribute('data-gx-zh', '');
-                      return;
-                    }
-                  }
-                }"""
-            )
-            for selector in (heading, ".jp-CodeCell [data-gx-zh]"):
-                fonts = _fonts_for(page, selector)
-                cjk = {k: v for k, v in fonts.items() if "CJK" in k}
-                assert cjk and all(v > 0 for v in cjk.values()), f"{selector}: {fonts}"
-            assert not outside, f"requests leaving the machine: {outside}"
-        finally:
-            browser.close()
+def test_lab_draws_chinese_with_the_bundled_font(lab_url, browser):
+    # The session's one Chromium (conftest): Playwright's sync API allows one at a time.
+    page = browser.new_page()
+    try:
+        outside: list[str] = []
+        page.on(
+            "request",
+            lambda r: outside.append(r.url) if "127.0.0.1" not in r.url else None,
+        )
+        page.goto(lab_url)
+        heading = ".jp-RenderedMarkdown h1"
+        page.wait_for_selector(heading, timeout=STARTUP_SECONDS * 1000)
+        page.wait_for_selector(".jp-CodeCell .cm-content .cm-line", timeout=30_000)
+        # The face loads when the first Chinese character needs it; wait until it has.
+        family = f"1em '{lab.CJK_FAMILY}'"
+        page.evaluate("f => document.fonts.load(f, '高').then(() => true)", family)
+        page.wait_for_function("f => document.fonts.check(f, '高')", arg=family)
+        assert HEADING.split()[0] in page.inner_text(heading)
+        # The code's Chinese sits in a syntax-highlighting span: mark the element whose own
+        # text node holds it, since CDP reports fonts for an element's own text.
+        page.evaluate(
+            """() => {
+              const walker = document.createTreeWalker(
+                document.querySelector('.jp-CodeCell .cm-content'), NodeFilter.SHOW_TEXT);
+              while (walker.nextNode()) {
+                if (/[\\u4e00-\\u9fff]/.test(walker.currentNode.data)) {
+                  walker.currentNode.parentElement.setAttribute('data-gx-zh', '');
+                  return;
+                }
+              }
+            }"""
+        )
+        for selector in (heading, ".jp-CodeCell [data-gx-zh]"):
+            fonts = _fonts_for(page, selector)
+            cjk = {k: v for k, v in fonts.items() if "CJK" in k}
+            assert cjk and all(v > 0 for v in cjk.values()), f"{selector}: {fonts}"
+        assert not outside, f"requests leaving the machine: {outside}"
+    finally:
+        page.close()
 
 
 def test_stylesheet_points_at_the_copied_font(tmp_path):

@@ -16,8 +16,8 @@ import pytest
 from gaoxin.config import NOTEBOOKS_DIR, SOLUTION_TAG
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-# Variables holding a chart's title or alt text before it is published.
-PROSE_VARIABLES = {"takeaway", "alt"}
+# Variables holding a chart's title (its takeaway) before it is published.
+PROSE_VARIABLES = {"takeaway"}
 # Keyword arguments that name things (a figure, a heading) rather than state them.
 NAME_ARGUMENTS = {"figure", "heading", "name"}
 # Prose-rendering calls whose string literals a reader sees.

@@ -197,14 +197,24 @@ def _spans(raw_spans: str) -> list[tuple[int, int]]:
     return pieces
 
 
+TABLES = ("sections", "paragraphs", "facts", "exclusions")
+
+
+def has_inputs(data_dir: Path) -> bool:
+    """The folder holds the raw article and every table the page needs (invalid ones still fail)."""
+    processed = data_dir / "processed"
+    return (data_dir / "raw" / "article.txt").is_file() and all(
+        (processed / f"{name}.csv").is_file() for name in TABLES
+    )
+
+
 def load_inputs(data_dir: Path) -> dict[str, Any]:
     """The raw text and the tables the page needs, validated by gaoxin.data."""
     from gaoxin.data import load_table, read_raw_text
 
     article = data_dir / "raw" / "article.txt"
     kw = {"directory": data_dir / "processed", "article": article}
-    names = ("sections", "paragraphs", "facts", "exclusions")
-    inputs: dict[str, Any] = {name: _records(load_table(name, **kw)) for name in names}
+    inputs: dict[str, Any] = {name: _records(load_table(name, **kw)) for name in TABLES}
     inputs["raw"] = read_raw_text(article)
     return inputs
 
@@ -339,8 +349,8 @@ def article_body(inputs: dict[str, Any]) -> str:
 
 
 def article_page(data_dir: Path) -> bytes | None:
-    """exports/article.html for a data folder, or None when it holds no raw article."""
-    if not (data_dir / "raw" / "article.txt").is_file():
+    """exports/article.html for a data folder, or None without the article and its tables."""
+    if not has_inputs(data_dir):
         return None
     from gaoxin.source import load_source
 

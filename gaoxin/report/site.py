@@ -175,10 +175,12 @@ def site_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> dict[
     files["data/index.html"] = data_page(names).encode()
     from gaoxin.report import article_page, facts_page, frontpage
 
-    article = article_page.article_page(data_dir)
-    if article is not None:
-        files[article_page.ARTICLE_PAGE] = article
-        files[facts_page.FACTS_PAGE] = facts_page.facts_page(data_dir)
-    front = frontpage.front_sections(reports, data_dir, article is not None)
+    # The article and facts pages need the raw article and its tables (fixture data may lack them).
+    pages = {
+        article_page.ARTICLE_PAGE: article_page.article_page(data_dir),
+        facts_page.FACTS_PAGE: facts_page.facts_page(data_dir),
+    }
+    files.update({rel: page for rel, page in pages.items() if page is not None})
+    front = frontpage.front_sections(reports, data_dir, article_page.ARTICLE_PAGE in files)
     files["index.html"] = index_page(reports, headline, key, front).encode()
     return files

@@ -424,13 +424,15 @@ def test_font_subset_carries_the_space_glyph():
 
 
 def test_real_index_shows_the_articles_headline_figures(real):
-    """The landing page quotes the 2018 results paragraph and the 2019 targets paragraph."""
+    """The landing page pairs the 2019 targets with the 2018 results, quoted as written."""
     page = (real.exports / "index.html").read_text(encoding="utf-8")
     # 2018: 地区生产总值同比增长8.6%, 财政收入同比增长15.42% …; 2019: 地区生产总值增长12%以上 …
-    for quote, metric in (("8.6%", "GDP growth"), ("15.42%", "fiscal revenue growth")):
-        assert f"<strong>{quote}</strong>2018 实绩 result: {metric}" in page
-    assert "<strong>12%以上</strong>2019 目标 target: GDP growth target" in page
-    assert "<strong>5000家以上</strong>" in page
+    cards = re.findall(r'<li class="gx-card .*?</li>', page)
+    gdp = [c for c in cards if "GDP growth target" in c]
+    assert len(gdp) == 1
+    assert '">12%以上</a>' in gdp[0] and '">8.6%</a>' in gdp[0]
+    for quote in ("15.42%", "5000家以上"):
+        assert re.search(rf'class="gx-card-quote" href="article\.html#F\d+">{quote}</a>', page)
 
 
 def _copy_site(site, work: Path) -> None:

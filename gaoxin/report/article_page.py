@@ -197,8 +197,15 @@ def _spans(raw_spans: str) -> list[tuple[int, int]]:
     return pieces
 
 
-# The tables the page is drawn from; a data folder without one of them gets no article page.
-PAGE_TABLES = ("sections", "paragraphs", "facts", "exclusions")
+TABLES = ("sections", "paragraphs", "facts", "exclusions")
+
+
+def has_inputs(data_dir: Path) -> bool:
+    """The folder holds the raw article and every table the page needs (invalid ones still fail)."""
+    processed = data_dir / "processed"
+    return (data_dir / "raw" / "article.txt").is_file() and all(
+        (processed / f"{name}.csv").is_file() for name in TABLES
+    )
 
 
 def load_inputs(data_dir: Path) -> dict[str, Any]:
@@ -207,7 +214,7 @@ def load_inputs(data_dir: Path) -> dict[str, Any]:
 
     article = data_dir / "raw" / "article.txt"
     kw = {"directory": data_dir / "processed", "article": article}
-    inputs: dict[str, Any] = {name: _records(load_table(name, **kw)) for name in PAGE_TABLES}
+    inputs: dict[str, Any] = {name: _records(load_table(name, **kw)) for name in TABLES}
     inputs["raw"] = read_raw_text(article)
     return inputs
 
@@ -342,10 +349,8 @@ def article_body(inputs: dict[str, Any]) -> str:
 
 
 def article_page(data_dir: Path) -> bytes | None:
-    """exports/article.html for a data folder, or None when it lacks the article or a table."""
-    needed = [data_dir / "raw" / "article.txt"]
-    needed += [data_dir / "processed" / f"{name}.csv" for name in PAGE_TABLES]
-    if not all(path.is_file() for path in needed):
+    """exports/article.html for a data folder, or None without the article and its tables."""
+    if not has_inputs(data_dir):
         return None
     from gaoxin.source import load_source
 

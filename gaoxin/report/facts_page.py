@@ -14,6 +14,7 @@ from typing import Any
 from gaoxin.report.article_page import (
     ARTICLE_PAGE,
     KIND_WORDS,
+    has_inputs,
     load_inputs,
     period_words,
     qualifier_words,
@@ -70,8 +71,8 @@ def facts_body(facts: list[dict[str, Any]]) -> str:
 
 
 def facts_page(data_dir: Path) -> bytes | None:
-    """exports/facts.html for a data folder, or None when it holds no raw article."""
-    if not (data_dir / "raw" / "article.txt").is_file():
+    """exports/facts.html for a data folder, or None without the article and its tables."""
+    if not has_inputs(data_dir):
         return None
     facts = load_inputs(data_dir)["facts"]
     css = ".gx-facts td, .gx-facts th { text-align: left; }"

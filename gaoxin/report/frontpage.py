@@ -102,7 +102,7 @@ def findings_section(reports: list[dict[str, Any]]) -> str:
                     )
                 thumb = (
                     f'<img class="gx-thumb" src="figures/{_esc(stem)}/{_esc(figure)}.png" '
-                    f'alt="{_esc(alts[figure])}" loading="lazy">'
+                    f'alt="{_esc(alts[figure])}">'
                 )
             items.append(
                 f'<li class="gx-finding">{thumb}<p>{_markdown(finding["text"])}</p>'
@@ -174,9 +174,9 @@ def _fact_link(fact: dict[str, Any], raw: str) -> str:
 
 
 def load_inputs(data_dir: Path) -> dict[str, Any] | None:
-    """Facts, raw text and target pairs for a data folder; None without a raw article."""
+    """Facts, raw text and target pairs for a data folder; None without the article and facts."""
     article = data_dir / "raw" / "article.txt"
-    if not article.is_file():
+    if not article.is_file() or not (data_dir / "processed" / "facts.csv").is_file():
         return None
     import gaoxin.data as gd
 

@@ -186,11 +186,13 @@ def page_files(
     headline = json.loads(data[f"data/{HEADLINE_NAME}"])
     names = sorted(Path(rel).name for rel in data if rel.startswith("data/"))
     files = {"data/index.html": data_page(names).encode()}
-    article = article_page.article_page(data_dir)
-    if article is not None:
-        files[article_page.ARTICLE_PAGE] = article
-        files[facts_page.FACTS_PAGE] = facts_page.facts_page(data_dir)
-    front = frontpage.front_sections(reports, data_dir, article is not None)
+    # The article and facts pages need the raw article and its tables (fixture data may lack them).
+    pages = {
+        article_page.ARTICLE_PAGE: article_page.article_page(data_dir),
+        facts_page.FACTS_PAGE: facts_page.facts_page(data_dir),
+    }
+    files.update({rel: page for rel, page in pages.items() if page is not None})
+    front = frontpage.front_sections(reports, data_dir, article_page.ARTICLE_PAGE in files)
     files["index.html"] = index_page(reports, headline, key, front).encode()
     return files
 

@@ -119,7 +119,7 @@ def test_runs_cleanly_with_alt_text_on_every_figure(executed, stem):
 
 
 # Notebooks brought to report grade (issue 8): checks, findings and presenter tables.
-REPORT_GRADE = ["00_article", "05_targets"]
+REPORT_GRADE = ["00_article", "01_industry", "02_innovation", "05_targets"]
 FINDINGS_PER_NOTEBOOK = (1, 2)
 
 

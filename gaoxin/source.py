@@ -43,3 +43,37 @@ def load_source(path: Path = SOURCE_PATH) -> Source:
         sha256=meta["sha256"],
         language=meta["language"],
     )
+
+
+@dataclass(frozen=True)
+class LaterSource:
+    """A later report cited for outcomes; only figures from it are stored, never its text."""
+
+    id: str
+    title: str
+    title_en: str
+    published: str
+    authors: tuple[str, ...]
+    outlet: str | None
+    seen_as: str
+    url: str
+
+    @property
+    def credit(self) -> str:
+        """One-line credit naming what is known and what is not."""
+        who = "、".join(self.authors) or "author unknown"
+        outlet = self.outlet or "original outlet unknown"
+        return f"《{self.title}》 ({self.published}; {who}; {outlet}; seen as a {self.seen_as})"
+
+
+@cache
+def load_later_sources(path: Path = SOURCE_PATH) -> dict[str, LaterSource]:
+    """Later reports by id, from source.json's `later_sources`."""
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    fields = LaterSource.__dataclass_fields__
+    return {
+        s["id"]: LaterSource(
+            **{k: tuple(v) if k == "authors" else v for k, v in s.items() if k in fields}
+        )
+        for s in meta.get("later_sources", [])
+    }

@@ -18,6 +18,7 @@ from gaoxin import cli, config
 from gaoxin.report import build, fonts, sanitize
 from gaoxin.report import site as sitefiles
 from tests.fixtures import buildsite
+from tests.test_notebooks import EXPECTED as EXPECTED_NOTEBOOKS
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +75,7 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="session")
 def real(tmp_path_factory):
-    """The project's own six notebooks built with the project's data."""
+    """The project's own notebooks built with the project's data."""
     if not build.discover(config.NOTEBOOKS_DIR):
         pytest.fail(f"no NN_topic.ipynb in {config.NOTEBOOKS_DIR}")
     return buildsite.real_site(tmp_path_factory)
@@ -82,7 +83,7 @@ def real(tmp_path_factory):
 
 def test_real_notebooks_export_every_format(real):
     stems = [nb.stem for nb in build.discover(config.NOTEBOOKS_DIR)]
-    assert len(stems) == 6
+    assert stems == EXPECTED_NOTEBOOKS
     for stem in stems:
         for rel in (
             f"html/{stem}.html",
@@ -103,7 +104,7 @@ def test_real_notebooks_export_every_format(real):
 def test_real_pdfs_embed_a_cjk_font_and_extract_chinese(real):
     buildsite.need_tool(shutil.which("pdffonts"), "pdffonts (poppler-utils)")
     pdfs = sorted((real.exports / "pdf").glob("*.pdf"))
-    assert len(pdfs) == 6
+    assert len(pdfs) == len(EXPECTED_NOTEBOOKS)
     for pdf in pdfs:
         fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
         cjk = [line for line in fonts.stdout.splitlines() if "CJK" in line]
@@ -173,7 +174,7 @@ def test_workbook_has_a_sheet_per_table(site):
     import openpyxl
 
     workbook = openpyxl.load_workbook(site.exports / "data" / sitefiles.WORKBOOK_NAME)
-    assert sorted(workbook.sheetnames) == ["entities", "facts"]
+    assert workbook.sheetnames == ["about", "facts", "entities"], "Data Package order"
     assert workbook["facts"]["A1"].value == "fact_id"
 
 
@@ -196,7 +197,8 @@ def test_headline_needs_no_facts_but_rejects_bad_ones(tmp_path):
     (tmp_path / "processed").mkdir()
     odd = tmp_path / "processed" / "facts.csv"
     odd.write_text("something\nx\n", encoding="utf-8")
-    with pytest.raises(build.BuildError, match=r"facts\.csv.*header does not match"):
+    bad = r"facts\.csv: .*(header does not match|datapackage\.json)"
+    with pytest.raises(build.BuildError, match=bad):
         sitefiles.load_headline(tmp_path)
 
 
@@ -429,3 +431,67 @@ def test_real_index_shows_the_articles_headline_figures(real):
         assert f"<strong>{quote}</strong>2018 实绩 result: {metric}" in page
     assert "<strong>12%以上</strong>2019 目标 target: GDP growth target" in page
     assert "<strong>5000家以上</strong>" in page
+
+
+def _copy_site(site, work: Path) -> None:
+    shutil.copytree(site.notebooks, work / "notebooks")
+    shutil.copytree(site.cache, work / "cache")
+    shutil.copytree(site.exports, work / "exports")
+
+
+def _rebuild(site, work: Path, **kwargs) -> tuple[build.BuildResult, str]:
+    log = io.StringIO()
+    result = build.build(
+        notebooks_dir=work / "notebooks",
+        exports_dir=work / "exports",
+        cache_dir=work / "cache",
+        data_dir=site.data,
+        out=log,
+        **kwargs,
+    )
+    return result, log.getvalue()
+
+
+def test_report_code_change_reexports_without_executing(site, tmp_path, monkeypatch):
+    """A change to the report build alone (templates, CSS, renderer) changes the export key but
+    not the execution key: every notebook is re-exported from its cached execution."""
+    work = tmp_path / "restyle"
+    _copy_site(site, work)
+    real_hash = build.environment_hash
+    monkeypatch.setattr(build, "environment_hash", lambda d: "restyled" + real_hash(d))
+    result, log = _rebuild(site, work)
+    assert result.ok, log
+    assert result.executed == [] and result.exported == STEMS and result.cached == [], log
+
+
+@pytest.mark.parametrize("damage", ["truncate", "delete"])
+def test_damaged_cache_entry_is_rebuilt_not_published(site, tmp_path, damage):
+    buildsite.need_tool(shutil.which("pdfinfo"), "pdfinfo (poppler-utils)")
+    work = tmp_path / damage
+    _copy_site(site, work)
+    (cached,) = (work / "cache/build/nb/01_overview").glob("*/files/pdf/01_overview.pdf")
+    if damage == "truncate":
+        cached.write_bytes(cached.read_bytes()[: cached.stat().st_size // 2])
+    else:
+        cached.unlink()
+    result, log = _rebuild(site, work)
+    assert result.ok, log
+    assert "01_overview" not in result.cached and "02_escaping" in result.cached
+    published = work / "exports/pdf/01_overview.pdf"
+    assert published.read_bytes() == (site.exports / "pdf/01_overview.pdf").read_bytes()
+    subprocess.run(["pdfinfo", str(published)], capture_output=True, check=True)
+    assert cached.read_bytes() == published.read_bytes(), "the cache entry was rebuilt"
+
+
+def test_removed_notebook_reports_are_removed_with_a_notice(site, tmp_path):
+    work = tmp_path / "removed"
+    _copy_site(site, work)
+    (work / "notebooks/02_escaping.ipynb").unlink()
+    shutil.copy(site.notebooks / "01_overview.ipynb", work / "notebooks/Overview copy.ipynb")
+    result, log = _rebuild(site, work)
+    assert result.ok, log
+    assert "removed the reports of 02_escaping: its notebook is no longer in" in log
+    assert "Overview copy.ipynb is not built: its name does not fit NN_topic.ipynb" in log
+    assert not list((work / "exports").rglob("02_escaping*"))
+    assert (work / "exports/html/01_overview.html").is_file()
+    assert "02_escaping" not in (work / "exports/index.html").read_text(encoding="utf-8")

@@ -179,3 +179,15 @@ def test_extract_command_stops_in_one_line(tmp_path, monkeypatch, capsys):
     assert stop.value.code == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("extract: facts.csv: file is missing")
+
+
+def test_annotations_cut_at_a_line_end_are_reported(tmp_path, monkeypatch, capsys):
+    lines = _lines(ANNOTATIONS_DIR / "facts.csv")
+    cut = tmp_path / "facts.csv"
+    cut.write_text("".join(lines[:-3]), encoding="utf-8")
+    monkeypatch.setattr(pipeline, "DEFAULT_ANNOTATIONS", cut)
+    monkeypatch.setattr(pipeline, "write_outputs", lambda outputs, data_dir=None: [])
+    pipeline.extract()
+    err = capsys.readouterr().err
+    assert err.startswith("extract: warning: 3 fact(s) have no curated English name")
+    assert err.count("\n") == 1

@@ -10,7 +10,7 @@ import pytest
 
 from gaoxin.analysis.claims import CHECK_TAG, heading_anchor
 from gaoxin.charts import FIGURE_MIMETYPE
-from gaoxin.config import FINDING_MIMETYPE, NOTEBOOKS_DIR
+from gaoxin.config import FINDING_MIMETYPE, KERNEL_NAME, NOTEBOOKS_DIR
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 EXPECTED = [
@@ -20,6 +20,7 @@ EXPECTED = [
     "03_infrastructure",
     "04_investment",
     "05_targets",
+    "06_promises",
 ]
 # Injected before the notebook's own cells at test time only: any warning (a missing glyph, a
 # pandas deprecation) becomes an exception and fails the notebook.
@@ -27,6 +28,7 @@ STRICT_CELL = "import warnings\nwarnings.simplefilter('error')"
 MIN_FIGURES = {"00_article": 2}
 DEFAULT_MIN_FIGURES = 4
 CLOSING_HEADINGS = ["## Takeaways", "## Caveats", "## Exercises"]
+CLEAN_HINT = "run `nbstripout notebooks/*.ipynb`; `make env` makes git strip them on every commit"
 
 
 def _execute(path_str: str, cwd: str) -> tuple[str, float]:
@@ -36,7 +38,7 @@ def _execute(path_str: str, cwd: str) -> tuple[str, float]:
     nb.cells.insert(0, nbformat.v4.new_code_cell(STRICT_CELL))
     start = time.perf_counter()
     NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": cwd}}
+        nb, timeout=300, kernel_name=KERNEL_NAME, resources={"metadata": {"path": cwd}}
     ).execute()
     elapsed = time.perf_counter() - start
     nb.cells.pop(0)
@@ -58,7 +60,7 @@ def executed(tmp_path_factory):
     return results
 
 
-def test_the_six_notebooks_exist():
+def test_the_notebooks_exist():
     assert [p.stem for p in NOTEBOOKS] == EXPECTED
 
 
@@ -67,8 +69,8 @@ def test_committed_clean(path):
     raw = json.loads(path.read_text(encoding="utf-8"))
     for cell in raw["cells"]:
         if cell["cell_type"] == "code":
-            assert cell["outputs"] == [], "committed with outputs"
-            assert cell["execution_count"] is None, "committed with execution counts"
+            assert cell["outputs"] == [], f"committed with outputs: {CLEAN_HINT}"
+            assert cell["execution_count"] is None, f"committed with execution counts: {CLEAN_HINT}"
         source = "".join(cell["source"])
         assert "sys.path" not in source
         # Code never reads or writes ../data (a Markdown link to the exported data is fine).
@@ -119,7 +121,14 @@ def test_runs_cleanly_with_alt_text_on_every_figure(executed, stem):
 
 
 # Notebooks brought to report grade (issue 8): checks, findings and presenter tables.
-REPORT_GRADE = ["00_article", "01_industry", "02_innovation", "05_targets"]
+REPORT_GRADE = [
+    "00_article",
+    "01_industry",
+    "02_innovation",
+    "03_infrastructure",
+    "04_investment",
+    "05_targets",
+]
 FINDINGS_PER_NOTEBOOK = (1, 2)
 
 

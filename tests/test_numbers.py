@@ -198,3 +198,55 @@ def test_find_quantities_in_traditional_and_fullwidth_text():
     assert found["１，２００余家"].qualifier == "more_than"
     assert (found["10-15%"].value, found["10-15%"].value_high) == (Decimal(10), Decimal(15))
     assert (found["3至5個"].value_high, found["3至5個"].unit_normalized) == (Decimal(5), "count")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "high", "unit_raw", "base", "normalized", "qualifier"),
+    [
+        # The genre's forms (issue 10), each read by hand.
+        ("3个百分点", "3", None, "个百分点", "percentage_point", "3", ""),
+        ("0.5個百分點", "0.5", None, "個百分點", "percentage_point", "0.5", ""),
+        ("六成", "6", None, "成", "percent", "60", ""),
+        ("8成以上", "8", None, "成", "percent", "80", "at_least"),
+        ("2倍", "2", None, "倍", "times", "2", ""),
+        ("翻一番", "2", None, "番", "times", "2", ""),
+        ("翻两番", "4", None, "番", "times", "4", ""),
+        ("四分之一", "0.25", None, "分之", "percent", "25", ""),
+        ("近三分之一", "0.333333", None, "分之", "percent", "33.3333", "nearly"),
+        ("3至5個", "3", "5", "個", "count", "3", ""),
+        ("３到５家", "3", "5", "家", "count", "3", ""),
+        ("10%-15%", "10", "15", "%", "percent", "10", ""),
+        ("3亿至5亿元", "3", "5", "亿元", "yuan", "300000000", ""),
+        ("2～3年", "2", "3", "年", "year", "2", ""),
+        ("2,000畝", "2000", None, "畝", "mu", "2000", ""),
+        ("800亩", "800", None, "亩", "mu", "800", ""),
+        ("120公顷", "120", None, "公顷", "m2", "1200000", ""),
+        ("15平方公里", "15", None, "平方公里", "m2", "15000000", ""),
+        ("50万人次", "50", None, "万人次", "count", "500000", ""),
+        ("1个工作日以内", "1", None, "个工作日", "day", "1", "at_most"),
+        ("三年内", "3", None, "年", "year", "3", "within"),
+        ("6个月", "6", None, "个月", "month", "6", ""),
+        ("6月底前", "6", None, "月", "month", "6", "by_end"),
+        ("5千萬元", "5", None, "千萬元", "yuan", "50000000", ""),
+        ("1.2亿美元", "1.2", None, "亿美元", "usd", "120000000", ""),
+    ],
+)
+def test_genre_quantities(text, value, high, unit_raw, base, normalized, qualifier):
+    q = parse_quantity(text)
+    assert str(q.value) == value
+    assert (str(q.value_high) if q.value_high is not None else None) == high
+    assert (q.unit_raw, q.unit_normalized, q.qualifier) == (unit_raw, base, qualifier)
+    assert decimal_to_str(q.value_normalized) == normalized
+
+
+@pytest.mark.parametrize("text", ["成为", "建成投产", "取得成果", "一成不变"])
+def test_cheng_is_a_unit_only_after_a_numeral_and_not_in_words(text):
+    quotes = [q.quote for q in find_quantities(text)]
+    assert "成为" not in "".join(quotes) and "成果" not in "".join(quotes)
+    if text != "一成不变":  # 一成 is caught by the extractor's non-quantity words
+        assert quotes == []
+
+
+def test_a_range_never_mixes_units():
+    # 3个至5万元 is not a range: the low end names another unit.
+    assert all(q.value_high is None for q in find_quantities("3个至5万元"))

@@ -13,18 +13,11 @@ import re
 import nbformat
 import pytest
 
-from gaoxin.config import NOTEBOOKS_DIR
+from gaoxin.config import NOTEBOOKS_DIR, SOLUTION_TAG
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-# Notebooks not yet rewritten to report grade; remove a name once its notebook passes
-# (the xfail is strict, so a passing notebook still listed here fails the test).
-NOT_YET_REPORT_GRADE = {
-    "03_infrastructure",
-    "04_investment",
-}
-SOLUTION_TAG = "solution"
-# Variables holding a chart's title or alt text before it is published.
-PROSE_VARIABLES = {"takeaway", "alt"}
+# Variables holding a chart's title (its takeaway) before it is published.
+PROSE_VARIABLES = {"takeaway"}
 # Keyword arguments that name things (a figure, a heading) rather than state them.
 NAME_ARGUMENTS = {"figure", "heading", "name"}
 # Prose-rendering calls whose string literals a reader sees.
@@ -89,10 +82,7 @@ def test_the_detector_finds_typed_figures_and_spares_quotes_and_code():
 
 def _cases():
     for path in NOTEBOOKS:
-        marks = []
-        if path.stem in NOT_YET_REPORT_GRADE:
-            marks.append(pytest.mark.xfail(strict=True, reason="not yet rewritten"))
-        yield pytest.param(path, id=path.stem, marks=marks)
+        yield pytest.param(path, id=path.stem)
 
 
 @pytest.mark.parametrize("path", list(_cases()))

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from gaoxin.config import FINDING_MIMETYPE
+from gaoxin.config import CHECK_TAG, FINDING_MIMETYPE, WALKTHROUGH_TAG
 
-CHECK_TAG = "check"
-# Cells whose output is for the walkthrough only (a table too wide for the reader page).
-WALKTHROUGH_TAG = "walkthrough"
+__all__ = [
+    "CHECK_TAG",
+    "WALKTHROUGH_TAG",
+    "ClaimError",
+    "check",
+    "check_equal",
+    "finding",
+    "heading_anchor",
+]
 # Characters nbconvert leaves unescaped in heading ids (nbconvert.filters.strings).
 _ID_SAFE = "?/:@!$&'()*+,;="
 

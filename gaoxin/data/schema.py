@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from gaoxin.facts.vocabulary import DOMAINS, KINDS, PERIODS, RELATIONS
-from gaoxin.source import load_source
+from gaoxin.source import load_later_sources, load_source
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,8 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
                 "qualifier",
                 "string",
                 "Qualifier code: more_than (余/多/超/突破), nearly (近), at_least (以上), "
-                "top (前: rank within the top N), about, before",
+                "top (前: rank within the top N), about, before, less_than (不到), "
+                "at_most (以下/以内), within (年内), by_end (月底前), end_of (年底)",
                 required=False,
             ),
             Field("qualifier_raw", "string", "Qualifier as written", required=False),
@@ -121,8 +122,10 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
                 "Base unit of value_normalized",
                 enum=(
                     "yuan",
+                    "usd",
                     "m2",
                     "m",
+                    "mu",
                     "percent",
                     "percentage_point",
                     "count",
@@ -238,6 +241,14 @@ ANNOTATION_TABLES: dict[str, tuple[str, str, tuple[Field, ...]]] = {
 }
 
 
+def curated_tables() -> dict[str, tuple[str, str, tuple[Field, ...]]]:
+    """Every curated table: the annotations, then the follow-up report's tables."""
+    # Imported here because followup_schema builds its fields with this module's Field.
+    from gaoxin.data.followup_schema import FOLLOWUP_TABLES
+
+    return {**ANNOTATION_TABLES, **FOLLOWUP_TABLES}
+
+
 def _schema(fields: tuple[Field, ...]) -> dict:
     schema_fields = []
     for f in fields:
@@ -275,9 +286,29 @@ def file_stats(data: bytes, rows: int) -> dict:
 HASH_PREFIX = "sha256:"
 
 
+# Licences (README, Licensing): derived data is CC BY 4.0; tables that reproduce the article's own
+# words (its text, quotes, titles, names as written) also carry the article's terms for those words.
+DATA_LICENCE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International (derived data; attribute the article)",
+}
+ARTICLE_TERMS = {
+    "name": "other-at",
+    "title": "Words quoted from the article remain © its authors and publisher; quoted for "
+    "research and teaching (see README, Licensing)",
+}
+QUOTING_TABLES = frozenset(
+    {"sections", "paragraphs", "sentences", "facts", "exclusions", "entities"}
+    | {"fact_annotations", "target_pairs"}
+    | {"followup_figures", "followup_target_outcomes", "followup_result_pairs"}
+)
+
+
 def _resource(
     name: str, path: str, description: str, fields: tuple[Field, ...], stats: dict | None
 ) -> dict:
+    licences = [DATA_LICENCE, ARTICLE_TERMS] if name in QUOTING_TABLES else [DATA_LICENCE]
     return {
         "name": name,
         "path": path,
@@ -286,34 +317,43 @@ def _resource(
         "encoding": "utf-8",
         **(stats or {}),
         "description": description,
+        "licenses": licences,
         "schema": _schema(fields),
     }
 
 
-def datapackage(stats: dict[str, dict] | None = None, annotations: bool = True) -> dict:
+def datapackage(
+    stats: dict[str, dict] | None = None, annotations: bool = True, about: dict | None = None
+) -> dict:
     """The Frictionless Data Package descriptor for data/processed (and data/annotations).
 
     `stats` maps a resource name to its file_stats(); `annotations=False` leaves the curated
-    tables out (an article extracted outside this project's data folder)."""
+    tables out; `about` (name, title, description, sources, report_year, plan_year) describes an
+    article other than data/raw/article.txt."""
     stats = stats or {}
     source = load_source()
     resources = []
     for name, (description, fields) in TABLES.items():
         path = f"processed/{name}.csv"
         resources.append(_resource(name, path, description, fields, stats.get(name)))
-    for name, (path, description, fields) in ANNOTATION_TABLES.items() if annotations else ():
+    for name, (path, description, fields) in curated_tables().items() if annotations else ():
         resources.append(_resource(name, path, description, fields, stats.get(name)))
+    if about is not None:
+        return {"profile": "tabular-data-package", **about, "resources": resources}
     return {
         "profile": "tabular-data-package",
         "name": "hengyang-high-tech-zone-2019",
         "title": "衡阳高新区 2018 results and 2019 targets, from a 2019 news report",
         "description": "Quantities, structure and entities extracted by rule from "
         "data/raw/article.txt; every row carries character offsets into that file.",
-        "licenses": [{"name": "other-at", "title": "Article text © its authors; see README"}],
-        "sources": [{"title": f"{source.title} ({', '.join(source.authors)})"}],
+        "licenses": [DATA_LICENCE],
+        "sources": [{"title": f"{source.title} ({', '.join(source.authors)})"}]
+        + [{"title": s.credit, "path": s.url} for s in load_later_sources().values()],
         "resources": resources,
     }
 
 
-def datapackage_json(stats: dict[str, dict] | None = None, annotations: bool = True) -> str:
-    return json.dumps(datapackage(stats, annotations), ensure_ascii=False, indent=2) + "\n"
+def datapackage_json(
+    stats: dict[str, dict] | None = None, annotations: bool = True, about: dict | None = None
+) -> str:
+    return json.dumps(datapackage(stats, annotations, about), ensure_ascii=False, indent=2) + "\n"

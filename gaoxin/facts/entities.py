@@ -26,7 +26,7 @@ HEAD_NOUN_END = r"在|的|对|为|与|都|达|[0-9]|进行|实现|积极|继续|
 # What can stand before the first name of a list in its clause ("积极引进中南大学、…").
 FIRST_ITEM_OPENERS = "|".join(LEAD_VERBS) + r"|随着|依托|与|对|在|的|建设"
 LIST_END_RE = re.compile(rf"等|[{CN_NUMERAL_CHARS}0-9]+大")
-QUOTED_NAME_RE = re.compile(r"“([^”]{2,20})”")
+QUOTED_NAME_RE = re.compile(r"[“「]([^”」]{2,20})[”」]")
 
 
 @dataclass
@@ -85,7 +85,7 @@ def _head_type(tail: str) -> str | None:
 
 def entity_type(name: str) -> str | None:
     """What a name's suffix says it names (organisation, park, centre, place), if anything."""
-    name = name.strip("“”")
+    name = name.strip("“”「」")
     for kind, suffixes in ENTITY_SUFFIXES.items():
         if name.endswith(suffixes):
             return kind

@@ -18,15 +18,19 @@ from gaoxin.facts.subjects import clause_bounds, inherit_subjects, inside_quotes
 from gaoxin.facts.vocabulary import (
     CLAUSE_VERBS,
     DOMAIN_KEYWORDS,
+    FIVE_YEAR_PLANS,
     GROWTH_WORDS,
     LABEL_CLASSIFIERS,
     MULTI_YEAR_WORDS,
     NON_QUANTITY_WORDS,
     PLAN_WORDS,
+    RELATIVE_YEARS,
+    TARGET_WORDS,
     YEAR_RE,
+    ZONE_NAME_RE,
     ZONE_SELF_REFERENCES,
 )
-from gaoxin.text.numbers import Quantity, decimal_to_str, find_quantities
+from gaoxin.text.numbers import Quantity, decimal_to_str, find_quantities, to_halfwidth
 from gaoxin.text.structure import Article, Sentence, without_breaks
 
 
@@ -69,31 +73,61 @@ class Exclusion:
     reason: str
 
 
+MAX_YEAR = 2100
+CALENDAR_MONTHS = range(1, 13)
+# A year as written (2019年) or a word naming a year relative to the plan year (去年, 今年 …).
+CONFERENCE_YEAR_RE = re.compile(r"(?<![0-9])(20[0-9]{2})年(?:度)?(?:[^,，。;；]{0,6})?工作[会會]")
+MARKUP_RE = re.compile(
+    r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|</?[a-zA-Z][^<>]*>", re.S | re.I
+)
+SPAN = "span"
+TIME_RE = re.compile(
+    r"(?<![0-9])(?P<year>1[89][0-9]{2}|20[0-9]{2})年"
+    "|(?P<word>" + "|".join(sorted(RELATIVE_YEARS, key=len, reverse=True)) + ")"
+    # A span of years: a five-year plan, or 三年内 / 近五年来 / 两年间.
+    "|(?P<span>" + "|".join(FIVE_YEAR_PLANS) + r"|(?:[两二三四五六七八九十]|[2-9])年[内內来來间間])"
+)
+
+
 class FactRules:
     """Apply the rules to one parsed article; `run()` gives its facts and exclusions."""
 
     def __init__(self, article: Article, mentions: list[Mention]):
         self.article = article
         self.raw = article.raw
-        self.years = sorted({int(y) for y in YEAR_RE.findall(self.raw) if int(y) <= 2100})
+        # Years are matched on half-width text (same offsets), so ２０２０年 counts too.
+        self.half = to_halfwidth(self.raw)
+        self.years = sorted({int(y) for y in YEAR_RE.findall(self.half) if int(y) <= MAX_YEAR})
         # An annual work report looks back on one year and sets targets for the next.
         self.target_year = self._target_year()
-        self.result_year = self.target_year - 1
+        self.result_year = self.target_year - 1 if self.target_year else None
+        # The headline and byline decide no period: time words are read from the body only.
+        self.body_start = next(
+            (p.start for p in article.paragraphs if p.role not in ("title", "byline")), 0
+        )
         self.zone_names = self._zone_names()
         self.mentions = mentions
+        # Markup pasted into a text (tags, scripts) is not the article's words.
+        self.markup = [m.span() for m in MARKUP_RE.finditer(self.raw)]
 
-    def _target_year(self) -> int:
+    def _target_year(self) -> int | None:
+        """The plan year: the year of the work conference the body reports (2019年工作会), else
+        the year the goal sentences name (目标, 预期, 力争), else the latest year named."""
+        body = self.half[self.article.title.end :]
+        conference = CONFERENCE_YEAR_RE.search(body)
+        if conference:
+            return int(conference.group(1))
         for s in self.article.sentences:
-            if any(w in s.text for w in ("目标", "预期", "力争")):
-                ys = [int(y) for y in YEAR_RE.findall(s.text)]
+            if any(w in s.text for w in TARGET_WORDS):
+                ys = [int(y) for y in YEAR_RE.findall(to_halfwidth(s.text)) if int(y) <= MAX_YEAR]
                 if ys:
                     return max(ys)
-        return max(self.years)
+        return max(self.years) if self.years else None
 
     def _zone_names(self) -> tuple[str, ...]:
         """Names the article uses for its own zone: the '…高新区' of the title, longest first."""
         names = set()
-        for m in re.finditer("高新区", self.article.title.text):
+        for m in ZONE_NAME_RE.finditer(self.article.title.text):
             for k in (2, 3, 4):
                 names.add(self.article.title.text[max(0, m.start() - k) : m.end()])
         return tuple(sorted(names | set(ZONE_SELF_REFERENCES), key=len, reverse=True))
@@ -154,6 +188,9 @@ class FactRules:
             return None
 
     def _exclusion_reason(self, start, end, q: Quantity) -> tuple[tuple[int, int], str] | None:
+        for a, b in self.markup:
+            if a <= start < b:
+                return (start, end), "inside markup (an HTML tag or script), not article text"
         for word, reason in sorted(NON_QUANTITY_WORDS.items(), key=lambda kv: -len(kv[0])):
             for m in re.finditer(re.escape(word), self.raw[max(0, start - 8) : end + 8]):
                 w_start = max(0, start - 8) + m.start()
@@ -173,13 +210,33 @@ class FactRules:
                 return (start, end), f"part of the proper name {mention.name}"
         return None
 
-    def _period_year(self, start: int) -> int | None:
-        """The year a number speaks of: the nearest year named before it in its section."""
+    def _relative_year(self, start: int, sentence: Sentence | None) -> int | str | None:
+        """The year a number speaks of, relative to the plan year (-1 = the report year), or SPAN.
+
+        The nearest year or time word (去年, 今年, 十四五, 三年内 …) before the number decides: in
+        its sentence, then earlier in its section and its heading. A span (十四五, 三年内) holds
+        only inside its own sentence. A number in the headline reads only the headline's own
+        words; the headline decides nothing for the body."""
         section = next(s for s in self.article.sections if s.start <= start < s.end)
-        window = self.raw[section.start : start]
-        years = [int(y) for y in YEAR_RE.findall(window) if int(y) in self.years]
-        years = [y for y in years if y in (self.result_year, self.target_year)]
-        return years[-1] if years else None
+        para = self.article.paragraph_at(start)
+        begin = para.start if start < self.body_start else max(section.start, self.body_start)
+        window = self.half[begin:start]
+        own_sentence = sentence.start - begin if sentence else len(window)
+        for m in reversed(list(TIME_RE.finditer(window))):
+            if m.group("span"):
+                if m.start() >= own_sentence:
+                    return SPAN
+                continue
+            if m.group("word"):
+                return RELATIVE_YEARS[m.group("word")]
+            year = int(m.group("year"))
+            if not self.target_year:
+                continue
+            if year in (self.result_year, self.target_year) or year > self.target_year:
+                return year - self.target_year
+            if m.start() >= own_sentence:
+                return SPAN  # 较2016年翻了一番: a change over several years
+        return None
 
     def _fact(self, start, end, q: Quantity, sentence: Sentence | None) -> Fact:
         text = sentence.text if sentence else self.raw[start:end]
@@ -189,7 +246,7 @@ class FactRules:
         before = text[c_left:s_start]
         after = text[s_end:c_right]
         kind = self._kind(q, text, s_start, before, after)
-        period, year = self._period(kind, start, sentence, before, after)
+        period, year = self._period(kind, q, start, sentence, before, after)
         subject = subject_of(kind, q, text, s_start, before, after, self.zone_names)
         return Fact(
             fact_id=f"F{start:05d}",
@@ -227,7 +284,7 @@ class FactRules:
         quoted = inside_quotes(text, s_start)
         if quoted and quoted[1] - quoted[0] <= 16:
             return "label"
-        if s_start > 0 and text[s_start - 1] == "”":
+        if s_start > 0 and text[s_start - 1] in "”」":
             return "label"
         if unit.endswith(LABEL_CLASSIFIERS) or unit == "周年":
             return "label"
@@ -235,12 +292,16 @@ class FactRules:
             return "rank"
         if q.unit_normalized == "year" and YEAR_RE.fullmatch(format(q.value, "f")):
             return "date"
-        if not unit and YEAR_RE.fullmatch(q.number_text):
+        if not unit and YEAR_RE.fullmatch(to_halfwidth(q.number_text)):
             return "date"
         if q.unit_normalized == "month" and before.endswith("年"):
             return "date"
-        if unit == "月" and re.search(r"[0-9]{4}年$", text[:s_start]):
+        if unit == "月" and re.search(r"[0-9]{4}年$", to_halfwidth(text[:s_start])):
             return "date"
+        if q.unit_raw == "日" and re.search(r"[0-9一二三四五六七八九十]月$", to_halfwidth(before)):
+            return "date"  # 1月10日
+        if unit == "月" and q.value in CALENDAR_MONTHS:
+            return "date"  # 6月 is June (a duration is 6个月); 6月底前 is a deadline
         if q.unit_normalized in ("year", "day", "month"):
             return "duration"
         if q.unit_normalized in ("percent", "percentage_point"):
@@ -251,14 +312,21 @@ class FactRules:
             return "target"
         if q.unit_raw.endswith("级"):
             return "target"
-        if q.unit_normalized in ("yuan", "m2", "m"):
+        if q.unit_normalized in ("yuan", "usd", "m2", "m", "mu"):
             return "level"
+        if q.unit_normalized == "times":
+            return "growth_rate" if any(w in before for w in GROWTH_WORDS) else "level"
         return "count"
 
-    def _period(self, kind, start, sentence, before, after) -> tuple[str, int | None]:
+    def _period(self, kind, q, start, sentence, before, after) -> tuple[str, int | None]:
         if kind in ("date", "label"):
             return "none", None
-        year = self._period_year(start)
+        if kind == "duration" and q.unit_normalized == "year" and q.value > 1:
+            return "multi_year", None  # 三年内, 已有26年: a span of years
+        relative = self._relative_year(start, sentence)
+        if relative == SPAN:
+            return "multi_year", None
+        year = self.target_year + relative if self.target_year and relative is not None else None
         # A span (至今, 以来, 历史) in the clause, or a duration in a sentence that names one.
         span_in = (before + after) if kind != "duration" else (sentence.text if sentence else "")
         if any(w in span_in for w in MULTI_YEAR_WORDS):
@@ -268,9 +336,11 @@ class FactRules:
                 # A plan figure (计划年度投资…) is the goal of the year it sits in, not a result.
                 return "target", year or self.result_year
             # An aim with no year of its own (打造千亿级…) is a long-run target.
-            return ("target", year) if year == self.target_year else ("multi_year", None)
-        if year == self.target_year:
+            return ("target", year) if relative == 0 else ("multi_year", None)
+        if relative == 0:
             return "target", year
+        if relative is not None and relative > 0:
+            return "multi_year", None  # a later year's aim (明年 …)
         return "result", year or self.result_year
 
     def _unit_normalized(self, kind: str, q: Quantity) -> str:

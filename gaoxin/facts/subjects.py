@@ -23,19 +23,31 @@ if TYPE_CHECKING:
 
 
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets of the clause (between delimiters) around text[start:end]."""
-    left = max((text.rfind(d, 0, start) for d in CLAUSE_DELIMITERS), default=-1) + 1
-    rights = [i for d in CLAUSE_DELIMITERS if (i := text.find(d, end)) != -1]
-    return left, min(rights) if rights else len(text)
+    """Offsets of the clause (between delimiters) around text[start:end].
+
+    A comma between digits (1,250亿元) groups thousands and ends no clause."""
+    delimiters = [m.start() for m in CLAUSE_END_RE.finditer(text)]
+    left = max((i for i in delimiters if i < start), default=-1) + 1
+    right = min((i for i in delimiters if i >= end), default=len(text))
+    return left, right
+
+
+QUOTE_PAIRS = (("“", "”"), ("「", "」"))
+CLAUSE_END_RE = re.compile(
+    rf"(?<![0-9０-９])[{CLAUSE_DELIMITERS}]|[{CLAUSE_DELIMITERS}](?![0-9０-９])"
+)
 
 
 def inside_quotes(text: str, pos: int) -> tuple[int, int] | None:
-    """Span of the “…” quotation that contains position `pos`, if any."""
-    open_at = text.rfind("“", 0, pos)
-    if open_at == -1 or text.rfind("”", 0, pos) > open_at:
-        return None
-    close_at = text.find("”", pos)
-    return (open_at, close_at + 1) if close_at != -1 else None
+    """Span of the “…” (or 「…」) quotation that contains position `pos`, if any."""
+    for opening, closing in QUOTE_PAIRS:
+        open_at = text.rfind(opening, 0, pos)
+        if open_at == -1 or text.rfind(closing, 0, pos) > open_at:
+            continue
+        close_at = text.find(closing, pos)
+        if close_at != -1:
+            return open_at, close_at + 1
+    return None
 
 
 def trim(subject: str, zone_names: tuple[str, ...]) -> str:
@@ -80,7 +92,7 @@ def subject_of(kind: str, q: Quantity, text, s_start, before, after, zone_names)
         quoted = inside_quotes(text, s_start)
         if quoted:
             return text[quoted[0] : quoted[1]]
-        m = re.match(r"[^,，、;；。:：“”(（]{1,12}", after)
+        m = re.match(r"[^,，、;；。:：“”「」(（]{1,12}", after)
         return q.quote + (m.group(0) if m else "")
     # A count or a scale followed by its noun ("47个居民小区", "千亿级新能源汽车产业").
     if kind in ("count", "target") and after and after[0] not in "的,，、":
@@ -113,7 +125,7 @@ def inherit_subjects(facts: list[Fact], article: Article, zone_names: tuple[str,
     """An empty subject ('…达3600余家,同比增长30%以上') continues the previous clause."""
     measures = [f for f in facts if f.kind not in ("date", "label")]
     for prev, fact in pairwise(measures):
-        if fact.subject_zh or not fact.sentence:
+        if fact.subject_zh or not fact.sentence_id:
             continue
         text = fact.sentence
         i = article.sentence_at(fact.start).text_index(fact.start)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from gaoxin.config import ANNOTATIONS_DIR
@@ -85,10 +83,14 @@ def _cell(value) -> str:
 
 
 def render_csv(rows: list[dict], columns: list[str]) -> str:
-    """CSV text with a fixed column order and '\\n' line ends (byte-stable across platforms)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return buf.getvalue()
+    """CSV text with a fixed column order and '\\n' line ends (byte-stable across platforms).
+
+    A cell is quoted when it holds a comma, a quote or any line end, a lone CR included (the csv
+    module leaves a CR bare when the line end is LF, and a reader then splits the row there)."""
+    lines = [",".join(_quoted(c) for c in columns)]
+    lines += [",".join(_quoted(_cell(row.get(c))) for c in columns) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if any(ch in text for ch in ',"\r\n') else text

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+# Five-year plans ("十四五"): always a span of years.
+FIVE_YEAR_PLANS = ("十二五", "十三五", "十四五", "十五五")
 PERIODS = ("result", "target", "multi_year", "none")
 KINDS = (
     "growth_rate",
@@ -58,6 +60,7 @@ NON_QUANTITY_WORDS = {
     "万一": "conjunction 'in case'",
     "零售": "word 'retail' (社会消费品零售总额 = retail sales of consumer goods)",
     "千万": "adverb 'by all means'",
+    "一成不变": "idiom 'unchanging'",
 }
 # Name suffixes: an enumerated item ending in one of these is a proper name (entity).
 ENTITY_SUFFIXES = {
@@ -131,6 +134,8 @@ LEAD_VERBS = (
 # Words trimmed off the start of a subject (context, not the thing measured).
 SUBJECT_LEAD_TRIM = (
     "数据显示",
+    "去年",
+    "今年",
     "其中",
     "此外",
     "同时",
@@ -204,7 +209,7 @@ RANK_VERBS = ("位列", "名列", "进入", "居")
 CLAUSE_DELIMITERS = ",，;；:：。！？!?"
 GROWTH_WORDS = ("增长", "增加", "提高", "提升", "下降", "减少", "增速")
 PLAN_WORDS = ("计划",)
-MULTI_YEAR_WORDS = ("至今", "以来", "历史")
+MULTI_YEAR_WORDS = ("至今", "以来", "历史", "年均", *FIVE_YEAR_PLANS)
 LABEL_CLASSIFIERS = ("版", "代", "届", "强", "批")
 DOMAIN_KEYWORDS = (
     ("fiscal", ("财政", "税", "预算")),
@@ -232,6 +237,22 @@ DOMAIN_KEYWORDS = (
     ),
 )
 YEAR_RE = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2})(?![0-9])")
+# Words that name a year relative to the plan year (the year of the work conference).
+RELATIVE_YEARS = {
+    "过去的一年": -1,
+    "前年": -2,
+    "去年": -1,
+    "上年": -1,
+    "上一年": -1,
+    "新的一年": 0,
+    "今年": 0,
+    "本年度": 0,
+    "明年": 1,
+    "下一年": 1,
+}
+# Sentence words that mark the plan year's goals (the plan year is the year they name).
+TARGET_WORDS = ("目标", "预期", "力争")
+
 
 # How a target is read against the previous year's figure (data/annotations/target_pairs.csv).
 # Code → (English label, Chinese label); the one home of these labels.
@@ -249,3 +270,53 @@ def relation_label(code: str) -> str:
     """Bilingual reader-facing label of a relation code: 'same measure 同一指标'."""
     en, zh = RELATIONS[code]
     return f"{en} {zh}"
+
+
+# --- traditional script -------------------------------------------------------------------------
+# Reports of the genre are also published in traditional characters. Every word list above gains
+# its traditional spelling, character by character (one to one, so no offset ever moves). The
+# table covers the characters of these word lists and the genre's common words, not all of Chinese.
+SIMPLIFIED_CHARS = (
+    "长计划标预争确实现达产业项资税财学园区发创专术设环总额较进经济数据显与为个点开会议际国场当过来"
+    "后规级万亿减历签约负债体费银儿医疗养奖赛龙众网车绿桥获举办启动届强时继续户团镇轴广间验挥积极让"
+    "类该统门两变阵队务营构质优馆图线电气页传订单销贸运输农态护卫险权证审许员职岗训练层阶兴厂厅楼亩顷"
+)
+TRADITIONAL_CHARS = (
+    "長計劃標預爭確實現達產業項資稅財學園區發創專術設環總額較進經濟數據顯與為個點開會議際國場當過來"
+    "後規級萬億減歷簽約負債體費銀兒醫療養獎賽龍眾網車綠橋獲舉辦啟動屆強時繼續戶團鎮軸廣間驗揮積極讓"
+    "類該統門兩變陣隊務營構質優館圖線電氣頁傳訂單銷貿運輸農態護衛險權證審許員職崗訓練層階興廠廳樓畝頃"
+)
+TO_TRADITIONAL = str.maketrans(SIMPLIFIED_CHARS, TRADITIONAL_CHARS)
+
+
+def both_scripts(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words, then their traditional spellings (simplified text matches as before)."""
+    extra = (w.translate(TO_TRADITIONAL) for w in words)
+    return tuple(dict.fromkeys([*words, *extra]))
+
+
+def _both_keys(mapping: dict) -> dict:
+    return {k2: v for k, v in mapping.items() for k2 in both_scripts((k,))}
+
+
+NON_QUANTITY_WORDS = _both_keys(NON_QUANTITY_WORDS)
+ENTITY_SUFFIXES = {kind: both_scripts(words) for kind, words in ENTITY_SUFFIXES.items()}
+LIST_HEAD_NOUNS = _both_keys(LIST_HEAD_NOUNS)
+NAME_LEAD_VERBS = both_scripts(NAME_LEAD_VERBS)
+NOT_IN_NAMES = both_scripts(NOT_IN_NAMES)
+VAGUE_PREFIXES = both_scripts(VAGUE_PREFIXES)
+ZONE_SELF_REFERENCES = both_scripts(ZONE_SELF_REFERENCES)
+LEAD_VERBS = both_scripts(LEAD_VERBS)
+SUBJECT_LEAD_TRIM = both_scripts(SUBJECT_LEAD_TRIM)
+SUBJECT_TAIL_TRIM = both_scripts(SUBJECT_TAIL_TRIM)
+FOLLOW_STOP_WORDS = both_scripts(FOLLOW_STOP_WORDS)
+CLAUSE_VERBS = both_scripts(CLAUSE_VERBS)
+RANK_VERBS = both_scripts(RANK_VERBS)
+GROWTH_WORDS = both_scripts(GROWTH_WORDS)
+PLAN_WORDS = both_scripts(PLAN_WORDS)
+MULTI_YEAR_WORDS = both_scripts(MULTI_YEAR_WORDS)
+LABEL_CLASSIFIERS = both_scripts(LABEL_CLASSIFIERS)
+TARGET_WORDS = both_scripts(TARGET_WORDS)
+RELATIVE_YEARS = _both_keys(RELATIVE_YEARS)
+DOMAIN_KEYWORDS = tuple((domain, both_scripts(words)) for domain, words in DOMAIN_KEYWORDS)
+ZONE_NAME_RE = re.compile("高新[区區]")

@@ -1,10 +1,18 @@
-"""Cache keys: what a notebook's exports depend on (package, data, tool versions, notebook)."""
+"""The build cache: keys (what an execution or an export depends on) and verified entries.
+
+An entry is a folder written whole (staged, then renamed) with a manifest of the SHA-256 of
+every file in it. Reading an entry checks every file against the manifest: a missing, changed
+or truncated file makes the entry a miss, so it is rebuilt and never published.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import metadata
@@ -14,6 +22,8 @@ from typing import Any
 # Bump when the layout or content of the exports changes in a way the hashes cannot see.
 BUILD_FORMAT = "gaoxin-build-3"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
+REPORT_DIR = Path(__file__).resolve().parent
+MANIFEST = "manifest.json"
 
 VERSIONED_PACKAGES = (
     "nbconvert",
@@ -57,11 +67,14 @@ def tool_versions() -> dict[str, str]:
     return versions
 
 
-def package_files() -> list[Path]:
+def package_files(include_report: bool = True) -> list[Path]:
     return [
         p
         for p in PACKAGE_DIR.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and p.suffix != ".pyc"
+        and (include_report or REPORT_DIR not in p.parents)
     ]
 
 
@@ -69,6 +82,18 @@ def environment_hash(data_dir: Path) -> str:
     """Hash of everything a notebook's output may depend on besides the notebook itself."""
     h = hashlib.sha256(BUILD_FORMAT.encode())
     _sha256_files(h, PACKAGE_DIR, package_files())
+    if data_dir.is_dir():
+        _sha256_files(h, data_dir, [p for p in data_dir.rglob("*") if p.is_file()])
+    h.update(json.dumps(tool_versions(), sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def execution_hash(data_dir: Path) -> str:
+    """Like environment_hash, without the report build's own code and templates: a notebook's
+    kernel never imports gaoxin.report, so changing how reports look re-exports without
+    re-executing."""
+    h = hashlib.sha256(f"{BUILD_FORMAT}:execution".encode())
+    _sha256_files(h, PACKAGE_DIR, package_files(include_report=False))
     if data_dir.is_dir():
         _sha256_files(h, data_dir, [p for p in data_dir.rglob("*") if p.is_file()])
     h.update(json.dumps(tool_versions(), sort_keys=True).encode())
@@ -86,3 +111,49 @@ def site_key(env_hash: str, keys: dict[str, str]) -> str:
     """Key of the site-wide files (index, data): the environment and every notebook's key."""
     text = env_hash + "".join(f"{s}:{k}" for s, k in sorted(keys.items()))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_entry(entry: Path, files: dict[str, bytes], meta: dict[str, Any]) -> None:
+    """Write an entry whole: files, meta.json and a manifest of their hashes, then rename."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
+    try:
+        blobs = dict(files)
+        blobs["meta.json"] = json.dumps(meta, ensure_ascii=False, indent=1).encode()
+        for rel, data in blobs.items():
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        manifest = {rel: _digest(data) for rel, data in sorted(blobs.items())}
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        if entry.exists():
+            shutil.rmtree(entry)
+        os.replace(staging, entry)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def read_entry(entry: Path) -> dict[str, Any] | None:
+    """meta.json of a complete, intact entry; None (a cache miss) when anything is off."""
+    try:
+        manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
+        for rel, digest in manifest.items():
+            if _digest((entry / rel).read_bytes()) != digest:
+                return None
+        return json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def entry_files(entry: Path, prefix: str = "files/") -> dict[str, tuple[Path, str]]:
+    """Files of a verified entry under prefix: path relative to the prefix → (file, SHA-256)."""
+    manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
+    return {
+        rel[len(prefix) :]: (entry / rel, digest)
+        for rel, digest in manifest.items()
+        if rel.startswith(prefix)
+    }

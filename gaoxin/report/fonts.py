@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from gaoxin import config
@@ -13,6 +15,9 @@ from gaoxin.report.errors import BuildError
 
 FONT_FAMILY = "Gaoxin Noto Sans CJK SC"
 FONT_PLACEHOLDER = "/*@GAOXIN_FONT_FACE@*/"
+# Bump when _subset_options changes: cached subsets made with other options are then unused.
+SUBSET_FORMAT = "subset-1"
+SUBSET_FILE = "subset.woff2"
 
 
 @lru_cache(maxsize=1)
@@ -52,13 +57,40 @@ def _subset(font_bytes: bytes, codepoints: Iterable[int], flavor: str | None) ->
     return out.getvalue()
 
 
+def use_disk_cache(folder: Path | None) -> None:
+    """Keep subsets in folder (a verified cache entry each): a page whose characters did not
+    change reuses its subset instead of spending about a second making it again."""
+    global _DISK_CACHE
+    _DISK_CACHE = folder
+
+
+_DISK_CACHE: Path | None = None
+
+
+def _disk_key(points: set[int]) -> str:
+    from importlib.metadata import version
+
+    path = config.cjk_font_path()
+    stat = path.stat()
+    text = f"{SUBSET_FORMAT}|{path}|{stat.st_size}|{stat.st_mtime_ns}|{version('fonttools')}|"
+    return hashlib.sha256((text + ",".join(map(str, sorted(points)))).encode()).hexdigest()[:32]
+
+
 @lru_cache(maxsize=32)
 def font_subset_woff2(chars: frozenset[str]) -> bytes:
     """WOFF2 subset of Noto Sans CJK SC with exactly the given characters (if the font has them)."""
+    from gaoxin.report.cache import read_entry, write_entry
+
     # Spaces next to CJK text are shaped in the same run as it, so the subset needs them too
     # (without them the PDF renderer draws .notdef boxes where those spaces are).
     points = {ord(c) for c in chars} | {0x20, 0xA0}
-    return _subset(_cjk_font_bytes(), points, "woff2")
+    entry = _DISK_CACHE / _disk_key(points) if _DISK_CACHE is not None else None
+    if entry is not None and read_entry(entry) is not None:
+        return (entry / SUBSET_FILE).read_bytes()
+    data = _subset(_cjk_font_bytes(), points, "woff2")
+    if entry is not None:
+        write_entry(entry, {SUBSET_FILE: data}, {"codepoints": len(points)})
+    return data
 
 
 def page_characters(page: str) -> frozenset[str]:

@@ -7,9 +7,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from gaoxin.config import READER_HIDDEN_TAGS
 from gaoxin.report.fonts import embed_font
 from gaoxin.report.sanitize import sanitize_html
-from gaoxin.report.transform import SOLUTION_TAG
 from gaoxin.source import load_source
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -55,7 +55,7 @@ def _exporter(reader: bool) -> Any:
     c.HTMLExporter.exclude_input_prompt = reader
     c.HTMLExporter.exclude_output_prompt = reader
     c.TagRemovePreprocessor.enabled = True
-    c.TagRemovePreprocessor.remove_cell_tags = {SOLUTION_TAG} if reader else set()
+    c.TagRemovePreprocessor.remove_cell_tags = set(READER_HIDDEN_TAGS) if reader else set()
     exporter = HTMLExporter(config=c)
     exporter.register_filter("clean_html", sanitize_html)
     return exporter
@@ -85,7 +85,9 @@ def _site_environment() -> Any:
     return jinja2.Environment(loader=loader, autoescape=False, keep_trailing_newline=True)
 
 
-def render_page(title: str, body: str, body_class: str, lang: str = "zh-Hans") -> str:
+def render_page(
+    title: str, body: str, body_class: str, lang: str = "zh-Hans", extra_css: tuple[str, ...] = ()
+) -> str:
     """A site page around a body of trusted, already escaped HTML; font embedded."""
     page = (
         _site_environment()
@@ -94,6 +96,7 @@ def render_page(title: str, body: str, body_class: str, lang: str = "zh-Hans") -
             lang=lang,
             title=html.escape(title),
             css=stylesheet("screen.css"),
+            extra_css=extra_css,
             body_class=body_class,
             body=body,
         )
@@ -102,10 +105,13 @@ def render_page(title: str, body: str, body_class: str, lang: str = "zh-Hans") -
 
 
 def render_pdf(page: str) -> bytes:
-    """A4 PDF with page numbers from a self-contained page (its @font-face gives the CJK font)."""
+    """Tagged A4 PDF with page numbers from a self-contained page (its @font-face gives the CJK
+    font); the tags carry headings, tables, lists and each image's alt text."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
     sheet = CSS(string=stylesheet("print.css"), font_config=fonts)
-    return HTML(string=page, base_url=None).write_pdf(stylesheets=[sheet], font_config=fonts)
+    return HTML(string=page, base_url=None).write_pdf(
+        stylesheets=[sheet], font_config=fonts, pdf_tags=True
+    )

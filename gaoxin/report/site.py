@@ -6,26 +6,20 @@ function plus one line in ``site_files``.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-import io
 import json
-import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
 from gaoxin.report.cache import tool_versions
 from gaoxin.report.errors import BuildError
+from gaoxin.report.package import export_tables
 from gaoxin.report.render import render_page
+from gaoxin.report.workbook import workbook_bytes
 from gaoxin.source import load_source
 
 WORKBOOK_NAME = "gaoxin_tables.xlsx"
 HEADLINE_NAME = "headline.json"
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-FIXED_DOC_TIME = "2019-01-01T00:00:00Z"
-FIXED_WORKBOOK_TIME = dt.datetime(2019, 1, 1)
-SHEET_NAME_MAX = 31  # Excel's limit
 FIGURE_FORMATS = ("png", "svg", "csv")
 PERIOD_WORDS = {"result": "实绩 result", "target": "目标 target"}
 # Kinds that name or date something rather than measure it (vocabulary of gaoxin.data's schema).
@@ -33,45 +27,6 @@ NOT_MEASURED = ("date", "label")
 
 
 # ------------------------------------------------------------------------------ data files
-
-
-def _deterministic_zip(raw: bytes) -> bytes:
-    """Rewrite an .xlsx with fixed entry times and fixed document dates."""
-    src = zipfile.ZipFile(io.BytesIO(raw))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                    rb"\g<1>" + FIXED_DOC_TIME.encode() + rb"\g<3>",
-                    data,
-                )
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, data)
-    return out.getvalue()
-
-
-def workbook_bytes(tables: dict[str, Path]) -> bytes:
-    """One Excel workbook with a sheet per CSV table, byte-stable across runs."""
-    import pandas as pd
-
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        writer.book.properties.created = FIXED_WORKBOOK_TIME
-        writer.book.properties.modified = FIXED_WORKBOOK_TIME
-        writer.book.properties.creator = "gaoxin"
-        if not tables:
-            pd.DataFrame({"note": ["no processed tables yet"]}).to_excel(
-                writer, sheet_name="README", index=False
-            )
-        for stem, path in tables.items():
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-            frame.to_excel(writer, sheet_name=stem[:SHEET_NAME_MAX], index=False)
-    return _deterministic_zip(buffer.getvalue())
 
 
 def _densest_paragraph(facts: Any, period: str) -> Any:
@@ -164,8 +119,13 @@ def _report_section(report: dict[str, Any]) -> list[str]:
     return parts
 
 
-def index_page(reports: list[dict[str, Any]], headline: dict[str, Any], key: str) -> str:
-    """The landing page: headline numbers, every report in every format, the data."""
+def index_page(
+    reports: list[dict[str, Any]], headline: dict[str, Any], key: str, front: str = ""
+) -> str:
+    """The landing page: lede, findings and target cards (``front``, from gaoxin.report.frontpage)
+    or else the headline numbers, every report in every format, the data."""
+    from gaoxin.report import frontpage
+
     parts = [
         "<h1>衡阳高新区 2019 工作会报告 — 数据分析 Reports</h1>",
         "<p>Analysis notebooks on the 2019 work-conference report of the Hengyang National "
@@ -173,7 +133,10 @@ def index_page(reports: list[dict[str, Any]], headline: dict[str, Any], key: str
         "Every report comes in four formats, built from one "
         "execution of its notebook.</p>",
     ]
-    parts += _headline_section(headline)
+    if front:
+        parts.append(front)
+    if "gx-cards" not in front:
+        parts += _headline_section(headline)
     parts.append("<h2>报告 Reports</h2>")
     for report in reports:
         parts += _report_section(report)
@@ -184,7 +147,8 @@ def index_page(reports: list[dict[str, Any]], headline: dict[str, Any], key: str
         f'<footer class="gx-footer"><p>Source hash {_esc(key)}</p>'
         f"<p>Tools: {_esc(versions)}</p></footer>",
     ]
-    return render_page("衡阳高新区 2019 — reports", "\n".join(parts), "gx-index")
+    css = (frontpage.page_css(),) if front else ()
+    return render_page("衡阳高新区 2019 — reports", "\n".join(parts), "gx-index", extra_css=css)
 
 
 def data_page(names: list[str]) -> str:
@@ -196,18 +160,25 @@ def data_page(names: list[str]) -> str:
 
 def site_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> dict[str, bytes]:
     """Every site-wide file of exports/: data/ and the pages, by path relative to exports/."""
-    processed = data_dir / "processed"
-    tables = {p.stem: p for p in sorted(processed.glob("*.csv"))} if processed.is_dir() else {}
-    files = {f"data/{p.name}": p.read_bytes() for p in tables.values()}
-    package = data_dir / "datapackage.json"
-    if package.is_file():
-        files["data/datapackage.json"] = package.read_bytes()
-    files[f"data/{WORKBOOK_NAME}"] = workbook_bytes(tables)
+    tables, descriptor = export_tables(data_dir)
+    files = {f"data/{t.file}": t.data for t in tables}
+    if descriptor is not None:
+        files["data/datapackage.json"] = descriptor
+    files[f"data/{WORKBOOK_NAME}"] = workbook_bytes(
+        tables, json.loads(descriptor) if descriptor else None
+    )
     headline = load_headline(data_dir)
     files[f"data/{HEADLINE_NAME}"] = (
         json.dumps(headline, ensure_ascii=False, indent=1) + "\n"
     ).encode()
     names = sorted(Path(rel).name for rel in files if rel.startswith("data/"))
     files["data/index.html"] = data_page(names).encode()
-    files["index.html"] = index_page(reports, headline, key).encode()
+    from gaoxin.report import article_page, facts_page, frontpage
+
+    article = article_page.article_page(data_dir)
+    if article is not None:
+        files[article_page.ARTICLE_PAGE] = article
+        files[facts_page.FACTS_PAGE] = facts_page.facts_page(data_dir)
+    front = frontpage.front_sections(reports, data_dir, article is not None)
+    files["index.html"] = index_page(reports, headline, key, front).encode()
     return files

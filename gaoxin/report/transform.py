@@ -6,10 +6,9 @@ import base64
 import re
 from typing import Any
 
-from gaoxin.config import FIGURE_MIMETYPE
+from gaoxin.config import FIGURE_MIMETYPE, SOLUTION_TAG
 from gaoxin.report.errors import BuildError
 
-SOLUTION_TAG = "solution"
 FIGURE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
 

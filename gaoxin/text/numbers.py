@@ -2,7 +2,9 @@
 
 Accepts Arabic digits (half- and full-width, thousands separators, decimals), Chinese numerals
 (simplified and traditional: 三, 十二, 两百, 一千零五, 兩萬, 3.5万 …), multiplier units
-(万, 亿, 千亿 …), qualifiers (余, 近, 多, 超, 以上, 突破 …) and ranges (3至5个, 10-15%).
+(万, 亿, 千亿 …), qualifiers (余, 近, 多, 超, 以上, 突破, 以内, 年内, 月底前 …), ranges (3至5个,
+10%-15%, 3亿到5亿元), and the genre's other forms: 个百分点 (percentage points), 成 (六成 = 60%),
+倍, 翻一番 (×2), fractions (三分之一), areas in 亩/公顷/平方公里, 万人次, 工作日.
 Offsets are never shifted: full-width characters map one to one onto their ASCII forms.
 """
 
@@ -40,16 +42,31 @@ CN_RE = f"[{CN_NUMERAL_CHARS}]+"
 # Measure units as written, longest first, mapped to (base unit, factor to the base unit).
 MEASURE_UNITS: dict[str, tuple[str, Decimal]] = {
     "平方公里": ("m2", Decimal(10**6)),
+    "平方千米": ("m2", Decimal(10**6)),
+    "公顷": ("m2", Decimal(10**4)),
+    "公頃": ("m2", Decimal(10**4)),
+    # 1 亩 = 10000/15 m² has no exact decimal, so 亩 stays a unit of its own.
+    "亩": ("mu", Decimal(1)),
+    "畝": ("mu", Decimal(1)),
     "平方米": ("m2", Decimal(1)),
     "公里": ("m", Decimal(1000)),
     "千米": ("m", Decimal(1000)),
     "米": ("m", Decimal(1)),
+    "美元": ("usd", Decimal(1)),  # 实际利用外资…亿美元
     "元": ("yuan", Decimal(1)),
     "%": ("percent", Decimal(1)),
     "个百分点": ("percentage_point", Decimal(1)),
+    "個百分點": ("percentage_point", Decimal(1)),
+    "百分点": ("percentage_point", Decimal(1)),
+    "百分點": ("percentage_point", Decimal(1)),
+    "成": ("percent", Decimal(10)),  # 六成 = 60%
     "周年": ("year", Decimal(1)),
     "年": ("year", Decimal(1)),
     "个月": ("month", Decimal(1)),
+    "個月": ("month", Decimal(1)),
+    "个工作日": ("day", Decimal(1)),
+    "個工作日": ("day", Decimal(1)),
+    "工作日": ("day", Decimal(1)),
     "月": ("month", Decimal(1)),
     "天": ("day", Decimal(1)),
     "日": ("day", Decimal(1)),
@@ -57,6 +74,18 @@ MEASURE_UNITS: dict[str, tuple[str, Decimal]] = {
 }
 # Classifiers (量词) that make a number a count of things.
 COUNT_CLASSIFIERS = (
+    "人次",
+    "条",
+    "條",
+    "棟",
+    "戶",
+    "種",
+    "類",
+    "屆",
+    "級",
+    "台",
+    "辆",
+    "輛",
     "个",
     "個",
     "項",
@@ -97,6 +126,12 @@ MULTIPLIERS: dict[str, Decimal] = {
     "十万": Decimal(10**5),
     "万": Decimal(10**4),
     "萬": Decimal(10**4),
+    "千億": Decimal(10**11),
+    "百億": Decimal(10**10),
+    "十億": Decimal(10**9),
+    "千萬": Decimal(10**7),
+    "百萬": Decimal(10**6),
+    "十萬": Decimal(10**5),
 }
 # Qualifiers: (as written, english code). Prefixes sit before the number, suffixes after its unit
 # (余 and 多 sit between the number and its unit: 3600余家, 20多个).
@@ -112,7 +147,7 @@ PREFIX_QUALIFIERS = {
     "不到": "less_than",
     "不足": "less_than",
 }
-INFIX_QUALIFIERS = {"余": "more_than", "多": "more_than"}
+INFIX_QUALIFIERS = {"余": "more_than", "餘": "more_than", "多": "more_than"}
 SUFFIX_QUALIFIERS = {
     "以上": "at_least",
     "以下": "at_most",
@@ -120,8 +155,20 @@ SUFFIX_QUALIFIERS = {
     "之前": "before",
     "以前": "before",
     "以内": "at_most",
+    "内": "within",  # 三年内, 1个工作日内
+    "內": "within",
+    "底前": "by_end",  # 6月底前: a deadline
+    "底": "end_of",
 }
+# 成 is a unit only where it is not the start of a word (成为, 成立, 成功, 成果 …).
+UNIT_PATTERNS = {"成": "成(?![为為立功果本长長效交员員熟型就品绩績])"}
+# Units that only the special forms below produce: (base unit, factor to the base unit).
+SPECIAL_UNITS = {"分之": ("percent", Decimal(100)), "番": ("times", Decimal(1))}
+FRACTION_PLACES = Decimal("0.000001")  # 三分之一 → 0.333333 (a fraction rarely ends)
 RANGE_SEPARATORS = "至到~—–-"
+# No quantity in the genre comes near 10^18 (亿亿); longer digit runs are codes, and larger values
+# would overflow the tables' numeric types.
+MAX_QUANTITY = Decimal(10) ** 18
 
 
 class NumberParseError(ValueError):
@@ -236,6 +283,8 @@ class Quantity:
 
 def base_unit(unit_raw: str) -> tuple[str, Decimal]:
     """Base unit and factor for a unit as written (without multiplier): '平方米' → ('m2', 1)."""
+    if unit_raw in SPECIAL_UNITS:
+        return SPECIAL_UNITS[unit_raw]
     for written, (base, factor) in MEASURE_UNITS.items():
         if unit_raw.endswith(written):
             return base, factor
@@ -264,7 +313,8 @@ def decimal_to_str(value: Decimal | None) -> str:
 
 
 _UNIT_ALTERNATION = "|".join(
-    re.escape(u) for u in sorted([*MEASURE_UNITS, *COUNT_CLASSIFIERS], key=len, reverse=True)
+    UNIT_PATTERNS.get(u, re.escape(u))
+    for u in sorted([*MEASURE_UNITS, *COUNT_CLASSIFIERS], key=len, reverse=True)
 )
 _MULT_ALTERNATION = "|".join(re.escape(m) for m in sorted(MULTIPLIERS, key=len, reverse=True))
 _PREFIX_ALTERNATION = "|".join(
@@ -278,9 +328,10 @@ _NUM = f"(?:{ARABIC_RE}|{CN_RE})"
 QUANTITY_RE = re.compile(
     rf"(?P<prefix>{_PREFIX_ALTERNATION})?"
     rf"(?P<number>{ARABIC_RE}|{CN_RE})"
-    rf"(?:[{RANGE_SEPARATORS}](?P<high>{_NUM}))?"
+    rf"(?:(?P<lowtail>(?:{_MULT_ALTERNATION})?(?:{_UNIT_ALTERNATION})?)"
+    rf"[{RANGE_SEPARATORS}](?P<high>{_NUM}))?"
     rf"(?P<mult>{_MULT_ALTERNATION})?"
-    rf"(?P<infix>[余多])?"
+    rf"(?P<infix>[余餘多])?"
     rf"(?P<unit>{_UNIT_ALTERNATION})?"
     rf"(?P<suffix>{_SUFFIX_ALTERNATION})?"
 )
@@ -307,6 +358,12 @@ def quantity_from_match(m: re.Match[str], source: str) -> Quantity | None:
     except NumberParseError:
         return None
     unit = m.group("unit") or ""
+    if max(value, high or 0) * factor * base_unit(unit)[1] >= MAX_QUANTITY:
+        return None  # a digit run this long is a code or noise, not a quantity
+    lowtail = m.group("lowtail") or ""
+    # '3亿至5亿元', '10%-15%': the low end may repeat the unit, but never name another one.
+    if lowtail and lowtail not in (mult, mult + unit, unit):
+        return None
     qualifier_raw = "".join(
         q for q in (m.group("prefix"), m.group("infix"), m.group("suffix")) if q
     )
@@ -336,11 +393,56 @@ def quantity_from_match(m: re.Match[str], source: str) -> Quantity | None:
     )
 
 
+# Forms that are not "number + unit": fractions (三分之一: denominator first) and doublings
+# (翻一番 = ×2, 翻两番 = ×4), each with the usual qualifiers around it.
+SPECIAL_RE = re.compile(
+    rf"(?P<prefix>{_PREFIX_ALTERNATION})?"
+    rf"(?:(?P<den>{_NUM})分之(?P<num>{_NUM})|翻了?(?P<fold>{_NUM})番)"
+    rf"(?P<suffix>{_SUFFIX_ALTERNATION})?"
+)
+
+
+def special_from_match(m: re.Match[str], source: str) -> Quantity | None:
+    """A fraction or a doubling from a SPECIAL_RE match on `to_halfwidth(source)`, or None."""
+    try:
+        if m.group("fold"):
+            number_span = m.span("fold")
+            value, unit = Decimal(2) ** int(parse_number(m.group("fold"))), "番"
+        else:
+            number_span = (m.start("den"), m.end("num"))
+            value = parse_number(m.group("num")) / parse_number(m.group("den"))
+            if value != value.quantize(FRACTION_PLACES):
+                value = value.quantize(FRACTION_PLACES)
+            unit = "分之"
+    except (NumberParseError, ArithmeticError):
+        return None
+    if value >= MAX_QUANTITY:
+        return None
+    prefix, suffix = m.group("prefix") or "", m.group("suffix") or ""
+    codes = [c for c in (PREFIX_QUALIFIERS.get(prefix), SUFFIX_QUALIFIERS.get(suffix)) if c]
+    return Quantity(
+        start=m.start(),
+        end=m.end(),
+        quote=source[m.start() : m.end()],
+        number_text=source[number_span[0] : number_span[1]],
+        value=value,
+        value_high=None,
+        multiplier=Decimal(1),
+        unit_raw=unit,
+        unit_normalized=SPECIAL_UNITS[unit][0],
+        qualifier="+".join(dict.fromkeys(codes)),
+        qualifier_raw=prefix + suffix,
+    )
+
+
 def parse_quantity(text: str) -> Quantity:
     """Parse one whole quantity expression such as '3600余家', '８.６％', '3至5个', '超100家'."""
     text = text.strip()
-    m = QUANTITY_RE.fullmatch(to_halfwidth(text))
+    half = to_halfwidth(text)
+    m = QUANTITY_RE.fullmatch(half)
     q = quantity_from_match(m, text) if m else None
+    if q is None and (m := SPECIAL_RE.fullmatch(half)):
+        q = special_from_match(m, text)
     if q is None:
         raise NumberParseError(f"not a quantity: {text!r}")
     return q
@@ -349,13 +451,20 @@ def parse_quantity(text: str) -> Quantity:
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity-shaped match in `text`, left to right, offsets into `text`."""
     half = to_halfwidth(text)
-    found = []
+    specials = [q for m in SPECIAL_RE.finditer(half) if (q := special_from_match(m, text))]
+    found: list[Quantity] = []
     pos = 0
-    while (m := QUANTITY_RE.search(half, pos)) is not None:
-        q = quantity_from_match(m, text) if m.end() > m.start() else None
-        if q is None:
-            pos = m.start() + 1  # e.g. 唯一一个: retry after the first numeral character
-            continue
-        found.append(q)
-        pos = m.end()
+    # Plain quantities are read between the special forms, never inside one.
+    for special in [*specials, None]:
+        stop = special.start if special else len(half)
+        while (m := QUANTITY_RE.search(half, pos, stop)) is not None:
+            q = quantity_from_match(m, text) if m.end() > m.start() else None
+            if q is None:
+                pos = m.start() + 1  # e.g. 唯一一个: retry after the first numeral character
+                continue
+            found.append(q)
+            pos = m.end()
+        if special:
+            found.append(special)
+            pos = special.end
     return found

@@ -1,0 +1,349 @@
+"""The article as a page: each quantity highlighted, its row shown on focus, its id an anchor.
+
+``exports/article.html`` is rendered from ``data/raw/article.txt`` through the validated loaders
+(paragraphs, sections, facts, exclusions), so a highlight always covers exactly ``raw[start:end]``.
+Results, targets and other quantities get one colour and one underline style each; numerals that
+are not quantities (the exclusions table) are boxed. Hovering or focusing a quantity, or arriving
+at ``article.html#F00597``, shows its row; that needs CSS only, the page has no script.
+Every piece of article text is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from gaoxin.report.render import render_page
+
+ARTICLE_PAGE = "article.html"
+CSS_PATH = Path(__file__).resolve().parent / "templates" / "site" / "article.css"
+
+# Highlight class per period; every other period (multi_year, none) is "other".
+PERIOD_CLASS = {"result": "gx-q-result", "target": "gx-q-target"}
+OTHER_CLASS = "gx-q-other"
+
+PERIOD_WORDS = {
+    "result": "实绩 result",
+    "target": "目标 target",
+    "multi_year": "多年 multi-year",
+    "none": "无 none (not a measurement)",
+}
+QUALIFIER_WORDS = {
+    "more_than": "more than",
+    "nearly": "nearly",
+    "at_least": "or more",
+    "top": "within the top",
+    "about": "about",
+    "before": "before",
+}
+KIND_WORDS = {
+    "growth_rate": "growth rate 增速",
+    "level": "level 总量",
+    "share": "share 占比",
+    "count": "count 个数",
+    "rank": "rank or tier 名次",
+    "date": "date 日期",
+    "duration": "duration 时长",
+    "target": "target 目标",
+    "label": "number in a name 名称中的数字",
+}
+UNIT_WORDS = {
+    "yuan": "yuan",
+    "m2": "m²",
+    "m": "m",
+    "percent": "%",
+    "percentage_point": "percentage points",
+    "count": "count",
+    "rank": "rank",
+    "year": "year",
+    "month": "month",
+    "day": "day",
+    "times": "times",
+}
+# Thousands separators only from here up: years (2018) and small counts read better without.
+GROUPING_FROM = Decimal(10000)
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _blank(value: Any) -> bool:
+    return (
+        value is None or (isinstance(value, float) and value != value) or str(value) in ("", "<NA>")
+    )
+
+
+def plain_number(value: Any) -> str:
+    """A number as plain decimal digits: no exponent, no trailing zeros, separators from 10,000."""
+    exact = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(str(value))
+    exact = exact.normalize()
+    if exact == exact.to_integral_value():
+        exact = exact.quantize(Decimal(1))
+    text = format(exact, "f")
+    if abs(exact) >= GROUPING_FROM:
+        whole, _, fraction = text.partition(".")
+        text = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+    return text
+
+
+def qualifier_words(code: Any, raw: Any) -> str:
+    if _blank(code):
+        return "—"
+    words = " + ".join(QUALIFIER_WORDS.get(part, part) for part in str(code).split("+"))
+    return f"{raw} — {words}" if not _blank(raw) else words
+
+
+def period_words(row: dict[str, Any]) -> str:
+    words = PERIOD_WORDS.get(str(row["period"]), str(row["period"]))
+    return f"{row['year']} {words}" if not _blank(row.get("year")) else words
+
+
+def value_words(row: dict[str, Any]) -> str:
+    """The number as written, its range end, and its value in the base unit when they differ."""
+    text = plain_number(row["value"])
+    if not _blank(row.get("value_high")):
+        text += f"–{plain_number(row['value_high'])}"
+    unit_raw = "" if _blank(row.get("unit_raw")) else str(row["unit_raw"])
+    if unit_raw:
+        text += f" {unit_raw}"
+    if Decimal(str(row["multiplier"])) != 1:
+        base = plain_number(row["value_normalized"])
+        if not _blank(row.get("value_high_normalized")):
+            base += f"–{plain_number(row['value_high_normalized'])}"
+        text += f" = {base} {UNIT_WORDS.get(str(row['unit_normalized']), row['unit_normalized'])}"
+    return text
+
+
+def fact_class(row: dict[str, Any]) -> str:
+    return PERIOD_CLASS.get(str(row["period"]), OTHER_CLASS)
+
+
+def _row_line(key: str, value: str) -> str:
+    return f'<span class="gx-row-l"><span class="gx-k">{_esc(key)}</span> {_esc(value)}</span>'
+
+
+def fact_row(row: dict[str, Any]) -> str:
+    """The fact's table row as a hidden tooltip (shown by CSS; read by screen readers)."""
+    fid = str(row["fact_id"])
+    metric = str(row["metric_en"])
+    if not _blank(row.get("subject_zh")):
+        metric += f" · {row['subject_zh']}"
+    base = UNIT_WORDS.get(str(row["unit_normalized"]), str(row["unit_normalized"]))
+    written = "" if _blank(row.get("unit_raw")) else str(row["unit_raw"])
+    unit = f"{written} ({base})" if written and written != base else written or base
+    lines = [
+        _row_line("指标 Metric", metric),
+        _row_line("数值 Value", value_words(row)),
+        _row_line("单位 Unit", unit),
+        _row_line("时期 Period", period_words(row)),
+        _row_line(
+            "限定 Qualifier", qualifier_words(row.get("qualifier"), row.get("qualifier_raw"))
+        ),
+        _row_line("类型 Kind", KIND_WORDS.get(str(row["kind"]), str(row["kind"]))),
+    ]
+    return (
+        f'<span class="gx-row" id="{_esc(fid)}-row" role="tooltip">'
+        f'<span class="gx-row-h">{_esc(fid)}</span>{"".join(lines)}</span>'
+    )
+
+
+def exclusion_row(row: dict[str, Any]) -> str:
+    xid = str(row["exclusion_id"])
+    return (
+        f'<span class="gx-row" id="{_esc(xid)}-row" role="tooltip">'
+        f'<span class="gx-row-h">{_esc(xid)} · 不计 not counted</span>'
+        f"{_row_line('原因 Reason', str(row['reason']))}</span>"
+    )
+
+
+def _mark(kind: str, mark_id: str, css: str, text: str, row: str) -> str:
+    return (
+        f'<span class="{kind} {css}" id="{_esc(mark_id)}">'
+        f'<a class="gx-qt" href="#{_esc(mark_id)}" aria-describedby="{_esc(mark_id)}-row">'
+        f"{_esc(text)}</a>{row}</span>"
+    )
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    return [
+        {k: (None if _blank(v) else v) for k, v in rec.items()}
+        for rec in frame.to_dict(orient="records")
+    ]
+
+
+def paragraph_html(raw: str, spans: list[tuple[int, int]], marks: list[dict[str, Any]]) -> str:
+    """A paragraph's raw pieces joined, with each mark (start, end, html) wrapped in place."""
+    out: list[str] = []
+    for a, b in spans:
+        pos = a
+        for m in marks:
+            if a <= m["start"] and m["end"] <= b:
+                out.append(_esc(raw[pos : m["start"]]))
+                out.append(m["html"])
+                pos = m["end"]
+        out.append(_esc(raw[pos:b]))
+    return "".join(out)
+
+
+def _spans(raw_spans: str) -> list[tuple[int, int]]:
+    pieces = []
+    for piece in str(raw_spans).split(";"):
+        a, b = piece.split("-")
+        pieces.append((int(a), int(b)))
+    return pieces
+
+
+def load_inputs(data_dir: Path) -> dict[str, Any]:
+    """The raw text and the tables the page needs, validated by gaoxin.data."""
+    from gaoxin.data import load_table, read_raw_text
+
+    article = data_dir / "raw" / "article.txt"
+    kw = {"directory": data_dir / "processed", "article": article}
+    names = ("sections", "paragraphs", "facts", "exclusions")
+    inputs: dict[str, Any] = {name: _records(load_table(name, **kw)) for name in names}
+    inputs["raw"] = read_raw_text(article)
+    return inputs
+
+
+def _legend(facts: list[dict[str, Any]], exclusions: list[dict[str, Any]]) -> str:
+    periods = Counter(fact_class(f) for f in facts)
+    years = {
+        cls: sorted({str(f["year"]) for f in facts if fact_class(f) == cls and f.get("year")})
+        for cls in PERIOD_CLASS.values()
+    }
+
+    def item(css: str, label: str, count: int) -> str:
+        return (
+            f'<li><span class="gx-swatch {css}" aria-hidden="true">12</span> {label}: {count}</li>'
+        )
+
+    first = next((f for f in facts if fact_class(f) != OTHER_CLASS), facts[0] if facts else None)
+    example = (
+        f"{ARTICLE_PAGE}#{_esc(first['fact_id'])} points at the quantity «{_esc(first['quote'])}»"
+        if first
+        else "no quantity was found"
+    )
+    results = f"实绩 results ({', '.join(years['gx-q-result'])})"
+    targets = f"目标 targets ({', '.join(years['gx-q-target'])})"
+    return (
+        '<section class="gx-legend" aria-labelledby="legend-h" lang="en">'
+        '<h2 id="legend-h">读法 How to read this page</h2>'
+        f"<p>The full article as published. Each of the {len(facts)} quantities the extraction "
+        "found is highlighted; hover over one, or move to it with the Tab key, to see its row "
+        'in <a href="data/facts.csv">facts.csv</a>. Its fact id is a link that other pages use '
+        f"({example}).</p>"
+        '<ul class="gx-legend-list">'
+        + item("gx-q-result", _esc(results), periods["gx-q-result"])
+        + item("gx-q-target", _esc(targets), periods["gx-q-target"])
+        + item(OTHER_CLASS, "其他 other (dates, names, multi-year figures)", periods[OTHER_CLASS])
+        + item("gx-x", "不计 numerals that are not quantities", len(exclusions))
+        + "</ul></section>"
+    )
+
+
+def _page_css() -> str:
+    return CSS_PATH.read_text(encoding="utf-8")
+
+
+def article_body(inputs: dict[str, Any]) -> str:
+    """The page's body (navigation, the marked article, credits) from load_inputs()' tables."""
+    raw = inputs["raw"]
+    marks = [
+        {
+            "start": int(f["start"]),
+            "end": int(f["end"]),
+            "html": _mark(
+                "gx-q", f["fact_id"], fact_class(f), raw[f["start"] : f["end"]], fact_row(f)
+            ),
+        }
+        for f in inputs["facts"]
+    ] + [
+        {
+            "start": int(x["start"]),
+            "end": int(x["end"]),
+            "html": _mark(
+                "gx-x", x["exclusion_id"], "", raw[x["start"] : x["end"]], exclusion_row(x)
+            ),
+        }
+        for x in inputs["exclusions"]
+    ]
+    marks.sort(key=lambda m: m["start"])
+    by_paragraph: dict[str, list[dict[str, Any]]] = {}
+    sections = {s["section_id"]: s for s in inputs["sections"]}
+    head: list[str] = []
+    body: list[str] = []
+    contents: list[str] = []
+    for p in inputs["paragraphs"]:
+        spans = _spans(p["raw_spans"])
+        mine = [m for m in marks if any(a <= m["start"] and m["end"] <= b for a, b in spans)]
+        by_paragraph[p["paragraph_id"]] = mine
+        text = paragraph_html(raw, spans, mine)
+        pid, role = _esc(p["paragraph_id"]), p["role"]
+        if role == "title":
+            head.append(f'<h1 id="{pid}">{text}</h1>')
+        elif role == "byline":
+            head.append(f'<p class="gx-byline" id="{pid}">{text}</p>')
+        elif role == "heading":
+            sid = _esc(p["section_id"])
+            body.append(f'<h2 id="{sid}">{text}</h2>')
+            contents.append(
+                f'<li><a href="#{sid}">{_esc(sections[p["section_id"]]["title"])}</a></li>'
+            )
+        elif role == "caption":
+            body.append(
+                f'<p class="gx-caption" id="{pid}"><span lang="en">图 Photo:</span> {text}</p>'
+            )
+        else:
+            body.append(f'<p id="{pid}">{text}</p>')
+    placed = sum(len(v) for v in by_paragraph.values())
+    if placed != len(marks):
+        raise ValueError(f"{len(marks) - placed} quantities lie outside every paragraph")
+    from gaoxin.source import load_source
+
+    n_joined = sum(1 for p in inputs["paragraphs"] if p["joined"])
+    joined = (
+        f"layout breaks removed inside {n_joined} paragraph{'s' if n_joined != 1 else ''}"
+        if n_joined
+        else "no paragraph needed repair"
+    )
+
+    source = load_source()
+    nav = (
+        '<nav class="gx-nav" aria-label="站点 Site"><a href="index.html">← 目录 Index</a>'
+        '<a href="facts.html">事实表 Facts table</a><a href="data/facts.csv">facts.csv</a>'
+        '<a href="data/exclusions.csv">exclusions.csv</a></nav>'
+    )
+    toc = (
+        '<nav class="gx-toc" aria-label="小标题 Sections"><ul>' + "".join(contents) + "</ul></nav>"
+    )
+    parts = [
+        nav,
+        '<p class="gx-kicker"><span lang="en">原文 The article, every number marked</span></p>',
+        '<article class="gx-article">',
+        "<header>"
+        + "".join(head)
+        + f'<p class="gx-title-en" lang="en">{_esc(source.title_en)}</p></header>',
+        _legend(inputs["facts"], inputs["exclusions"]),
+        toc,
+        "\n".join(body),
+        "</article>",
+        f'<footer class="gx-footer" lang="en">Text: {_esc(source.credit)}, reproduced as received '
+        f"(data/raw/article.txt; {joined}). Highlights and rows are generated from "
+        "data/processed by the gaoxin build.</footer>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def article_page(data_dir: Path) -> bytes | None:
+    """exports/article.html for a data folder, or None when it holds no raw article."""
+    if not (data_dir / "raw" / "article.txt").is_file():
+        return None
+    from gaoxin.source import load_source
+
+    title = f"原文 The article — {load_source().title}"
+    body = article_body(load_inputs(data_dir))
+    return render_page(title, body, "gx-article-page", extra_css=(_page_css(),)).encode("utf-8")

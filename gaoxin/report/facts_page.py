@@ -1,0 +1,79 @@
+"""exports/facts.html: the facts table for readers, each fact id linking to its place in the text.
+
+One row per quantity, in reading order: the id (a link to ``article.html#<fact_id>``), the quote as
+written, what it measures, its value and qualifier in words, its period and kind. Rows carry the
+fact id too (``facts.html#F00597``), so other pages can point at a row.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from gaoxin.report.article_page import (
+    ARTICLE_PAGE,
+    KIND_WORDS,
+    load_inputs,
+    period_words,
+    qualifier_words,
+    value_words,
+)
+from gaoxin.report.render import render_page
+
+FACTS_PAGE = "facts.html"
+COLUMNS = (
+    "编号 Id",
+    "原文 As written",
+    "指标 Metric",
+    "数值 Value",
+    "限定 Qualifier",
+    "时期 Period",
+    "类型 Kind",
+)
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _row(fact: dict[str, Any]) -> str:
+    fid = _esc(fact["fact_id"])
+    metric = _esc(fact["metric_en"])
+    if fact.get("subject_zh"):
+        metric += f' <span lang="zh-Hans">{_esc(fact["subject_zh"])}</span>'
+    cells = [
+        f'<th scope="row"><a href="{ARTICLE_PAGE}#{fid}">{fid}</a></th>',
+        f'<td lang="zh-Hans">{_esc(fact["quote"])}</td>',
+        f"<td>{metric}</td>",
+        f"<td>{_esc(value_words(fact))}</td>",
+        f"<td>{_esc(qualifier_words(fact.get('qualifier'), fact.get('qualifier_raw')))}</td>",
+        f"<td>{_esc(period_words(fact))}</td>",
+        f"<td>{_esc(KIND_WORDS.get(str(fact['kind']), fact['kind']))}</td>",
+    ]
+    return f'<tr id="row-{fid}">{"".join(cells)}</tr>'
+
+
+def facts_body(facts: list[dict[str, Any]]) -> str:
+    head = "".join(f'<th scope="col">{_esc(c)}</th>' for c in COLUMNS)
+    rows = "".join(_row(f) for f in facts)
+    return (
+        '<nav class="gx-nav" aria-label="站点 Site"><a href="index.html">← 目录 Index</a>'
+        f'<a href="{ARTICLE_PAGE}">原文 The article</a><a href="data/facts.csv">facts.csv</a></nav>'
+        "<h1>事实表 Every quantity in the article</h1>"
+        f'<p lang="en">{len(facts)} quantities in reading order, from data/processed/facts.csv. '
+        "Each id links to the quantity highlighted in the article.</p>"
+        '<div class="gx-scroll" tabindex="0" role="region" aria-label="事实表 Facts table">'
+        f'<table class="gx-facts"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        "</div>"
+    )
+
+
+def facts_page(data_dir: Path) -> bytes | None:
+    """exports/facts.html for a data folder, or None when it holds no raw article."""
+    if not (data_dir / "raw" / "article.txt").is_file():
+        return None
+    facts = load_inputs(data_dir)["facts"]
+    css = ".gx-facts td, .gx-facts th { text-align: left; }"
+    page = render_page("事实表 Facts", facts_body(facts), "gx-facts-page", extra_css=(css,))
+    return page.encode("utf-8")

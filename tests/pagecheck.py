@@ -1,0 +1,50 @@
+"""Headless Chromium (the conftest `browser` fixture) and axe-core for the page tests."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+from tests.fixtures import buildsite
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium tries to reach outside hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium():
+    """Launch Chromium for a fixture: skips without Chromium or Playwright, but fails on CI."""
+    buildsite.need_tool(shutil.which(CHROMIUM) and CHROMIUM, f"Chromium ({CHROMIUM})")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover
+        buildsite.need_tool(None, "the playwright Python package")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's violations on the loaded page (every rule axe runs by default)."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:  # pragma: no cover
+        buildsite.need_tool(None, "the axe-playwright-python package")
+    return Axe().run(page).response["violations"]
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    """One line per violated rule: id, impact, node count and the first node's selector."""
+    lines = []
+    for v in violations:
+        nodes = v["nodes"]
+        first = nodes[0]["target"] if nodes else ""
+        lines.append(f"{v['id']} ({v['impact']}, {len(nodes)} nodes, e.g. {first}): {v['help']}")
+    return "\n".join(lines)

@@ -1,0 +1,261 @@
+"""Site pages: the article as a page (every quantity marked and anchored, escaped, CSS-only)."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from gaoxin import config
+from gaoxin.data import load_exclusions, load_facts, read_raw_text
+from gaoxin.report import article_page as ap
+from gaoxin.report import facts_page as fpage
+from tests import pagecheck
+
+PAYLOAD = "<script>alert('doctored')</script><img src=x onerror=alert(7)>"
+
+
+class _Marks(HTMLParser):
+    """Collects, per marked element id, its class and the text of its link (the highlight)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marks: dict[str, dict[str, str]] = {}
+        self.ids: list[str] = []
+        self.tags: set[str] = set()
+        self._stack: list[tuple[str, str | None]] = []
+        self._link_of: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.add(tag)
+        if "id" in a:
+            self.ids.append(a["id"])
+        mark = None
+        classes = (a.get("class") or "").split()
+        if tag == "span" and "id" in a and ({"gx-q", "gx-x"} & set(classes)):
+            mark = a["id"]
+            self.marks[mark] = {"class": a["class"], "text": "", "href": ""}
+        if tag == "a" and self._stack and self._stack[-1][1]:
+            self._link_of = self._stack[-1][1]
+            self.marks[self._link_of]["href"] = a.get("href", "")
+            self.marks[self._link_of]["describedby"] = a.get("aria-describedby", "")
+        self._stack.append((tag, mark))
+
+    def handle_endtag(self, tag):
+        while self._stack:
+            t, _ = self._stack.pop()
+            if t == tag:
+                break
+        if tag == "a":
+            self._link_of = None
+
+    def handle_data(self, data):
+        if self._link_of:
+            self.marks[self._link_of]["text"] += data
+
+
+def _parse(page: str) -> _Marks:
+    parser = _Marks()
+    parser.feed(page)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return ap.article_page(config.DATA_DIR).decode("utf-8")
+
+
+def test_every_fact_and_exclusion_is_an_anchor_whose_highlight_is_its_quote(page):
+    facts, exclusions = load_facts(), load_exclusions()
+    raw = read_raw_text()
+    marks = _parse(page).marks
+    assert len(marks) == len(facts) + len(exclusions)
+    for row in facts.itertuples():
+        mark = marks[row.fact_id]
+        assert mark["text"] == row.quote == raw[row.start : row.end], row.fact_id
+        assert mark["href"] == f"#{row.fact_id}"
+        assert mark["describedby"] == f"{row.fact_id}-row"
+    for row in exclusions.itertuples():
+        assert marks[row.exclusion_id]["text"] == row.text
+        assert "gx-x" in marks[row.exclusion_id]["class"].split()
+
+
+def test_highlight_colour_follows_the_period(page):
+    marks = _parse(page).marks
+    expected = {"result": "gx-q-result", "target": "gx-q-target"}
+    for row in load_facts().itertuples():
+        classes = marks[row.fact_id]["class"].split()
+        assert expected.get(row.period, "gx-q-other") in classes, row.fact_id
+    # The real article has all three kinds of highlight.
+    used = {c for m in marks.values() for c in m["class"].split()}
+    assert {"gx-q-result", "gx-q-target", "gx-q-other", "gx-x"} <= used
+
+
+def test_ids_are_unique_and_the_page_has_no_script_or_outside_reference(page):
+    parsed = _parse(page)
+    assert len(parsed.ids) == len(set(parsed.ids))
+    assert "script" not in parsed.tags
+    lowered = page.lower()
+    assert "<script" not in lowered and "javascript:" not in lowered
+    assert "http://" not in lowered and "https://" not in lowered
+    assert "@font-face" in page, "the CJK subset is embedded"
+
+
+def test_row_shows_metric_value_unit_period_and_qualifier_in_words(page):
+    rows = load_facts().set_index("fact_id")
+    # A target floor: 以上 must read "or more"; the value is the one in the table, not retyped.
+    floor = rows[(rows.qualifier == "at_least") & (rows.period == "target")].iloc[0]
+    start = page.index(f'id="{floor.name}-row"')
+    row = page[start : page.index("</span></span>", start)]
+    assert floor.metric_en in row
+    assert "or more" in row and floor.qualifier_raw in row
+    assert f"{floor.year} 目标 target" in row
+    assert ap.plain_number(floor.value) in row
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (41890000000.0, "41,890,000,000"),
+        (2018.0, "2018"),
+        (8.6, "8.6"),
+        (0.15, "0.15"),
+        (1e-05, "0.00001"),
+    ],
+)
+def test_plain_number_never_uses_an_exponent(value, text):
+    assert ap.plain_number(value) == text
+
+
+def test_value_words_give_the_number_as_written_and_in_base_units():
+    facts = load_facts()
+    row = facts[facts.multiplier == 100000000].iloc[0].to_dict()
+    words = ap.value_words(row)
+    assert words.startswith(f"{ap.plain_number(row['value'])} {row['unit_raw']} = ")
+    assert words.endswith(f"{ap.plain_number(row['value_normalized'])} yuan")
+
+
+@pytest.mark.slow
+def test_a_doctored_article_is_shown_escaped(tmp_path):
+    from gaoxin.facts.pipeline import rendered_outputs, write_outputs
+
+    raw = config.ARTICLE_PATH.read_text(encoding="utf-8")
+    anchor = "实现地区生产总值同比增长8.6%"
+    data = tmp_path / "data"
+    (data / "raw").mkdir(parents=True)
+    article = data / "raw" / "article.txt"
+    article.write_text(raw.replace(anchor, PAYLOAD + anchor, 1), encoding="utf-8")
+    empty = tmp_path / "annotations.csv"
+    empty.write_text("context,quote,metric_en,domain\n", encoding="utf-8")
+    outputs = rendered_outputs(article_path=article, annotations_path=empty)
+    write_outputs(outputs, data)
+    assert "onerror=alert(7)" in json.dumps(outputs["processed/paragraphs.csv"])
+    page = ap.article_page(data).decode("utf-8")
+    assert "<script" not in page.lower() and "<img" not in page.lower()
+    assert "&lt;script&gt;alert(&#x27;doctored&#x27;)&lt;/script&gt;" in page
+    # The quantities after the payload are still highlighted at their own offsets.
+    facts = load_facts(directory=data / "processed", article=article)
+    marks = _parse(page).marks
+    gdp = facts[facts.quote == "8.6%"].iloc[0]
+    assert marks[gdp.fact_id]["text"] == "8.6%"
+
+
+def test_no_article_no_page(tmp_path: Path):
+    assert ap.article_page(tmp_path) is None
+    assert fpage.facts_page(tmp_path) is None
+
+
+def test_facts_table_links_every_fact_to_its_anchor_in_the_article(page):
+    table = fpage.facts_page(config.DATA_DIR).decode("utf-8")
+    links = re.findall(r'<th scope="row"><a href="article\.html#([^"]+)">\1</a></th>', table)
+    facts = load_facts()
+    assert links == list(facts.fact_id), "one row per fact, in reading order"
+    anchors = set(_parse(page).marks)
+    assert set(links) <= anchors, "every link lands on a highlighted quantity"
+    assert "<script" not in table.lower()
+
+
+# --------------------------------------------------------------------------------------------
+# In the browser: highlights, rows on focus, hover and #fact-id, no script, axe-clean
+
+ROW_STATE = """id => {
+  const row = document.getElementById(id + '-row');
+  const box = row.getBoundingClientRect();
+  return {display: getComputedStyle(row).display, text: row.innerText,
+          left: box.left, right: box.right, width: box.width,
+          viewport: document.documentElement.clientWidth};
+}"""
+
+
+@pytest.fixture(scope="module")
+def article_url(page, tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("article") / ap.ARTICLE_PAGE
+    path.write_text(page, encoding="utf-8")
+    return path.as_uri()
+
+
+def _open(browser, url: str, width: int = 900):
+    tab = browser.new_page(viewport={"width": width, "height": 900})
+    requests: list[str] = []
+    tab.on("request", lambda r: requests.append(r.url))
+    tab.goto(url, wait_until="load")
+    tab.evaluate("document.fonts.ready.then(() => true)")
+    return tab, requests
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [900, 420])
+def test_focusing_each_quantity_shows_its_row_on_screen(browser, article_url, width):
+    facts = load_facts()
+    tab, requests = _open(browser, article_url, width)
+    try:
+        shown = tab.evaluate(
+            "Array.from(document.querySelectorAll('.gx-row'))"
+            ".filter(r => getComputedStyle(r).display !== 'none').length"
+        )
+        assert shown == 0, "rows are hidden until asked for"
+        for row in facts.itertuples():
+            highlight = tab.locator(f"#{row.fact_id} > a.gx-qt")
+            assert highlight.inner_text() == row.quote, row.fact_id
+            highlight.focus()
+            state = tab.evaluate(ROW_STATE, row.fact_id)
+            assert state["display"] == "block", row.fact_id
+            assert row.metric_en in state["text"], row.fact_id
+            assert state["width"] > 0 and state["left"] >= 0, (row.fact_id, state)
+            assert state["right"] <= state["viewport"], (row.fact_id, state)
+        overflow = tab.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, "a row made the page scroll sideways"
+        assert tab.evaluate("document.scripts.length") == 0
+        assert all(u.startswith(("file:", "data:")) for u in requests), requests
+    finally:
+        tab.close()
+
+
+@pytest.mark.browser
+def test_hover_and_fragment_show_the_row(browser, article_url):
+    fact = load_facts().query("period == 'result'").iloc[0]
+    tab, _ = _open(browser, f"{article_url}#{fact.fact_id}")
+    try:
+        assert tab.evaluate(ROW_STATE, fact.fact_id)["display"] == "block", ":target shows it"
+        other = load_facts().query("period == 'target'").iloc[0]
+        assert tab.evaluate(ROW_STATE, other.fact_id)["display"] == "none"
+        tab.hover(f"#{other.fact_id} > a.gx-qt")
+        assert tab.evaluate(ROW_STATE, other.fact_id)["display"] == "block", "hover shows it"
+    finally:
+        tab.close()
+
+
+@pytest.mark.browser
+def test_article_page_passes_axe(browser, article_url):
+    tab, _ = _open(browser, article_url)
+    try:
+        violations = pagecheck.axe_violations(tab)
+        assert not violations, pagecheck.describe(violations)
+    finally:
+        tab.close()

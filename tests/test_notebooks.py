@@ -121,7 +121,14 @@ def test_runs_cleanly_with_alt_text_on_every_figure(executed, stem):
 
 
 # Notebooks brought to report grade (issue 8): checks, findings and presenter tables.
-REPORT_GRADE = ["00_article", "03_infrastructure", "04_investment", "05_targets"]
+REPORT_GRADE = [
+    "00_article",
+    "01_industry",
+    "02_innovation",
+    "03_infrastructure",
+    "04_investment",
+    "05_targets",
+]
 FINDINGS_PER_NOTEBOOK = (1, 2)
 
 

@@ -7,6 +7,7 @@ up-to-date ``report`` stay fast.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from pathlib import Path
@@ -54,40 +55,45 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n")[0])
-    parser.add_argument(
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show the full traceback of an error")
+    common.add_argument(
         "--root",
         metavar="DIR",
         type=Path,
         help=f"the project folder (default: ${ROOT_ENV}, else the nearest folder at or above "
         "the working directory with data/raw/source.json and notebooks/)",
     )
+    parser = argparse.ArgumentParser(
+        prog=PROG, description=__doc__.split("\n")[0], parents=[common]
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    commands.add_parser(
+    add = functools.partial(commands.add_parser, parents=[common])
+    add(
         "extract",
         help="extract the article into data/processed (writes only what changed)",
         description="Extract the article into data/processed/*.csv and data/datapackage.json.",
     )
-    commands.add_parser(
+    add(
         "check",
         help="provenance and coverage of the extracted data",
         description="Check provenance, coverage and freshness of the processed data.",
     )
-    build = commands.add_parser(
+    build = add(
         "build",
         help="execute the notebooks and export every report into exports/",
         description="Execute each notebook once (cached) and export reader HTML, walkthrough "
         "HTML, PDF, student notebooks, figures, data and index.html into exports/.",
     )
     _add_build_options(build)
-    report = commands.add_parser(
+    report = add(
         "report",
         help="extract, check and build in one process (instant when nothing changed)",
         description="extract + check + build; exits at once when no input or output changed "
         "since the last complete run.",
     )
     _add_build_options(report)
-    bench = commands.add_parser(
+    bench = add(
         "bench",
         help="benchmark the build against naive nbconvert runs",
         description="Benchmark the report build against naive per-format nbconvert runs, "
@@ -146,22 +152,57 @@ def _apply_root(argv: list[str]) -> None:
         os.environ[ROOT_ENV] = str(known.root)
 
 
+def _safe_streams() -> None:
+    """Never crash on a console that cannot show a character (e.g. ASCII): escape it."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _safe_streams()
     argv = sys.argv[1:] if argv is None else argv
     _apply_root(argv)
     args = make_parser().parse_args(argv)
     from gaoxin import config
     from gaoxin.report.errors import BuildError
+    from gaoxin.report.pool import BuildInterrupted
 
     if not config.PROJECT_FOUND:
         print(config.not_found_message(), file=sys.stderr)
         return 2
-
+    where = f"{PROG} {args.command}"
     try:
         return run(args)
-    except BuildError as exc:
-        print(f"ERROR {exc}", file=sys.stderr)
+    except BuildInterrupted as exc:
+        print(f"{where}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"{where}: interrupted", file=sys.stderr)
+        return 130
+    except (BuildError, OSError, ValueError) as exc:
+        # BuildError and gaoxin.data.DataError (a ValueError) say what, where and what to do.
+        if args.debug:
+            raise
+        print(f"{where}: error: {_one_line(exc)}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"{where}: unexpected error: {type(exc).__name__}: {_one_line(exc)} "
+            "(run again with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in text:
+        text += f" ({exc.filename})"
+    return text
 
 
 if __name__ == "__main__":

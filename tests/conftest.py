@@ -7,6 +7,14 @@ from gaoxin.text.structure import load_article
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test (Playwright's sync API runs one at a time)."""
+    from tests.pagecheck import chromium
+
+    yield from chromium()
+
+
+@pytest.fixture(scope="session")
 def article():
     return load_article()
 

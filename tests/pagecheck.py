@@ -1,19 +1,25 @@
-"""Headless Chromium and axe-core for page tests (same launch flags as test_browser.py)."""
+"""Headless Chromium (the conftest `browser` fixture) and axe-core for the page tests."""
 
 from __future__ import annotations
 
 import shutil
 from typing import Any
 
-import pytest
-
 from tests.fixtures import buildsite
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium tries to reach outside hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """One Chromium for the session; missing Chromium or Playwright skips, but fails on CI."""
+def chromium():
+    """Launch Chromium for a fixture: skips without Chromium or Playwright, but fails on CI."""
     buildsite.need_tool(shutil.which(CHROMIUM) and CHROMIUM, f"Chromium ({CHROMIUM})")
     try:
         from playwright.sync_api import sync_playwright

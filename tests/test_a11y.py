@@ -12,8 +12,6 @@ from tests.fixtures import buildsite
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-browser = pagecheck.browser
-
 # Violations that come from notebook content, not from the site's templates, each with the
 # work that removes it. Only report pages (html/, walkthrough/) may have them; remove an entry
 # as soon as that work lands (test_known_exceptions_are_still_needed says when).

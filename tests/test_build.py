@@ -481,3 +481,17 @@ def test_damaged_cache_entry_is_rebuilt_not_published(site, tmp_path, damage):
     assert published.read_bytes() == (site.exports / "pdf/01_overview.pdf").read_bytes()
     subprocess.run(["pdfinfo", str(published)], capture_output=True, check=True)
     assert cached.read_bytes() == published.read_bytes(), "the cache entry was rebuilt"
+
+
+def test_removed_notebook_reports_are_removed_with_a_notice(site, tmp_path):
+    work = tmp_path / "removed"
+    _copy_site(site, work)
+    (work / "notebooks/02_escaping.ipynb").unlink()
+    shutil.copy(site.notebooks / "01_overview.ipynb", work / "notebooks/Overview copy.ipynb")
+    result, log = _rebuild(site, work)
+    assert result.ok, log
+    assert "removed the reports of 02_escaping: its notebook is no longer in" in log
+    assert "Overview copy.ipynb is not built: its name does not fit NN_topic.ipynb" in log
+    assert not list((work / "exports").rglob("02_escaping*"))
+    assert (work / "exports/html/01_overview.html").is_file()
+    assert "02_escaping" not in (work / "exports/index.html").read_text(encoding="utf-8")

@@ -247,9 +247,6 @@ def test_the_index_leads_with_lede_findings_and_cards(finding_site):
     assert 'href="article.html"' in index
 
 
-browser = pagecheck.browser
-
-
 @pytest.mark.slow
 @pytest.mark.browser
 def test_index_with_findings_in_the_browser(finding_site, browser):

@@ -94,7 +94,7 @@ def _walk(box, ancestors=()):
         yield from _walk(child, (*ancestors, (tag, element)))
 
 
-def layout_problems(page_html: str) -> list[str]:
+def layout_problems(page_html: str, extra_css: str = "") -> list[str]:
     """Quotes, table rows or images split over pages; pages ending in a heading; wide tables."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -102,7 +102,7 @@ def layout_problems(page_html: str) -> list[str]:
     from gaoxin.report.render import stylesheet
 
     fonts = FontConfiguration()
-    css = CSS(string=stylesheet("print.css"), font_config=fonts)
+    css = CSS(string=stylesheet("print.css") + extra_css, font_config=fonts)
     document = HTML(string=page_html).render(stylesheets=[css], font_config=fonts)
     pages_of: dict[object, set[int]] = {}
     problems = []
@@ -123,7 +123,9 @@ def layout_problems(page_html: str) -> list[str]:
                 x0, x1 = child.position_x, child.position_x + child.margin_width()
                 if x0 < left - TOLERANCE_PX or x1 > right + TOLERANCE_PX:
                     problems.append(f"page {number}: a table is wider than the page")
-            if type(child).__name__ == "TextBox" and child.text.strip():
+            # The last content on the page: text, or an image (a replaced box).
+            is_text = type(child).__name__ == "TextBox" and child.text.strip()
+            if is_text or "Replaced" in type(child).__name__:
                 last_text = ancestors
         if last_text and number < len(document.pages):
             heading = [e for t, e in last_text if t in HEADINGS]
@@ -150,12 +152,20 @@ def _long_page(body: str) -> str:
     return f"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>{body}</body></html>"
 
 
-def test_layout_check_sees_split_quotes_and_wide_tables():
+def test_layout_check_sees_split_quotes_stranded_headings_and_wide_tables():
     """The check itself can fail: a page built to break badly is caught."""
     # A quotation longer than a page has to split, so the check must report it.
     quote = "<blockquote><p>" + "A quotation longer than one page. " * 600 + "</p></blockquote>"
     problems = layout_problems(_long_page(quote))
     assert any(p.startswith("blockquote split over pages [1, 2") for p in problems), problems
+    # A heading right before a block too tall for the rest of the page: print.css moves the
+    # heading along; with that rule switched off, the check reports the stranded heading.
+    filler = "<p>" + "Filler text for the page. " * 40 + "</p>"
+    tall = "<div style='height: 600px; break-inside: avoid'>chart</div>"
+    stranded = _long_page(filler * 4 + "<h2>A heading</h2>" + tall)
+    assert layout_problems(stranded) == []
+    off = "h2 { break-after: auto !important; }"
+    assert layout_problems(stranded, off) == ["page 1 ends with the heading 'A heading'"]
     # Forty cells that cannot be narrower than 40 px each do not fit an A4 text width.
     cell = "<td><span style='display: inline-block; width: 40px'>x</span></td>"
     wide = f"<table><tr>{cell * 40}</tr></table>"

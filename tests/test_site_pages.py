@@ -182,8 +182,6 @@ def test_facts_table_links_every_fact_to_its_anchor_in_the_article(page):
 # --------------------------------------------------------------------------------------------
 # In the browser: highlights, rows on focus, hover and #fact-id, no script, axe-clean
 
-browser = pagecheck.browser
-
 ROW_STATE = """id => {
   const row = document.getElementById(id + '-row');
   const box = row.getBoundingClientRect();

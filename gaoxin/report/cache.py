@@ -149,7 +149,11 @@ def read_entry(entry: Path) -> dict[str, Any] | None:
         return None
 
 
-def entry_files(entry: Path, prefix: str = "files/") -> dict[str, Path]:
-    """Files of a verified entry under prefix, by path relative to the prefix."""
+def entry_files(entry: Path, prefix: str = "files/") -> dict[str, tuple[Path, str]]:
+    """Files of a verified entry under prefix: path relative to the prefix → (file, SHA-256)."""
     manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
-    return {rel[len(prefix) :]: entry / rel for rel in manifest if rel.startswith(prefix)}
+    return {
+        rel[len(prefix) :]: (entry / rel, digest)
+        for rel, digest in manifest.items()
+        if rel.startswith(prefix)
+    }

@@ -103,6 +103,7 @@ def _split_rows(path: Path, fields: tuple[Field, ...], data: bytes) -> list[list
 
 
 def check_cell(path: Path, f: Field, value: str, line: int, hint: str = GENERATED_HINT) -> None:
+    """Raise DataError naming file, line and column when value breaks its schema field."""
     problem = _cell_problem(f, value)
     if problem:
         raise DataError(path, problem, line, f.name, hint)
@@ -150,6 +151,7 @@ def _check_fact_value(path: Path, row: dict, line: int) -> None:
 
 
 def validate_rows(name: str, rows: list[list[str]], path: Path, raw: str) -> None:
+    """Check every row of table `name` against its schema fields; DataError on the first fault."""
     _, fields = TABLES[name]
     names = [f.name for f in fields]
     seen: dict[str, set] = {f.name: set() for f in fields if f.unique}
@@ -254,26 +256,32 @@ def load_facts(**kw) -> pd.DataFrame:
 
 
 def load_sentences(**kw) -> pd.DataFrame:
+    """Sentences of body paragraphs, with offsets into the article (see load_table)."""
     return load_table("sentences", **kw)
 
 
 def load_paragraphs(**kw) -> pd.DataFrame:
+    """Paragraphs with their role (title, byline, heading, body, caption) and offsets."""
     return load_table("paragraphs", **kw)
 
 
 def load_sections(**kw) -> pd.DataFrame:
+    """The article's sections: the lead, then one per subheading, with offsets."""
     return load_table("sections", **kw)
 
 
 def load_exclusions(**kw) -> pd.DataFrame:
+    """Numeral characters that are not quantities, each with the reason."""
     return load_table("exclusions", **kw)
 
 
 def load_entities(**kw) -> pd.DataFrame:
+    """Named enterprises, parks, centres, places and programmes, with mention counts."""
     return load_table("entities", **kw)
 
 
 def load_entity_mentions(**kw) -> pd.DataFrame:
+    """Every mention of an entity, with offsets into the article."""
     return load_table("entity_mentions", **kw)
 
 
@@ -289,4 +297,5 @@ def fact(facts: pd.DataFrame, **criteria) -> pd.Series:
 
 
 def clear_cache() -> None:
+    """Forget the loaded tables, so the next load reads and validates the files again."""
     _CACHE.clear()

@@ -262,7 +262,7 @@ def test_profile_claims_are_the_data(profile):
     """The reader page's counts are those of the exported tables, counted here independently."""
     import csv
 
-    with (profile / "data" / "processed" / "facts.csv").open(encoding="utf-8") as f:
+    with (profile / "data" / "processed" / "facts.csv").open(encoding="utf-8", newline="") as f:
         facts = list(csv.DictReader(f))
     quantities = [f for f in facts if f["kind"] not in NON_QUANTITY_KINDS]
     results = [q for q in quantities if q["period"] == "result" and q["year"] == "2022"]

@@ -330,3 +330,54 @@ def test_profile_pages_run_no_script_and_stay_offline(profile):
                 page.close()
         finally:
             browser.close()
+
+
+# ------------------------------------------------------------------ the profile's helpers
+
+
+def _fact(fact_id, period, year, subject, unit, value, quote):
+    return {
+        "fact_id": fact_id,
+        "period": period,
+        "year": year,
+        "subject_zh": subject,
+        "unit_normalized": unit,
+        "value_normalized": value,
+        "qualifier": "",
+        "quote": quote,
+    }
+
+
+def test_targets_pair_with_results_by_subject_and_unit():
+    import pandas as pd
+
+    from gaoxin.analysis.profile import target_result_pairs
+
+    facts = pd.DataFrame(
+        [
+            _fact("F1", "result", 2019, "技工贸总收入", "yuan", 1.25e11, "1,250亿元"),
+            _fact("F2", "result", 2019, "技工贸总收入", "percent", 9.5, "9.5%"),
+            _fact("F3", "result", 2019, "高新技术企业", "count", 312, "312家"),
+            _fact("F4", "result", 2018, "固定资产投资", "yuan", 8e9, "80亿元"),
+            _fact("F5", "target", 2020, "技工贸总收入", "percent", 10, "10%以上"),
+            _fact("F6", "target", 2020, "新增高新技术企业", "count", 50, "50家"),
+            _fact("F7", "target", 2020, "固定资产投资", "yuan", 1e10, "突破100亿元"),
+            _fact("F8", "target", 2020, "项目", "count", 3, "3个"),
+        ]
+    )
+    pairs = target_result_pairs(facts, 2019, 2020)
+    # 10% pairs with the 9.5% growth (same unit), not the 1,250亿元 level; 50家 with 312家 (one
+    # subject inside the other); 100亿元 has only a 2018 result; 项目 is too short to pair.
+    assert list(zip(pairs.target_id, pairs.result_id)) == [("F5", "F2"), ("F6", "F3")]
+
+
+def test_article_text_in_a_chart_is_never_mathtext():
+    from matplotlib import pyplot as plt
+
+    from gaoxin.analysis.profile import chart_text
+
+    fig = plt.figure()
+    text = fig.suptitle(chart_text("revenue $x^$ bn $5$"))
+    fig.canvas.draw()  # a broken "$x^$" would raise here if it were parsed as mathtext
+    assert text.get_text().replace("\\$", "$") == "revenue $x^$ bn $5$"
+    plt.close(fig)

@@ -54,6 +54,33 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=None, help=argparse.SUPPRESS)
 
 
+def _add_article_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--article", metavar="PATH", type=Path, help="any UTF-8 article of the genre to extract"
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        type=Path,
+        help="folder for its processed/*.csv and datapackage.json (required with --article)",
+    )
+    parser.add_argument(
+        "--annotations",
+        metavar="CSV",
+        type=Path,
+        help="curated names for its facts (context,quote,metric_en,domain); default: none",
+    )
+
+
+def _check_article_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.command == "extract" and args.article is None and (args.out or args.annotations):
+        parser.error("extract: --out and --annotations go with --article PATH")
+    if args.command == "extract" and args.article is not None and args.out is None:
+        parser.error("extract: --article needs --out DIR")
+    if args.command == "build" and args.article is not None and args.only is not None:
+        parser.error("build: --only selects a notebook; it does not go with --article")
+
+
 def make_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show the full traceback of an error")
@@ -69,11 +96,13 @@ def make_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     add = functools.partial(commands.add_parser, parents=[common])
-    add(
+    extract = add(
         "extract",
         help="extract the article into data/processed (writes only what changed)",
-        description="Extract the article into data/processed/*.csv and data/datapackage.json.",
+        description="Extract the article into data/processed/*.csv and data/datapackage.json; "
+        "with --article, any article of the genre into --out.",
     )
+    _add_article_options(extract)
     add(
         "check",
         help="provenance and coverage of the extracted data",
@@ -86,6 +115,13 @@ def make_parser() -> argparse.ArgumentParser:
         "HTML, PDF, student notebooks, figures, data and index.html into exports/.",
     )
     _add_build_options(build)
+    build.add_argument(
+        "--article",
+        metavar="PATH",
+        type=Path,
+        help="build the standard article profile of any UTF-8 article of the genre into "
+        "exports/<slug>/ instead of the notebooks (slug: the file name, safe characters only)",
+    )
     report = add(
         "report",
         help="extract, check and build in one process (instant when nothing changed)",
@@ -121,6 +157,19 @@ def _build_kwargs(args: argparse.Namespace) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command == "extract" and args.article is not None:
+        from gaoxin.facts.any_article import extract_any
+
+        return extract_any(args.article, args.out, args.annotations)
+    if args.command == "build" and args.article is not None:
+        from gaoxin.report.profile import build_profile
+
+        return build_profile(
+            args.article,
+            exports_dir=args.exports,
+            cache_dir=args.cache,
+            timeout=args.timeout,
+        )
     if args.command == "extract":
         from gaoxin.facts.pipeline import extract
 
@@ -164,7 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     _safe_streams()
     argv = sys.argv[1:] if argv is None else argv
     _apply_root(argv)
-    args = make_parser().parse_args(argv)
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    _check_article_options(parser, args)
     from gaoxin import config
     from gaoxin.report.errors import BuildError
     from gaoxin.report.pool import BuildInterrupted

@@ -18,8 +18,10 @@ import openpyxl
 import pytest
 
 from gaoxin import config
-from gaoxin.report import build, execute, publish, site
+from gaoxin.report import build, execute, publish
 from gaoxin.report.lock import build_lock
+from gaoxin.report.package import Table
+from gaoxin.report.workbook import workbook_bytes
 
 pytestmark = pytest.mark.slow
 
@@ -297,9 +299,9 @@ def test_copied_project_with_the_wrong_environment_fails_clearly(tmp_path):
 
 
 def test_formula_in_text_stays_text_in_the_workbook(tmp_path):
-    table = tmp_path / "facts.csv"
-    table.write_text('quote,note\n"=1+1",@SUM(A1)\n"=HYPERLINK(""http://x"")",+3\n')
-    book = openpyxl.load_workbook(io.BytesIO(site.workbook_bytes({"facts": table})))
+    csv_text = 'quote,note\n"=1+1",@SUM(A1)\n"=HYPERLINK(""http://x"")",+3\n'
+    table = Table("facts", "facts.csv", csv_text.encode())
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes([table])))
     cells = [c for row in book["facts"].iter_rows() for c in row]
     assert [c.value for c in cells] == [
         "quote",

@@ -10,6 +10,7 @@ README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 EXPANDED = {".ci", "data", "exports", "gaoxin", "notebooks"}
 ALLOWED_TOP = {
     ".ci",
+    ".gitattributes",
     ".gitignore",
     "LICENSE",
     "Makefile",

@@ -82,18 +82,19 @@ def title(fig: plt.Figure, text: str) -> None:
 NOTE_GAP_INCHES = 0.08  # space between the lowest label and the source note
 
 
-def source_note(fig: plt.Figure, section: str) -> None:
+def source_note(fig: plt.Figure, section: str, source: str | None = None) -> None:
     """Add the source footer naming the article section, below everything already drawn.
 
     Call it last, after layout: the note goes under the lowest tick label or axis label, and
-    the saved image (``bbox_inches="tight"``) grows to include it, so nothing overlaps."""
+    the saved image (``bbox_inches="tight"``) grows to include it, so nothing overlaps.
+    `source` names another article than the project's (the article profile)."""
     fig.draw_without_rendering()  # run the layout engine first, so positions are final
     lowest = fig.get_tightbbox(fig.canvas.get_renderer()).y0  # inches from the figure bottom
     y = (lowest - NOTE_GAP_INCHES) / fig.get_figheight()
     fig.text(
         0.01,
         y,
-        wrap(f"Source: {SOURCE} — section «{section}»", NOTE_CHARS_PER_LINE),
+        wrap(f"Source: {source or SOURCE} — section «{section}»", NOTE_CHARS_PER_LINE),
         ha="left",
         va="top",
         fontsize=MIN_FONT_PT,

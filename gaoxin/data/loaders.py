@@ -57,11 +57,16 @@ class DataError(ValueError):
 
 
 def read_rows(
-    path: Path, fields: tuple[Field, ...], hint: str = GENERATED_HINT, data: bytes | None = None
+    path: Path,
+    fields: tuple[Field, ...],
+    hint: str = GENERATED_HINT,
+    data: bytes | None = None,
+    allow_empty: bool = False,
 ) -> list[list[str]]:
     """The data rows of a CSV file whose header must be the schema's; strict about its shape."""
     try:
-        return _split_rows(path, fields, _read_bytes(path) if data is None else data)
+        data = _read_bytes(path) if data is None else data
+        return _split_rows(path, fields, data, allow_empty)
     except DataError as e:
         raise DataError(path, e.problem, e.row, e.column, hint) from None
 
@@ -73,7 +78,9 @@ def _read_bytes(path: Path) -> bytes:
         raise DataError(path, "file is missing") from None
 
 
-def _split_rows(path: Path, fields: tuple[Field, ...], data: bytes) -> list[list[str]]:
+def _split_rows(
+    path: Path, fields: tuple[Field, ...], data: bytes, allow_empty: bool = False
+) -> list[list[str]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -94,7 +101,7 @@ def _split_rows(path: Path, fields: tuple[Field, ...], data: bytes) -> list[list
             f"header does not match the schema (missing {missing}, unexpected {extra})",
             row=1,
         )
-    if len(rows) < 2:
+    if len(rows) < 2 and not allow_empty:
         raise DataError(path, "file has a header but no rows", row=2)
     for i, row in enumerate(rows[1:], start=2):
         if len(row) != len(expected):
@@ -190,7 +197,8 @@ def validate_rows(name: str, rows: list[list[str]], path: Path, raw: str) -> Non
 
 def _load(name: str, path: Path, data: bytes, raw: str, recorded: dict) -> pd.DataFrame:
     _, fields = TABLES[name]
-    rows = read_rows(path, fields, data=data)
+    # A short article may have no entities or exclusions: extraction then records 0 rows.
+    rows = read_rows(path, fields, data=data, allow_empty=recorded["rows"] == 0)
     validate_rows(name, rows, path, raw)
     # Row by row the file is sound; it must also be the whole file extraction wrote.
     problem = mismatch(data, len(rows), recorded)

@@ -166,6 +166,7 @@ def build_profile(
             "path": str(notebook),
             "timeout": timeout,
             "failed_dir": str(cache_dir / "failed" / "profile"),
+            "run_dir": str(work / "run"),  # where the worker notes its kernel's pid
         }
         stream.write(f"[{slug}] executing the article profile of {article}\n")
         stream.flush()
@@ -187,9 +188,10 @@ def build_profile(
         staged = work / "out"
         paths = {}
         for rel, blob in files.items():
-            paths[rel] = staged / rel
-            paths[rel].parent.mkdir(parents=True, exist_ok=True)
-            paths[rel].write_bytes(blob)
+            path = staged / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(blob)
+            paths[rel] = (path, None)  # no recorded digest: publish compares the bytes
         changed = publish(paths, target, remove_stale=True)
         stream.write(f"[{slug}] article profile ok: {changed} files updated in {target}\n")
         return 0

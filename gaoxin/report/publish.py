@@ -167,6 +167,7 @@ def publish(
         return changed
     staging = _sibling(exports_dir, STAGING)
     try:
+        staging.parent.mkdir(parents=True, exist_ok=True)
         staging.mkdir()
         for rel, (src, digest) in sorted(wanted.items()):
             _place(src, digest, staging / rel, current.get(rel) if rel in unchanged else None)

@@ -25,7 +25,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 # Everything under these names in exports/ is owned by the build (README.md is not).
-MANAGED = ("html", "walkthrough", "pdf", "student", "figures", "data", "index.html")
+MANAGED = (
+    "html",
+    "walkthrough",
+    "pdf",
+    "student",
+    "figures",
+    "data",
+    "index.html",
+    "article.html",
+    "facts.html",
+)
 STAGING, READY, OLD = "staging", "ready", "old"
 RENAME_EXCHANGE = 2  # linux/fs.h
 AT_FDCWD = -100

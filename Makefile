@@ -56,4 +56,5 @@ bench: $(STAMP)  ## benchmark the report build against naive nbconvert runs
 
 clean:  ## remove exports, the build cache and any leftovers of a stopped publish (keeps .venv)
 	rm -rf exports/html exports/walkthrough exports/pdf exports/student exports/figures \
-	  exports/data exports/index.html exports/article.html exports/facts.html .cache .exports-staging-* .exports-ready-* .exports-old-*
+	  exports/data exports/index.html exports/article.html exports/facts.html .cache \
+	  .exports-staging-* .exports-ready-* .exports-old-*

@@ -21,6 +21,7 @@ from gaoxin.report.article_page import (
     UNIT_WORDS,
     plain_number,
 )
+from gaoxin.report.scorecard import scorecard_section
 
 CSS_PATH = Path(__file__).resolve().parent / "templates" / "site" / "front.css"
 FIGURE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -313,11 +314,12 @@ def page_css() -> str:
 def front_sections(
     reports: list[dict[str, Any]], data_dir: Path, with_article: bool = False
 ) -> str:
-    """Lede, findings and cards, in that order (the parts without data are left out)."""
+    """Lede, scorecard, findings and cards, in that order (parts without data are left out)."""
     inputs = load_inputs(data_dir)
     parts = []
     if inputs is not None:
         parts.append(lede(inputs))
+    parts.append(scorecard_section(reports, data_dir))
     if with_article:
         parts.append(
             f'<p class="gx-article-link"><a href="{ARTICLE_PAGE}">原文 Read the article with '

@@ -63,6 +63,10 @@ _STOP: dict[str, int | None] = {"signum": None}
 def raise_interrupted(signum: int, _frame: Any) -> None:
     """Signal handler: remember the stop (libraries may swallow the exception), then raise."""
     _STOP["signum"] = signum
+    # A second signal (Ctrl-C twice, or SIGTERM from the build after Ctrl-C) must not cut the
+    # clean-up short; the caller restores the handlers it had.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise Interrupted(signum)
 
 

@@ -266,3 +266,18 @@ def test_index_with_findings_in_the_browser(finding_site, browser):
             assert not violations, f"{rel}:\n{pagecheck.describe(violations)}"
     finally:
         tab.close()
+
+
+def test_at_most_ten_findings_every_report_first():
+    reports = [
+        {"stem": f"0{i}_r", "findings": [{"n": (i, k)} for k in range(n)]}
+        for i, n in enumerate([2, 2, 2, 2, 2, 2, 2])
+    ]
+    chosen = fp.select_findings(reports)
+    assert len(chosen) == fp.MAX_FINDINGS == 10
+    assert {i for i, _ in chosen} == set(range(7)), "every report's first finding is shown"
+    assert chosen == sorted(chosen), "in report order"
+    assert [k for i, k in chosen if k == 1] == [1, 1, 1], "then second findings, earliest first"
+    assert [i for i, k in chosen if k == 1] == [0, 1, 2]
+    assert fp.select_findings([{"findings": [1, 2]}]) == [(0, 0), (0, 1)]
+    assert fp.select_findings([]) == []

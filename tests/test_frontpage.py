@@ -109,7 +109,7 @@ def test_quantities_in_words_keep_floors_ranks_and_tiers_what_they_are():
             _fact(fact_id=i)
             for i in load_facts().query("kind == 'rank' and period == 'target'").fact_id
         )
-        if raw[f["end"] : f["end"] + 2] in fp.TIER_WORDS
+        if raw[f["end"] : f["end"] + 2] == "方阵"
     )
     words = fp.quantity_words(tier, raw)
     assert words.startswith("a tier") and "第一方阵" in words

@@ -20,13 +20,11 @@ from gaoxin.report.article_page import (
     QUALIFIER_WORDS,
     UNIT_WORDS,
     plain_number,
+    tier_word,
 )
 
 CSS_PATH = Path(__file__).resolve().parent / "templates" / "site" / "front.css"
 FIGURE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-# Words that make a leading ordinal a tier rather than a place: 第一方阵 is "the first tier",
-# a group of zones, not "No. 1" (the genre also writes 第一梯队).
-TIER_WORDS = ("方阵", "梯队")
 # Relations whose two figures do not measure the same thing: their cards carry a warning.
 MISMATCHED = ("different_measure",)
 # Card order: pairs that compare first, then mismatches, then targets with nothing to compare.
@@ -160,9 +158,9 @@ def yuan_words(value: Any) -> str:
 
 def quantity_words(fact: dict[str, Any], raw: str) -> str:
     """A fact read out in English: its qualifier, tier or rank as what it is."""
-    after = raw[int(fact["end"]) : int(fact["end"]) + 2]
-    if fact["kind"] == "rank" and after in TIER_WORDS:
-        return f"a tier (the group written {fact['quote']}{after}), not a single place"
+    tier = tier_word(fact, raw)
+    if tier:
+        return f"a tier (the group written {fact['quote']}{tier}), not a single place"
     number = plain_number(fact["value"])
     unit = str(fact["unit_normalized"])
     if unit == "yuan":
@@ -186,8 +184,7 @@ def quantity_words(fact: dict[str, Any], raw: str) -> str:
 
 
 def _fact_link(fact: dict[str, Any], raw: str) -> str:
-    after = raw[int(fact["end"]) : int(fact["end"]) + 2]
-    shown = fact["quote"] + (after if fact["kind"] == "rank" and after in TIER_WORDS else "")
+    shown = fact["quote"] + tier_word(fact, raw)
     return (
         f'<a class="gx-card-quote" href="{ARTICLE_PAGE}#{_esc(fact["fact_id"])}">{_esc(shown)}</a>'
     )

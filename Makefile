@@ -16,7 +16,16 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@# The project's kernel: in .venv (what this environment's Jupyter uses first), and for the user
+	@# so Jupyter clients of other environments (nbmake, a system Lab) find it by name too.
+	$(BIN)/python -m ipykernel install --sys-prefix --name gaoxin --display-name "Python (gaoxin)" >/dev/null
+	$(BIN)/python -m ipykernel install --user --name gaoxin --display-name "Python (gaoxin)" >/dev/null
+	@# Strip notebook outputs when they are staged (.gitattributes names the filter); the command is
+	@# relative because git runs it from the top of the work tree, where this .venv is.
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean "$(BIN)/python -m nbstripout --keep-id" && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config diff.ipynb.textconv "$(BIN)/python -m nbstripout --keep-id -t"; fi
 	touch $@
 
 env: $(STAMP)  ## create .venv and install the pinned dependencies and gaoxin (editable)
@@ -39,12 +48,12 @@ format: $(STAMP)  ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-lab: $(STAMP)  ## open the notebooks in JupyterLab from the project's environment
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(STAMP)  ## open the notebooks in JupyterLab (project kernel; Chinese in the bundled font)
+	$(BIN)/python -m gaoxin.lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)  ## benchmark the report build against naive nbconvert runs
 	$(BIN)/python -m gaoxin bench
 
-clean:  ## remove exports and the build cache (keeps .venv)
+clean:  ## remove exports, the build cache and any leftovers of a stopped publish (keeps .venv)
 	rm -rf exports/html exports/walkthrough exports/pdf exports/student exports/figures \
-	  exports/data exports/index.html .cache
+	  exports/data exports/index.html .cache .exports-staging-* .exports-ready-* .exports-old-*

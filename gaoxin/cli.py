@@ -7,6 +7,7 @@ up-to-date ``report`` stay fast.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from pathlib import Path
@@ -53,41 +54,82 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=None, help=argparse.SUPPRESS)
 
 
-def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n")[0])
+def _add_article_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "--article", metavar="PATH", type=Path, help="any UTF-8 article of the genre to extract"
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        type=Path,
+        help="folder for its processed/*.csv and datapackage.json (required with --article)",
+    )
+    parser.add_argument(
+        "--annotations",
+        metavar="CSV",
+        type=Path,
+        help="curated names for its facts (context,quote,metric_en,domain); default: none",
+    )
+
+
+def _check_article_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.command == "extract" and args.article is None and (args.out or args.annotations):
+        parser.error("extract: --out and --annotations go with --article PATH")
+    if args.command == "extract" and args.article is not None and args.out is None:
+        parser.error("extract: --article needs --out DIR")
+    if args.command == "build" and args.article is not None and args.only is not None:
+        parser.error("build: --only selects a notebook; it does not go with --article")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show the full traceback of an error")
+    common.add_argument(
         "--root",
         metavar="DIR",
         type=Path,
         help=f"the project folder (default: ${ROOT_ENV}, else the nearest folder at or above "
         "the working directory with data/raw/source.json and notebooks/)",
     )
+    parser = argparse.ArgumentParser(
+        prog=PROG, description=__doc__.split("\n")[0], parents=[common]
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    commands.add_parser(
+    add = functools.partial(commands.add_parser, parents=[common])
+    extract = add(
         "extract",
         help="extract the article into data/processed (writes only what changed)",
-        description="Extract the article into data/processed/*.csv and data/datapackage.json.",
+        description="Extract the article into data/processed/*.csv and data/datapackage.json; "
+        "with --article, any article of the genre into --out.",
     )
-    commands.add_parser(
+    _add_article_options(extract)
+    add(
         "check",
         help="provenance and coverage of the extracted data",
         description="Check provenance, coverage and freshness of the processed data.",
     )
-    build = commands.add_parser(
+    build = add(
         "build",
         help="execute the notebooks and export every report into exports/",
         description="Execute each notebook once (cached) and export reader HTML, walkthrough "
         "HTML, PDF, student notebooks, figures, data and index.html into exports/.",
     )
     _add_build_options(build)
-    report = commands.add_parser(
+    build.add_argument(
+        "--article",
+        metavar="PATH",
+        type=Path,
+        help="build the standard article profile of any UTF-8 article of the genre into "
+        "exports/<slug>/ instead of the notebooks (slug: the file name, safe characters only)",
+    )
+    report = add(
         "report",
         help="extract, check and build in one process (instant when nothing changed)",
         description="extract + check + build; exits at once when no input or output changed "
         "since the last complete run.",
     )
     _add_build_options(report)
-    bench = commands.add_parser(
+    bench = add(
         "bench",
         help="benchmark the build against naive nbconvert runs",
         description="Benchmark the report build against naive per-format nbconvert runs, "
@@ -115,6 +157,19 @@ def _build_kwargs(args: argparse.Namespace) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command == "extract" and args.article is not None:
+        from gaoxin.facts.any_article import extract_any
+
+        return extract_any(args.article, args.out, args.annotations)
+    if args.command == "build" and args.article is not None:
+        from gaoxin.report.profile import build_profile
+
+        return build_profile(
+            args.article,
+            exports_dir=args.exports,
+            cache_dir=args.cache,
+            timeout=args.timeout,
+        )
     if args.command == "extract":
         from gaoxin.facts.pipeline import extract
 
@@ -146,22 +201,59 @@ def _apply_root(argv: list[str]) -> None:
         os.environ[ROOT_ENV] = str(known.root)
 
 
+def _safe_streams() -> None:
+    """Never crash on a console that cannot show a character (e.g. ASCII): escape it."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _safe_streams()
     argv = sys.argv[1:] if argv is None else argv
     _apply_root(argv)
-    args = make_parser().parse_args(argv)
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    _check_article_options(parser, args)
     from gaoxin import config
     from gaoxin.report.errors import BuildError
+    from gaoxin.report.pool import BuildInterrupted
 
     if not config.PROJECT_FOUND:
         print(config.not_found_message(), file=sys.stderr)
         return 2
-
+    where = f"{PROG} {args.command}"
     try:
         return run(args)
-    except BuildError as exc:
-        print(f"ERROR {exc}", file=sys.stderr)
+    except BuildInterrupted as exc:
+        print(f"{where}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"{where}: interrupted", file=sys.stderr)
+        return 130
+    except (BuildError, OSError, ValueError) as exc:
+        # BuildError and gaoxin.data.DataError (a ValueError) say what, where and what to do.
+        if args.debug:
+            raise
+        print(f"{where}: error: {_one_line(exc)}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"{where}: unexpected error: {type(exc).__name__}: {_one_line(exc)} "
+            "(run again with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in text:
+        text += f" ({exc.filename})"
+    return text
 
 
 if __name__ == "__main__":

@@ -79,6 +79,12 @@ CHECK_TAG = "check"  # a claim guarded by gaoxin.analysis.claims.check: prints n
 WALKTHROUGH_TAG = "walkthrough"  # output too wide for the reader page (kept with a CSV link)
 READER_HIDDEN_TAGS = frozenset({SOLUTION_TAG, CHECK_TAG, WALKTHROUGH_TAG})
 
+# The project's own Jupyter kernel (make env installs it into .venv): a name no other environment
+# uses, so Lab, nbclient and nbmake start this environment's Python with no JUPYTER_PATH.
+KERNEL_NAME = "gaoxin"
+KERNEL_DISPLAY_NAME = "Python (gaoxin)"
+KERNELSPEC = {"name": KERNEL_NAME, "display_name": KERNEL_DISPLAY_NAME, "language": "python"}
+
 # Noto Sans CJK SC (SIL OFL) as shipped inside the mplfonts package; only this file is used.
 CJK_FONT_FILE = ("fonts", "NotoSansCJKsc-Regular.otf")
 

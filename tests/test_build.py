@@ -18,6 +18,7 @@ from gaoxin import cli, config
 from gaoxin.report import build, fonts, sanitize
 from gaoxin.report import site as sitefiles
 from tests.fixtures import buildsite
+from tests.test_notebooks import EXPECTED as EXPECTED_NOTEBOOKS
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +75,7 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="session")
 def real(tmp_path_factory):
-    """The project's own six notebooks built with the project's data."""
+    """The project's own notebooks built with the project's data."""
     if not build.discover(config.NOTEBOOKS_DIR):
         pytest.fail(f"no NN_topic.ipynb in {config.NOTEBOOKS_DIR}")
     return buildsite.real_site(tmp_path_factory)
@@ -82,7 +83,7 @@ def real(tmp_path_factory):
 
 def test_real_notebooks_export_every_format(real):
     stems = [nb.stem for nb in build.discover(config.NOTEBOOKS_DIR)]
-    assert len(stems) == 6
+    assert stems == EXPECTED_NOTEBOOKS
     for stem in stems:
         for rel in (
             f"html/{stem}.html",
@@ -103,7 +104,7 @@ def test_real_notebooks_export_every_format(real):
 def test_real_pdfs_embed_a_cjk_font_and_extract_chinese(real):
     buildsite.need_tool(shutil.which("pdffonts"), "pdffonts (poppler-utils)")
     pdfs = sorted((real.exports / "pdf").glob("*.pdf"))
-    assert len(pdfs) == 6
+    assert len(pdfs) == len(EXPECTED_NOTEBOOKS)
     for pdf in pdfs:
         fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
         cjk = [line for line in fonts.stdout.splitlines() if "CJK" in line]
@@ -482,3 +483,17 @@ def test_damaged_cache_entry_is_rebuilt_not_published(site, tmp_path, damage):
     assert published.read_bytes() == (site.exports / "pdf/01_overview.pdf").read_bytes()
     subprocess.run(["pdfinfo", str(published)], capture_output=True, check=True)
     assert cached.read_bytes() == published.read_bytes(), "the cache entry was rebuilt"
+
+
+def test_removed_notebook_reports_are_removed_with_a_notice(site, tmp_path):
+    work = tmp_path / "removed"
+    _copy_site(site, work)
+    (work / "notebooks/02_escaping.ipynb").unlink()
+    shutil.copy(site.notebooks / "01_overview.ipynb", work / "notebooks/Overview copy.ipynb")
+    result, log = _rebuild(site, work)
+    assert result.ok, log
+    assert "removed the reports of 02_escaping: its notebook is no longer in" in log
+    assert "Overview copy.ipynb is not built: its name does not fit NN_topic.ipynb" in log
+    assert not list((work / "exports").rglob("02_escaping*"))
+    assert (work / "exports/html/01_overview.html").is_file()
+    assert "02_escaping" not in (work / "exports/index.html").read_text(encoding="utf-8")

@@ -153,17 +153,10 @@ def test_titles_use_one_regular_weight_for_both_scripts():
 def test_helpers_draw_the_house_encoding():
     charts.set_style(strict=True)
     try:
-        rows = pd.DataFrame(
-            {
-                "name": ["GDP 地区生产总值", "Retail 零售"],
-                "result": [8.0, float("nan")],
-                "target": [10.0, 12.0],
-                "result_floor": [False, False],
-                "target_floor": [True, True],
-            }
+        fig, ax = plt.subplots(figsize=charts.bar_figsize(2))
+        charts.dot_compare(
+            ax, ["GDP 地区生产总值", "Retail 零售"], [8.0, float("nan")], [10.0, 12.0], xlim=(0, 16)
         )
-        fig, ax = plt.subplots(figsize=charts.bar_figsize(len(rows)))
-        charts.dot_compare(ax, rows, xlim=(0, 16))
         labels = [t.get_text() for t in ax.texts if t.get_text()]
         assert labels == ["8", "≥ 10", "≥ 12"]
         charts.encoding_legend(ax)

@@ -1,14 +1,16 @@
 """Every notebook runs cleanly in a fresh kernel (warnings are errors) and has the agreed shape."""
 
 import json
+import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 
 import nbformat
 import pytest
 
+from gaoxin.analysis.claims import CHECK_TAG, heading_anchor
 from gaoxin.charts import FIGURE_MIMETYPE
-from gaoxin.config import NOTEBOOKS_DIR
+from gaoxin.config import FINDING_MIMETYPE, KERNEL_NAME, NOTEBOOKS_DIR
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 EXPECTED = [
@@ -26,6 +28,7 @@ STRICT_CELL = "import warnings\nwarnings.simplefilter('error')"
 MIN_FIGURES = {"00_article": 2}
 DEFAULT_MIN_FIGURES = 4
 CLOSING_HEADINGS = ["## Takeaways", "## Caveats", "## Exercises"]
+CLEAN_HINT = "run `nbstripout notebooks/*.ipynb`; `make env` makes git strip them on every commit"
 
 
 def _execute(path_str: str, cwd: str) -> tuple[str, float]:
@@ -35,7 +38,7 @@ def _execute(path_str: str, cwd: str) -> tuple[str, float]:
     nb.cells.insert(0, nbformat.v4.new_code_cell(STRICT_CELL))
     start = time.perf_counter()
     NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": cwd}}
+        nb, timeout=300, kernel_name=KERNEL_NAME, resources={"metadata": {"path": cwd}}
     ).execute()
     elapsed = time.perf_counter() - start
     nb.cells.pop(0)
@@ -66,8 +69,8 @@ def test_committed_clean(path):
     raw = json.loads(path.read_text(encoding="utf-8"))
     for cell in raw["cells"]:
         if cell["cell_type"] == "code":
-            assert cell["outputs"] == [], "committed with outputs"
-            assert cell["execution_count"] is None, "committed with execution counts"
+            assert cell["outputs"] == [], f"committed with outputs: {CLEAN_HINT}"
+            assert cell["execution_count"] is None, f"committed with execution counts: {CLEAN_HINT}"
         source = "".join(cell["source"])
         assert "sys.path" not in source
         # Code never reads or writes ../data (a Markdown link to the exported data is fine).
@@ -115,3 +118,56 @@ def test_runs_cleanly_with_alt_text_on_every_figure(executed, stem):
                 figures += 1
     assert figures >= MIN_FIGURES.get(stem, DEFAULT_MIN_FIGURES)
     assert elapsed < 60
+
+
+# Notebooks brought to report grade (issue 8): checks, findings and presenter tables.
+REPORT_GRADE = [
+    "00_article",
+    "01_industry",
+    "02_innovation",
+    "03_infrastructure",
+    "04_investment",
+    "05_targets",
+]
+FINDINGS_PER_NOTEBOOK = (1, 2)
+
+
+@pytest.mark.parametrize("stem", REPORT_GRADE)
+def test_report_grade_notebooks_use_the_shared_infrastructure(stem):
+    nb = nbformat.read(NOTEBOOKS_DIR / f"{stem}.ipynb", as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "set_style(strict=True)" in nb.cells[1].source
+    assert "display(df" not in code and ".style" not in code, "tables go through the presenter"
+    assert "figsize=(" not in code, "figure sizes come from charts.figsize / bar_figsize"
+    assert not re.search(r"\b20\d\d\b", code), "years come from labels.report_year / plan_year"
+    assert not re.search(r"[\"'][ps]\d+[\"']", code), "no positional paragraph or section ids"
+    checks = [c for c in nb.cells if CHECK_TAG in c.metadata.get("tags", [])]
+    assert checks and all("claims.check" in c.source for c in checks)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", REPORT_GRADE)
+def test_checks_print_nothing_and_findings_point_at_real_headings_and_figures(executed, stem):
+    nb, _ = executed[stem]
+    anchors = {
+        heading_anchor(line)
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if line.startswith("#")
+    }
+    figures, findings = set(), []
+    for cell in nb.cells:
+        outputs = cell.get("outputs", [])
+        if CHECK_TAG in cell.metadata.get("tags", []):
+            assert outputs == [], f"a check cell printed something: {cell.source[:60]}"
+        for out in outputs:
+            data = out.get("data", {})
+            if FIGURE_MIMETYPE in data:
+                figures.add(data[FIGURE_MIMETYPE]["name"])
+            if FINDING_MIMETYPE in data:
+                findings.append(data[FINDING_MIMETYPE])
+    low, high = FINDINGS_PER_NOTEBOOK
+    assert low <= len(findings) <= high
+    for f in findings:
+        assert f["text"].strip() and f["anchor"] in anchors and f["figure"] in figures

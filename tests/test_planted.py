@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import nbformat
 import pytest
 
 from gaoxin import config
+from gaoxin.data.schema import file_stats
 from gaoxin.report import build
 
 NOTEBOOK = "00_article"
@@ -40,7 +42,16 @@ def _plant(data: Path) -> None:
     hit[header.index(COLUMN)] = PLANTED
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
+    data_bytes = out.getvalue().encode("utf-8")
+    path.write_bytes(data_bytes)
+    # The copy stays internally consistent (as if extracted so): its manifest records the new file.
+    package_path = data / "datapackage.json"
+    package = json.loads(package_path.read_text(encoding="utf-8"))
+    (resource,) = [r for r in package["resources"] if r["name"] == "facts"]
+    resource.update(file_stats(data_bytes, len(rows) - 1))
+    package_path.write_text(
+        json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 def _build(root: Path, plant: bool) -> build.BuildResult:

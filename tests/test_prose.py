@@ -16,6 +16,8 @@ import pytest
 from gaoxin.config import NOTEBOOKS_DIR, SOLUTION_TAG
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+# Variables holding a chart's title (its takeaway) before it is published.
+PROSE_VARIABLES = {"takeaway"}
 # Keyword arguments that name things (a figure, a heading) rather than state them.
 NAME_ARGUMENTS = {"figure", "heading", "name"}
 # Prose-rendering calls whose string literals a reader sees.
@@ -52,6 +54,10 @@ def _literal_parts(code: str) -> list[str]:
     """String literals passed to prose-rendering calls (the fixed parts of f-strings)."""
     parts = []
     for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id in PROSE_VARIABLES for t in node.targets
+        ):
+            parts += _strings(node.value)
         if not isinstance(node, ast.Call):
             continue
         func = node.func
@@ -71,6 +77,7 @@ def test_the_detector_finds_typed_figures_and_spares_quotes_and_code():
     assert hand_typed_figures("the share is $a / b × 100$") == []
     assert _literal_parts('nv.say(f"{n} targets for 2019")') == [" targets for 2019"]
     assert _literal_parts('nv.say(f"{x:.0%} of all", heading="## 2 x")') == [" of all"]
+    assert _literal_parts('takeaway = f"{n} of 19"') == [" of 19"]
 
 
 def _cases():

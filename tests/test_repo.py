@@ -10,6 +10,7 @@ README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 EXPANDED = {".ci", "data", "exports", "gaoxin", "notebooks"}
 ALLOWED_TOP = {
     ".ci",
+    ".gitattributes",
     ".gitignore",
     "LICENSE",
     "Makefile",
@@ -85,9 +86,29 @@ def test_requirements_pin_exact_versions():
         for line in (PROJECT_ROOT / "requirements.txt").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    assert lines and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][^\s]*", line) for line in lines)
+    # An exact pin, optionally for some Python versions only (an environment marker).
+    pin = r"[A-Za-z0-9_.\-\[\]]+==[0-9][^\s;]*(; python_version [<>=]+ \"3\.[0-9]+\")?"
+    assert lines and all(re.fullmatch(pin, line) for line in lines), lines
     for package in ("jupyterlab", "pandas", "matplotlib", "seaborn", "nbconvert"):
         assert any(line.startswith(package + "==") for line in lines), package
+
+
+def test_every_python_version_gets_one_pin_per_package():
+    """Packages pinned per Python version cover 3.10–3.13 exactly once each."""
+    from packaging.markers import Marker
+
+    by_version: dict[str, list[str]] = {}
+    for line in (PROJECT_ROOT / "requirements.txt").read_text().splitlines():
+        if ";" not in line or line.startswith("#"):
+            continue
+        requirement, marker = line.split(";", 1)
+        for minor in ("3.10", "3.11", "3.12", "3.13"):
+            if Marker(marker.strip()).evaluate({"python_version": minor}):
+                by_version.setdefault(minor, []).append(requirement.split("==")[0])
+    assert by_version, "no per-version pins"
+    counts = {v: sorted(names) for v, names in by_version.items()}
+    assert len({tuple(n) for n in counts.values()}) == 1 and len(counts) == 4, counts
+    assert all(len(set(n)) == len(n) for n in counts.values()), counts
 
 
 # The folder beside the checkout that holds the seed article; built from parts so that this

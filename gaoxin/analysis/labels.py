@@ -79,7 +79,21 @@ UNITS = {
     "day": "days 天",
     "times": "times 倍",
 }
-LABELS: dict[str, str] = {**DOMAINS, **PERIODS, **KINDS, **ENTITY_TYPES, **ROLES, **UNITS}
+# What accounts for a run of numerals in the article (coverage accounting).
+ACCOUNTING = {
+    "quantity": "数量 Quantity",
+    "excluded": "非数量 Not a quantity (excluded)",
+    "unaccounted": "未解释 Unaccounted",
+}
+LABELS: dict[str, str] = {
+    **DOMAINS,
+    **PERIODS,
+    **KINDS,
+    **ENTITY_TYPES,
+    **ROLES,
+    **UNITS,
+    **ACCOUNTING,
+}
 NO_VALUE = "—"
 
 

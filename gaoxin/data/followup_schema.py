@@ -36,7 +36,8 @@ FOLLOWUP_TABLES: dict[str, tuple[str, str, tuple[Field, ...]]] = {
     "followup_figures": (
         "followup/figures.csv",
         "Figures for 2019 from the zone's later report (see source_id); its text is not stored, "
-        "only the characters that identify each figure.",
+        "only the characters that identify each figure, quoted for identification (the later "
+        "report's words remain © its authors).",
         (
             Field("figure_id", "string", "Stable id of the figure", unique=True),
             Field("source_id", "string", "Id of the report in data/raw/source.json later_sources"),

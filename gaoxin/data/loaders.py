@@ -57,11 +57,16 @@ class DataError(ValueError):
 
 
 def read_rows(
-    path: Path, fields: tuple[Field, ...], hint: str = GENERATED_HINT, data: bytes | None = None
+    path: Path,
+    fields: tuple[Field, ...],
+    hint: str = GENERATED_HINT,
+    data: bytes | None = None,
+    allow_empty: bool = False,
 ) -> list[list[str]]:
     """The data rows of a CSV file whose header must be the schema's; strict about its shape."""
     try:
-        return _split_rows(path, fields, _read_bytes(path) if data is None else data)
+        data = _read_bytes(path) if data is None else data
+        return _split_rows(path, fields, data, allow_empty)
     except DataError as e:
         raise DataError(path, e.problem, e.row, e.column, hint) from None
 
@@ -73,7 +78,9 @@ def _read_bytes(path: Path) -> bytes:
         raise DataError(path, "file is missing") from None
 
 
-def _split_rows(path: Path, fields: tuple[Field, ...], data: bytes) -> list[list[str]]:
+def _split_rows(
+    path: Path, fields: tuple[Field, ...], data: bytes, allow_empty: bool = False
+) -> list[list[str]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -94,7 +101,7 @@ def _split_rows(path: Path, fields: tuple[Field, ...], data: bytes) -> list[list
             f"header does not match the schema (missing {missing}, unexpected {extra})",
             row=1,
         )
-    if len(rows) < 2:
+    if len(rows) < 2 and not allow_empty:
         raise DataError(path, "file has a header but no rows", row=2)
     for i, row in enumerate(rows[1:], start=2):
         if len(row) != len(expected):
@@ -103,6 +110,7 @@ def _split_rows(path: Path, fields: tuple[Field, ...], data: bytes) -> list[list
 
 
 def check_cell(path: Path, f: Field, value: str, line: int, hint: str = GENERATED_HINT) -> None:
+    """Raise DataError naming file, line and column when value breaks its schema field."""
     problem = _cell_problem(f, value)
     if problem:
         raise DataError(path, problem, line, f.name, hint)
@@ -150,6 +158,7 @@ def _check_fact_value(path: Path, row: dict, line: int) -> None:
 
 
 def validate_rows(name: str, rows: list[list[str]], path: Path, raw: str) -> None:
+    """Check every row of table `name` against its schema fields; DataError on the first fault."""
     _, fields = TABLES[name]
     names = [f.name for f in fields]
     seen: dict[str, set] = {f.name: set() for f in fields if f.unique}
@@ -188,7 +197,8 @@ def validate_rows(name: str, rows: list[list[str]], path: Path, raw: str) -> Non
 
 def _load(name: str, path: Path, data: bytes, raw: str, recorded: dict) -> pd.DataFrame:
     _, fields = TABLES[name]
-    rows = read_rows(path, fields, data=data)
+    # A short article may have no entities or exclusions: extraction then records 0 rows.
+    rows = read_rows(path, fields, data=data, allow_empty=recorded["rows"] == 0)
     validate_rows(name, rows, path, raw)
     # Row by row the file is sound; it must also be the whole file extraction wrote.
     problem = mismatch(data, len(rows), recorded)
@@ -254,26 +264,32 @@ def load_facts(**kw) -> pd.DataFrame:
 
 
 def load_sentences(**kw) -> pd.DataFrame:
+    """Sentences of body paragraphs, with offsets into the article (see load_table)."""
     return load_table("sentences", **kw)
 
 
 def load_paragraphs(**kw) -> pd.DataFrame:
+    """Paragraphs with their role (title, byline, heading, body, caption) and offsets."""
     return load_table("paragraphs", **kw)
 
 
 def load_sections(**kw) -> pd.DataFrame:
+    """The article's sections: the lead, then one per subheading, with offsets."""
     return load_table("sections", **kw)
 
 
 def load_exclusions(**kw) -> pd.DataFrame:
+    """Numeral characters that are not quantities, each with the reason."""
     return load_table("exclusions", **kw)
 
 
 def load_entities(**kw) -> pd.DataFrame:
+    """Named enterprises, parks, centres, places and programmes, with mention counts."""
     return load_table("entities", **kw)
 
 
 def load_entity_mentions(**kw) -> pd.DataFrame:
+    """Every mention of an entity, with offsets into the article."""
     return load_table("entity_mentions", **kw)
 
 
@@ -289,4 +305,5 @@ def fact(facts: pd.DataFrame, **criteria) -> pd.Series:
 
 
 def clear_cache() -> None:
+    """Forget the loaded tables, so the next load reads and validates the files again."""
     _CACHE.clear()

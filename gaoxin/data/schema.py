@@ -101,9 +101,11 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
             Field(
                 "qualifier",
                 "string",
-                "Qualifier code: more_than (余/多/超/突破), nearly (近), at_least (以上), "
-                "top (前: rank within the top N), about, before, less_than (不到), "
-                "at_most (以下/以内), within (年内), by_end (月底前), end_of (年底)",
+                "Qualifier code, two joined by + when both are written "
+                "(超过…以上 = more_than+at_least): more_than (余/多/超/逾/突破), nearly (近), "
+                "at_least (以上), at_most (以下/以内), "
+                "less_than (不到/不足), about (约/左右), top (前: rank within the top N), "
+                "ordinal (第), before (之前/以前), within (年内), by_end (月底前), end_of (年底)",
                 required=False,
             ),
             Field("qualifier_raw", "string", "Qualifier as written", required=False),
@@ -301,6 +303,7 @@ ARTICLE_TERMS = {
 QUOTING_TABLES = frozenset(
     {"sections", "paragraphs", "sentences", "facts", "exclusions", "entities"}
     | {"fact_annotations", "target_pairs"}
+    | {"followup_figures", "followup_target_outcomes", "followup_result_pairs"}
 )
 
 

@@ -1,11 +1,12 @@
 """Build every report from the notebooks: execute each once, export every format, cache by hash.
 
-``python -m gaoxin build [--only NN] [--jobs N]`` writes into ``exports/`` (see exports/README.md):
-reader HTML, walkthrough HTML, PDF, student notebooks, figures, data and index.html. Each notebook
-is executed once per change (content hash of the notebook, the data, the gaoxin package and the
-key tool versions); all formats come from that one execution. Output is self-contained (fonts
-and images inline, no scripts, no external URLs), deterministic, and published only when every
-notebook succeeded.
+``python -m gaoxin build [--only NN] [--jobs N] [--timeout S]`` writes into ``exports/`` (see
+exports/README.md): reader HTML, walkthrough HTML, PDF, student notebooks, figures, data and
+index.html. Each notebook is executed once per change (content hash of the notebook, the data,
+the gaoxin package and the key tool versions); all formats come from that one execution, which is
+cached on its own, so a change to the report code re-exports without executing. Output is
+self-contained (fonts and images inline, no scripts, no external URLs), deterministic, and
+published whole (see gaoxin.report.publish) only when every notebook succeeded.
 
 Heavy libraries (nbclient, nbconvert, WeasyPrint, fontTools) are imported lazily, in the modules
 that need them.
@@ -13,6 +14,7 @@ that need them.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -28,6 +30,7 @@ from gaoxin.report.cache import (
     entry_files,
     environment_hash,
     execution_hash,
+    file_hash,
     notebook_key,
     read_entry,
     site_key,
@@ -35,20 +38,14 @@ from gaoxin.report.cache import (
 )
 from gaoxin.report.errors import BuildError
 from gaoxin.report.fonts import use_disk_cache
-from gaoxin.report.publish import publish
-from gaoxin.report.worker import build_notebook
+from gaoxin.report.lock import build_lock
+from gaoxin.report.publish import PublishError, publish
 
 CACHE_DIR = config.PROJECT_ROOT / ".cache"
 NOTEBOOK_RE = re.compile(r"^(\d{2})_[A-Za-z0-9_\-]+\.ipynb$")
-DEFAULT_TIMEOUT = 600
-PRELOAD = [
-    "gaoxin.report.worker",
-    "nbformat",
-    "nbclient",
-    "nbconvert",
-    "weasyprint",
-    "fontTools.subset",
-]
+NOTEBOOK_PATTERN = "NN_topic.ipynb (two digits, an underscore, letters, digits, _ or -)"
+# A cell that runs longer than this stops the build; notebooks here take seconds per cell.
+DEFAULT_TIMEOUT = 120
 
 __all__ = ["BuildError", "BuildResult", "Failure", "build", "discover"]
 
@@ -74,14 +71,6 @@ class BuildResult:
         return not self.failures
 
 
-def _prune(folder: Path, keep: str) -> None:
-    """Remove every entry of a folder but the current one (staging folders start with '.')."""
-    if folder.is_dir():
-        for old in folder.iterdir():
-            if old.name != keep and not old.name.startswith("."):
-                shutil.rmtree(old, ignore_errors=True)
-
-
 def discover(notebooks_dir: Path, only: str | None = None) -> list[Path]:
     notebooks = sorted(p for p in notebooks_dir.glob("*.ipynb") if NOTEBOOK_RE.match(p.name))
     if only is not None:
@@ -89,34 +78,56 @@ def discover(notebooks_dir: Path, only: str | None = None) -> list[Path]:
     return notebooks
 
 
-def _run_tasks(
-    tasks: list[dict[str, Any]], jobs: int, emit: Callable[[str], None]
-) -> list[dict[str, Any]]:
-    results: list[dict[str, Any]] = []
+def misnamed(notebooks_dir: Path) -> list[Path]:
+    """Notebooks the build skips because their names do not fit the pattern."""
+    return sorted(p for p in notebooks_dir.glob("*.ipynb") if not NOTEBOOK_RE.match(p.name))
 
-    def report(res: dict[str, Any]) -> None:
-        if res["ok"]:
-            detail = f"execute {res['execute']:.1f} s, export {res['export']:.1f} s"
-            emit(f"[{res['stem']}] done in {res['seconds']:.1f} s ({detail})")
-        else:
-            emit(f"[{res['stem']}] FAILED after {res['seconds']:.1f} s")
-        results.append(res)
 
-    if jobs <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            report(build_notebook(task))
-        return results
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+def _check_notebook(path: Path) -> None:
+    """Fail with the file and the place when a notebook is not readable JSON of a notebook."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise BuildError(f"{path}: not UTF-8 (byte {exc.start}); restore it from git") from None
+    except json.JSONDecodeError as exc:
+        raise BuildError(
+            f"{path}: not valid notebook JSON (line {exc.lineno}, column {exc.colno}: "
+            f"{exc.msg}); fix it or restore it from git"
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise BuildError(f"{path}: JSON without a list of cells; not a notebook")
 
-    context = multiprocessing.get_context("forkserver")
-    # Workers fork from a server that has already imported the heavy libraries, once.
-    context.set_forkserver_preload(PRELOAD)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
-        futures = [pool.submit(build_notebook, task) for task in tasks]
-        for future in as_completed(futures):
-            report(future.result())
-    return results
+
+def _check_source() -> None:
+    """Every page's footer cites the source: a broken source.json stops the build here."""
+    from gaoxin.source import load_source
+
+    try:
+        load_source()
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        problem = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+        raise BuildError(
+            f"{config.SOURCE_PATH}: cannot read the article's metadata ({problem}); "
+            "restore it from git"
+        ) from None
+
+
+def _prune(folder: Path, keep: str) -> None:
+    """Remove every entry of a folder but the current one."""
+    if folder.is_dir():
+        for old in folder.iterdir():
+            if old.name != keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_staging(cache_dir: Path) -> None:
+    """Half-written cache entries ('.name-*') of a build that was killed."""
+    build_root = cache_dir / "build"
+    if build_root.is_dir():
+        for staging in build_root.glob("*/*/.*"):
+            shutil.rmtree(staging, ignore_errors=True)
+        for staging in build_root.glob("*/.*"):
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def build(
@@ -131,18 +142,48 @@ def build(
     environment_salt: str = "",
 ) -> BuildResult:
     """Build (or reuse from cache) every notebook's exports and publish them into exports_dir."""
-    started = time.perf_counter()
     notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR).resolve()
-    exports_dir = Path(exports_dir or config.EXPORTS_DIR).resolve()
     cache_dir = Path(cache_dir or CACHE_DIR).resolve()
-    data_dir = Path(data_dir or config.DATA_DIR).resolve()
-    jobs = max(1, jobs or os.cpu_count() or 1)
     stream = out or sys.stdout
 
     def emit(line: str) -> None:
         stream.write(line + "\n")
         stream.flush()
 
+    if not notebooks_dir.is_dir():
+        raise BuildError(f"notebooks folder {notebooks_dir} does not exist")
+    _check_source()
+    with build_lock(cache_dir):
+        return _build(
+            notebooks_dir,
+            Path(exports_dir or config.EXPORTS_DIR).resolve(),
+            cache_dir,
+            Path(data_dir or config.DATA_DIR).resolve(),
+            only,
+            max(1, jobs or os.cpu_count() or 1),
+            timeout,
+            emit,
+            stream is sys.stdout,
+            environment_salt,
+        )
+
+
+def _build(
+    notebooks_dir: Path,
+    exports_dir: Path,
+    cache_dir: Path,
+    data_dir: Path,
+    only: str | None,
+    jobs: int,
+    timeout: int,
+    emit: Callable[[str], None],
+    announce: bool,
+    environment_salt: str,
+) -> BuildResult:
+    started = time.perf_counter()
+    _remove_staging(cache_dir)
+    for path in misnamed(notebooks_dir):
+        emit(f"warning: {path} is not built: its name does not fit {NOTEBOOK_PATTERN}")
     all_notebooks = discover(notebooks_dir)
     if not all_notebooks:
         raise BuildError(f"no notebooks named NN_topic.ipynb in {notebooks_dir}")
@@ -155,7 +196,6 @@ def build(
     exec_hash = execution_hash(data_dir)
     entries_root = cache_dir / "build" / "nb"
     exec_root = cache_dir / "build" / "exec"
-    failed_dir = cache_dir / "failed"
     font_cache = cache_dir / "build" / "fonts"
     use_disk_cache(font_cache)
     result = BuildResult()
@@ -165,8 +205,7 @@ def build(
     for path in all_notebooks:
         stem = path.stem
         keys[stem] = notebook_key(env_hash, path)
-        entry = entries_root / stem / keys[stem]
-        meta = read_entry(entry)
+        meta = read_entry(entries_root / stem / keys[stem])
         if meta is not None:
             metas[stem] = meta
         if path not in selected:
@@ -175,30 +214,36 @@ def build(
             result.cached.append(stem)
             emit(f"[{stem}] up to date (cached)")
             continue
+        _check_notebook(path)
         tasks.append(
             {
                 "stem": stem,
                 "path": str(path),
                 "key": keys[stem],
-                "entry": str(entry),
+                "entry": str(entries_root / stem / keys[stem]),
                 "exec_entry": str(exec_root / stem / notebook_key(exec_hash, path)),
-                "failed_dir": str(failed_dir),
+                "failed_dir": str(cache_dir / "failed"),
                 "font_cache": str(font_cache),
                 "timeout": timeout,
-                "announce": stream is sys.stdout,
+                "announce": announce,
             }
         )
+    if any(read_entry(Path(t["exec_entry"])) is None for t in tasks):
+        from gaoxin.report.execute import check_checkout
 
-    for res in _run_tasks(tasks, jobs, emit):
+        problem = check_checkout(notebooks_dir)
+        if problem:
+            raise BuildError(problem)
+
+    from gaoxin.report.pool import run_tasks
+
+    for res in run_tasks(tasks, jobs, cache_dir / "run" / str(os.getpid()), emit):
         stem = res["stem"]
         if res["ok"]:
             (result.exported if res["reused_execution"] else result.executed).append(stem)
             metas[stem] = read_entry(entries_root / stem / keys[stem]) or {}
-            for root, keep in ((entries_root, keys[stem]), (exec_root, None)):
-                _prune(
-                    root / stem,
-                    keep or Path(next(t["exec_entry"] for t in tasks if t["stem"] == stem)).name,
-                )
+            _prune(entries_root / stem, keys[stem])
+            _prune(exec_root / stem, Path(res["exec_entry"]).name)
         else:
             failed = Path(res["failed"]) if res.get("failed") else None
             result.failures.append(Failure(stem, res["message"], failed))
@@ -214,7 +259,7 @@ def build(
         result.seconds = time.perf_counter() - started
         return result
 
-    files: dict[str, Path] = {}
+    files: dict[str, tuple[Path, str | None]] = {}
     reports: list[dict[str, Any]] = []
     complete = True
     for path in all_notebooks:
@@ -230,21 +275,15 @@ def build(
             files.update(entry_files(entries_root / path.stem / keys[path.stem]))
 
     if complete:
-        from gaoxin.report.site import site_files
-
-        key = site_key(env_hash, keys)
-        site_entry = cache_dir / "build" / "site" / key[:32]
-        if read_entry(site_entry) is None:
-            blobs = {
-                f"files/{rel}": data for rel, data in site_files(data_dir, reports, key).items()
-            }
-            write_entry(site_entry, blobs, {"key": key})
-            _prune(site_entry.parent, site_entry.name)
-        files.update(entry_files(site_entry))
+        data_key = site_key(exec_hash + file_hash(Path(__file__).with_name("site.py")), {})
+        files.update(_site(data_dir, reports, cache_dir, site_key(env_hash, keys), data_key))
     else:
         emit("index.html and data/ not updated: some notebooks have no current build (run all)")
 
-    result.published = publish(files, exports_dir, remove_stale=only is None)
+    try:
+        result.published = publish(files, exports_dir, remove_stale=only is None, emit=emit)
+    except (OSError, PublishError) as exc:
+        raise BuildError(f"publishing into {exports_dir} failed ({exc}); it is unchanged") from None
     result.seconds = time.perf_counter() - started
     emit(
         f"build ok: {len(result.executed)} executed, {len(result.exported)} re-exported, "
@@ -252,3 +291,25 @@ def build(
         f"{result.published} files updated in {exports_dir} ({result.seconds:.1f} s)"
     )
     return result
+
+
+def _cached(entry: Path, make: Callable[[], dict[str, bytes]], meta: dict[str, Any]) -> None:
+    """Make a verified cache entry of files unless an intact one exists; drop older siblings."""
+    if read_entry(entry) is None:
+        write_entry(entry, {f"files/{r}": d for r, d in make().items()}, meta)
+        _prune(entry.parent, entry.name)
+
+
+def _site(
+    data_dir: Path, reports: list[dict[str, Any]], cache_dir: Path, key: str, data_key: str
+) -> dict[str, tuple[Path, str]]:
+    """Site-wide files: data/ cached by the data alone (an edited notebook reuses the
+    workbook), the pages by the site key."""
+    from gaoxin.report import site
+
+    data_entry = cache_dir / "build" / "data" / data_key[:32]
+    _cached(data_entry, lambda: site.data_files(data_dir), {"key": data_key})
+    data = {rel: path.read_bytes() for rel, (path, _) in entry_files(data_entry).items()}
+    pages_entry = cache_dir / "build" / "site" / key[:32]
+    _cached(pages_entry, lambda: site.page_files(data_dir, data, reports, key), {"key": key})
+    return {**entry_files(data_entry), **entry_files(pages_entry)}

@@ -23,6 +23,8 @@ from typing import Any
 BUILD_FORMAT = "gaoxin-build-3"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 REPORT_DIR = Path(__file__).resolve().parent
+# The command line only: a notebook's kernel never imports these.
+COMMAND_FILES = ("cli.py", "__main__.py")
 MANIFEST = "manifest.json"
 
 VERSIONED_PACKAGES = (
@@ -74,8 +76,12 @@ def package_files(include_report: bool = True) -> list[Path]:
         if p.is_file()
         and "__pycache__" not in p.parts
         and p.suffix != ".pyc"
-        and (include_report or REPORT_DIR not in p.parents)
+        and (include_report or not _outside_kernel(p))
     ]
+
+
+def _outside_kernel(path: Path) -> bool:
+    return REPORT_DIR in path.parents or (path.parent == PACKAGE_DIR and path.name in COMMAND_FILES)
 
 
 def environment_hash(data_dir: Path) -> str:
@@ -89,9 +95,9 @@ def environment_hash(data_dir: Path) -> str:
 
 
 def execution_hash(data_dir: Path) -> str:
-    """Like environment_hash, without the report build's own code and templates: a notebook's
-    kernel never imports gaoxin.report, so changing how reports look re-exports without
-    re-executing."""
+    """Like environment_hash, without the report build's own code, templates and the command
+    line: a notebook's kernel never imports them, so changing how reports look re-exports
+    without re-executing."""
     h = hashlib.sha256(f"{BUILD_FORMAT}:execution".encode())
     _sha256_files(h, PACKAGE_DIR, package_files(include_report=False))
     if data_dir.is_dir():
@@ -111,6 +117,10 @@ def site_key(env_hash: str, keys: dict[str, str]) -> str:
     """Key of the site-wide files (index, data): the environment and every notebook's key."""
     text = env_hash + "".join(f"{s}:{k}" for s, k in sorted(keys.items()))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _digest(data: bytes) -> str:
@@ -149,7 +159,11 @@ def read_entry(entry: Path) -> dict[str, Any] | None:
         return None
 
 
-def entry_files(entry: Path, prefix: str = "files/") -> dict[str, Path]:
-    """Files of a verified entry under prefix, by path relative to the prefix."""
+def entry_files(entry: Path, prefix: str = "files/") -> dict[str, tuple[Path, str]]:
+    """Files of a verified entry under prefix: path relative to the prefix → (file, SHA-256)."""
     manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
-    return {rel[len(prefix) :]: entry / rel for rel in manifest if rel.startswith(prefix)}
+    return {
+        rel[len(prefix) :]: (entry / rel, digest)
+        for rel, digest in manifest.items()
+        if rel.startswith(prefix)
+    }

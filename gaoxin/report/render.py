@@ -34,10 +34,11 @@ def _nav(stem: str, variant: str) -> str:
     return f'<nav class="gx-nav">{items}</nav>'
 
 
-def _footer(key: str) -> str:
+def _footer(key: str, source: str | None = None) -> str:
+    source = source or f"{load_source().byline}, 衡阳高新区 2019 work-conference report"
     return (
-        f'<footer class="gx-footer">Source: {html.escape(load_source().byline)}, '
-        f"衡阳高新区 2019 work-conference report. Build {html.escape(key[:12])}.</footer>"
+        f'<footer class="gx-footer">Source: {html.escape(source)}. '
+        f"Build {html.escape(key[:12])}.</footer>"
     )
 
 
@@ -61,8 +62,11 @@ def _exporter(reader: bool) -> Any:
     return exporter
 
 
-def render_html(nb: Any, stem: str, title: str, key: str, variant: str) -> str:
-    """Reader ("reader") or walkthrough ("walkthrough") HTML page, font embedded."""
+def render_html(
+    nb: Any, stem: str, title: str, key: str, variant: str, source: str | None = None
+) -> str:
+    """Reader ("reader") or walkthrough ("walkthrough") HTML page, font embedded; `source`
+    names another article than the project's in the footer (plain text, escaped here)."""
     resources = {
         "metadata": {"name": stem},
         "gaoxin": {
@@ -70,7 +74,7 @@ def render_html(nb: Any, stem: str, title: str, key: str, variant: str) -> str:
             "css": stylesheet("screen.css"),
             "variant": variant,
             "nav": _nav(stem, variant),
-            "footer": _footer(key),
+            "footer": _footer(key, source),
         },
     }
     body, _ = _exporter(variant == "reader").from_notebook_node(nb, resources=resources)

@@ -158,8 +158,10 @@ def data_page(names: list[str]) -> str:
     return render_page("Data", body, "gx-data", lang="en")
 
 
-def site_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> dict[str, bytes]:
-    """Every site-wide file of exports/: data/ and the pages, by path relative to exports/."""
+def data_files(data_dir: Path) -> dict[str, bytes]:
+    """data/: the processed tables, the data package, the workbook and the headline numbers.
+
+    They depend on the data alone, so the build caches them apart from the pages."""
     tables, descriptor = export_tables(data_dir)
     files = {f"data/{t.file}": t.data for t in tables}
     if descriptor is not None:
@@ -171,10 +173,19 @@ def site_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> dict[
     files[f"data/{HEADLINE_NAME}"] = (
         json.dumps(headline, ensure_ascii=False, indent=1) + "\n"
     ).encode()
-    names = sorted(Path(rel).name for rel in files if rel.startswith("data/"))
-    files["data/index.html"] = data_page(names).encode()
+    return files
+
+
+def page_files(
+    data_dir: Path, data: dict[str, bytes], reports: list[dict[str, Any]], key: str
+) -> dict[str, bytes]:
+    """The site's pages, given its data files: the front page, the article and facts pages
+    (when the data has every table they need) and data/index.html."""
     from gaoxin.report import article_page, facts_page, frontpage
 
+    headline = json.loads(data[f"data/{HEADLINE_NAME}"])
+    names = sorted(Path(rel).name for rel in data if rel.startswith("data/"))
+    files = {"data/index.html": data_page(names).encode()}
     # The article and facts pages need the raw article and its tables (fixture data may lack them).
     pages = {
         article_page.ARTICLE_PAGE: article_page.article_page(data_dir),
@@ -184,3 +195,9 @@ def site_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> dict[
     front = frontpage.front_sections(reports, data_dir, article_page.ARTICLE_PAGE in files)
     files["index.html"] = index_page(reports, headline, key, front).encode()
     return files
+
+
+def site_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> dict[str, bytes]:
+    """Every site-wide file of exports/: data/ and the pages, by path relative to exports/."""
+    data = data_files(data_dir)
+    return {**data, **page_files(data_dir, data, reports, key)}

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
+import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from gaoxin.report.cache import read_entry, write_entry
+from gaoxin.report.execute import (
+    SOURCE_DATE_EPOCH,
+    ExecutionFailed,
+    check_stop,
+    execute,
+    raise_interrupted,
+)
 from gaoxin.report.fonts import use_disk_cache
 from gaoxin.report.frontpage import collect_findings
 from gaoxin.report.render import render_html, render_pdf
@@ -24,79 +30,33 @@ from gaoxin.report.transform import (
     title_and_summary,
 )
 
-SOURCE_DATE_EPOCH = "0"
-KERNEL_STARTUP_TIMEOUT = 120
 EXECUTED = "executed.ipynb"
 
 
-def _kernel_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("MPLBACKEND", None)
-    env.update(
-        SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH,
-        PYTHONHASHSEED="0",
-        PYDEVD_DISABLE_FILE_VALIDATION="1",
-        TZ="UTC",
-    )
-    return env
-
-
 def _execute(task: dict[str, Any], source_nb: Any, result: dict[str, Any]) -> Any:
-    """Run the notebook in a fresh kernel; the executed notebook, or None (result says why)."""
+    """The executed notebook, or None when execution failed (result says where and why)."""
     import nbformat
-    from jupyter_client.manager import KernelManager
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
 
-    stem, path = task["stem"], Path(task["path"])
-    nb = nbformat.from_dict(json.loads(json.dumps(source_nb)))
-    current = {"index": None}
+    run_dir = Path(task["run_dir"])
+    marker = run_dir / f"worker-{os.getpid()}.kernel"
 
-    def on_cell_execute(cell: Any, cell_index: int, **_: Any) -> None:
-        current["index"] = cell_index
-
-    # IPC sockets in a private temporary folder: no TCP ports, no files in the working tree.
-    sockets = tempfile.mkdtemp(prefix="gaoxin-kernel-")
-    manager = KernelManager(
-        kernel_name=task.get("kernel", "python3"), transport="ipc", ip=f"{sockets}/kernel"
-    )
-    client = NotebookClient(
-        nb,
-        km=manager,
-        timeout=task["timeout"],
-        startup_timeout=KERNEL_STARTUP_TIMEOUT,
-        kernel_name=task.get("kernel", "python3"),
-        resources={"metadata": {"path": str(path.parent)}},
-        record_timing=False,
-        allow_errors=False,
-        on_cell_execute=on_cell_execute,
-    )
-    try:
-        client.execute(env=_kernel_env())
-    except Exception as exc:
-        index = current["index"]
-        failed = Path(task["failed_dir"]) / f"{stem}.ipynb"
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, str(failed))
-        if isinstance(exc, CellExecutionError):
-            what = f"{exc.ename}: {exc.evalue}"
+    def on_kernel(pid: int | None) -> None:
+        # The build's main process kills kernels listed here if this worker cannot.
+        if pid is None:
+            marker.unlink(missing_ok=True)
         else:
-            lines = str(exc).strip().splitlines()
-            what = f"{type(exc).__name__}: {lines[-1] if lines else ''}"
-        snippet = ""
-        if index is not None and index < len(nb.cells):
-            first = nb.cells[index].source.strip().splitlines()
-            snippet = f" [{first[0][:80]}]" if first else ""
-        where = f"cell {index}" if index is not None else "kernel start"
-        result.update(message=f"{path}: {where}{snippet} failed: {what}", failed=str(failed))
+            run_dir.mkdir(parents=True, exist_ok=True)
+            marker.write_text(str(pid))
+
+    nb = nbformat.from_dict(json.loads(json.dumps(source_nb)))
+    try:
+        execute(nb, Path(task["path"]), task["timeout"], on_kernel)
+    except ExecutionFailed as exc:
+        failed = Path(task["failed_dir"]) / f"{task['stem']}.ipynb"
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(exc.executed, str(failed))
+        result.update(message=str(exc), failed=str(failed))
         return None
-    finally:
-        # nbclient leaves a kernel it did not create running: stop it here.
-        if client.kc is not None:
-            client.kc.stop_channels()
-        if manager.has_kernel:
-            manager.shutdown_kernel(now=True)
-        shutil.rmtree(sockets, ignore_errors=True)
     clean_executed(nb)
     return nb
 
@@ -129,9 +89,22 @@ def _export(task: dict[str, Any], source_nb: Any, nb: Any) -> None:
 
 
 def build_notebook(task: dict[str, Any]) -> dict[str, Any]:
-    """Execute one notebook (or reuse its verified execution) and export every format of it."""
+    """Execute one notebook (or reuse its verified execution) and export every format of it.
+
+    Once a signal has stopped this process, it starts nothing more: every call raises."""
+    check_stop()
+    result = _build_notebook(task)
+    check_stop()
+    return result
+
+
+def _build_notebook(task: dict[str, Any]) -> dict[str, Any]:
     import nbformat
 
+    if task.get("in_worker"):
+        # Ctrl-C reaches every process of the terminal's group; SIGTERM comes from the build.
+        signal.signal(signal.SIGINT, raise_interrupted)
+        signal.signal(signal.SIGTERM, raise_interrupted)
     os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
     use_disk_cache(Path(task["font_cache"]))
     stem, path = task["stem"], Path(task["path"])

@@ -1,0 +1,187 @@
+"""The one way notebooks publish a figure.
+
+Draw with matplotlib, then `publish(fig, name, takeaway, alt, data, section)`: the takeaway
+becomes the title, the source note names the article section, and `show` renders PNG and SVG in
+memory (byte deterministic), displays the figure once and attaches a MIME bundle that the build
+reads to write ``figures/NN_topic/<name>.png|.svg|.csv`` without re-running the notebook.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from typing import Any
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from gaoxin.charts.style import (
+    COLUMN_WIDTH_IN,
+    EXPORT_DPI,
+    MIN_FONT_PT,
+    MUTED,
+    STRICT,
+    SVG_HASHSALT,
+    WIDTH_TOLERANCE,
+)
+from gaoxin.config import FIGURE_MIMETYPE
+from gaoxin.source import load_source
+
+__all__ = [
+    "NOTE_CHARS_PER_LINE",
+    "NOTE_GAP_INCHES",
+    "PNG_METADATA",
+    "SOURCE",
+    "SVG_METADATA",
+    "TITLE_CHARS_PER_LINE",
+    "layout_problems",
+    "publish",
+    "render",
+    "show",
+    "source_note",
+    "title",
+    "wrap",
+]
+
+# Metadata that would make output vary between runs or machines is dropped.
+PNG_METADATA: dict[str, Any] = {"Software": None}
+SVG_METADATA: dict[str, Any] = {"Date": None, "Creator": None}
+
+SOURCE = f"{load_source().byline}, 衡阳高新区 work-conference report"
+
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+
+
+TITLE_CHARS_PER_LINE = 84  # Latin characters of an 11 pt title across the text width
+NOTE_CHARS_PER_LINE = 112  # the same for the 8 pt source note
+
+
+def _display_width(text: str) -> float:
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def wrap(text: str, width: float = TITLE_CHARS_PER_LINE) -> str:
+    """Break text into lines of at most `width` (a CJK character counts twice) at spaces."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if line and _display_width(candidate) > width:
+            lines.append(line)
+            candidate = word
+        line = candidate
+    return "\n".join([*lines, line])
+
+
+def title(fig: plt.Figure, text: str) -> None:
+    """The chart's takeaway as its title: left-aligned over the whole figure, wrapped to fit."""
+    fig.suptitle(wrap(text), x=0.01, ha="left", fontsize=mpl.rcParams["axes.titlesize"])
+
+
+NOTE_GAP_INCHES = 0.08  # space between the lowest label and the source note
+
+
+def source_note(fig: plt.Figure, section: str, source: str | None = None) -> None:
+    """Add the source footer naming the article section, below everything already drawn.
+
+    Call it last, after layout: the note goes under the lowest tick label or axis label, and
+    the saved image (``bbox_inches="tight"``) grows to include it, so nothing overlaps.
+    `source` names another article than the project's (the article profile)."""
+    fig.draw_without_rendering()  # run the layout engine first, so positions are final
+    lowest = fig.get_tightbbox(fig.canvas.get_renderer()).y0  # inches from the figure bottom
+    y = (lowest - NOTE_GAP_INCHES) / fig.get_figheight()
+    fig.text(
+        0.01,
+        y,
+        wrap(f"Source: {source or SOURCE} — section «{section}»", NOTE_CHARS_PER_LINE),
+        ha="left",
+        va="top",
+        fontsize=MIN_FONT_PT,
+        color=MUTED,
+    )
+
+
+def _png_bytes(fig: plt.Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=EXPORT_DPI, bbox_inches="tight", metadata=PNG_METADATA)
+    return buf.getvalue()
+
+
+def _svg_text(fig: plt.Figure) -> str:
+    buf = io.BytesIO()
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT}):
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata=SVG_METADATA)
+    return buf.getvalue().decode("utf-8")
+
+
+def _csv_text(data: pd.DataFrame) -> str:
+    keep_index = not isinstance(data.index, pd.RangeIndex)
+    return data.to_csv(index=keep_index, lineterminator="\n")
+
+
+def layout_problems(fig: plt.Figure) -> list[str]:
+    """What would make the figure hard to read in the reports: too wide, or text too small."""
+    problems = []
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    width = fig.get_tightbbox(renderer).width
+    if width > COLUMN_WIDTH_IN * WIDTH_TOLERANCE:
+        problems.append(
+            f"drawn {width:.2f} in wide, more than the {COLUMN_WIDTH_IN} in text width "
+            "(it would be scaled down): use charts.figsize() and keep legends inside"
+        )
+    for text in fig.findobj(mpl.text.Text):
+        if text.get_visible() and text.get_text().strip() and text.get_fontsize() < MIN_FONT_PT:
+            problems.append(
+                f"text {text.get_text()[:30]!r} is {text.get_fontsize():g} pt "
+                f"(< {MIN_FONT_PT:g} pt)"
+            )
+    return problems
+
+
+def render(
+    fig: plt.Figure, name: str, alt: str, data: pd.DataFrame
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Render a figure to the display bundle and its metadata (no display, no close)."""
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise ValueError(f"figure name must match {_NAME_RE.pattern!r}, got {name!r}")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"figure {name!r}: alt text is required and must not be empty")
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"figure {name!r}: data must be the pandas DataFrame that is plotted")
+    problems = layout_problems(fig) if STRICT["layout"] else []
+    if problems:
+        raise ValueError(f"figure {name!r}: " + "; ".join(problems))
+    alt = " ".join(alt.split())
+    png = _png_bytes(fig)
+    payload = {"name": name, "alt": alt, "svg": _svg_text(fig), "csv": _csv_text(data)}
+    bundle = {
+        "image/png": base64.b64encode(png).decode("ascii"),
+        "text/plain": f"<Figure {name}: {alt}>",
+        FIGURE_MIMETYPE: payload,
+    }
+    metadata = {"image/png": {"alt": alt}}
+    return bundle, metadata
+
+
+def show(fig: plt.Figure, name: str, alt: str, data: pd.DataFrame) -> None:
+    """Publish a chart: display it once (PNG + alt + figure bundle), then close it."""
+    from IPython.display import display
+
+    try:
+        bundle, metadata = render(fig, name, alt, data)
+    except Exception:
+        plt.close(fig)
+        raise
+    display(bundle, metadata=metadata, raw=True)
+    plt.close(fig)
+
+
+def publish(
+    fig: plt.Figure, name: str, takeaway: str, alt: str, data: pd.DataFrame, section: str
+) -> None:
+    """Finish a chart the house way: the takeaway as title, the source note, then show()."""
+    title(fig, takeaway)
+    source_note(fig, section)
+    show(fig, name, alt, data)

@@ -1,0 +1,283 @@
+"""Execute a notebook in a fresh kernel of this checkout, with a per-cell timeout that holds.
+
+The kernel is this interpreter (``sys.executable``) started from a kernel spec written for the
+run, so neither an installed ``python3`` spec nor another environment can stand in for it; it
+imports ``gaoxin`` from this checkout (``PYTHONPATH``). Its sockets and connection file live in
+a private temporary folder that is always removed. Whatever happens (an error, a timeout, a dead
+kernel, SIGINT/SIGTERM), the kernel's whole process group is killed before this returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gaoxin import config
+
+SOURCE_DATE_EPOCH = "0"
+KERNEL_STARTUP_TIMEOUT = 120
+KERNEL_NAME = "gaoxin-build"
+# nbclient checks that the kernel is alive once a second; a dead kernel is noticed within that.
+PROBE_TIMEOUT = 60
+REAP_SECONDS = 5
+JOIN_POLL_SECONDS = 0.1
+# After the kernel is killed, nbclient notices within its one-second liveness check.
+KILLED_KERNEL_SECONDS = 2.0
+
+
+class ExecutionFailed(Exception):
+    """A cell failed, timed out, or the kernel died: the message names notebook, cell, reason."""
+
+    def __init__(self, message: str, executed: Any = None):
+        super().__init__(message)
+        self.executed = executed
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived: stop now. A KeyboardInterrupt, so that neither `except
+    Exception` nor asyncio's callback handler (which logs other BaseExceptions) swallows it."""
+
+    def __init__(self, signum: int):
+        super().__init__(int(signum))  # args stay picklable across worker processes
+        self.signum = int(signum)
+
+    def __str__(self) -> str:
+        return signal.Signals(self.signum).name
+
+
+_STOP: dict[str, int | None] = {"signum": None}
+
+
+def raise_interrupted(signum: int, _frame: Any) -> None:
+    """Signal handler: remember the stop (libraries may swallow the exception), then raise."""
+    _STOP["signum"] = signum
+    raise Interrupted(signum)
+
+
+def check_stop() -> None:
+    """Raise Interrupted if a signal asked this process to stop, even if it was swallowed."""
+    if _STOP["signum"] is not None:
+        raise Interrupted(_STOP["signum"])
+
+
+def reset_stop() -> None:
+    _STOP["signum"] = None
+
+
+def kernel_env() -> dict[str, str]:
+    """Environment of the kernel: deterministic output, this checkout's package first."""
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)
+    path = [str(config.PROJECT_ROOT)] + [
+        p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p
+    ]
+    env.update(
+        SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH,
+        PYTHONHASHSEED="0",
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+        TZ="UTC",
+        PYTHONPATH=os.pathsep.join(path),
+    )
+    return env
+
+
+def check_checkout(notebooks_dir: Path) -> str | None:
+    """None when a kernel started here would run this environment and import this checkout's
+    gaoxin; otherwise what is wrong and what to do."""
+    venv = config.PROJECT_ROOT / ".venv"
+    if venv.is_dir() and Path(sys.prefix).resolve() != venv.resolve():
+        return (
+            f"this build runs Python from {sys.prefix}, but this checkout "
+            f"({config.PROJECT_ROOT}) has its own environment {venv}: "
+            f"run {venv / 'bin' / 'python'} -m gaoxin (or `make report`)"
+        )
+    probe = "import gaoxin, sys; print(gaoxin.__file__); print(sys.prefix)"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=notebooks_dir,
+            env=kernel_env(),
+            capture_output=True,
+            text=True,
+            timeout=PROBE_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"cannot start {sys.executable} for the kernel ({exc}): run `make env`"
+    lines = done.stdout.split("\n")
+    expected = config.PROJECT_ROOT / "gaoxin" / "__init__.py"
+    if done.returncode != 0 or not lines[0] or Path(lines[0]).resolve() != expected.resolve():
+        found = lines[0] if done.returncode == 0 else done.stderr.strip().splitlines()[-1:]
+        return (
+            f"the kernel would import gaoxin from {found}, not from this checkout "
+            f"({expected}): run `make env` in {config.PROJECT_ROOT}"
+        )
+    return None
+
+
+def _write_kernel_spec(folder: Path) -> None:
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "gaoxin build (this checkout)",
+        "language": "python",
+        "metadata": {"debugger": False},
+    }
+    (folder / "kernels" / KERNEL_NAME).mkdir(parents=True)
+    (folder / "kernels" / KERNEL_NAME / "kernel.json").write_text(json.dumps(spec))
+
+
+def _kill_group(pid: int | None) -> None:
+    if pid:
+        # jupyter_client starts each kernel in a session (process group) of its own.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+
+
+def _describe(exc: BaseException, timeout: int) -> str:
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    if isinstance(exc, CellTimeoutError):
+        return f"timed out after {timeout} s (the per-cell limit; raise it with --timeout)"
+    if isinstance(exc, DeadKernelError):
+        return "the kernel died (crash, os._exit or out of memory)"
+    if isinstance(exc, CellExecutionError):
+        return f"{exc.ename}: {exc.evalue}"
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[-1] if lines else ''}"
+
+
+def execute(
+    nb: Any,
+    path: Path,
+    timeout: int,
+    on_kernel: Callable[[int | None], None] = lambda pid: None,
+) -> Any:
+    """Run every cell of nb (in place) and return it; raise ExecutionFailed naming the cell."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+
+    current: dict[str, Any] = {"index": None, "pid": None}
+
+    def on_cell_execute(cell: Any, cell_index: int, **_: Any) -> None:
+        current["index"] = cell_index
+
+    def on_kernel_start(**_: Any) -> None:
+        # Kept now: nbclient's own clean-up may forget the process before the finally below.
+        current["pid"] = _kernel_pid(manager)
+        on_kernel(current["pid"])
+
+    # Sockets, connection file and kernel spec in a private folder: nothing in the working tree
+    # or in Jupyter's runtime folder, and all of it removed below.
+    private = Path(tempfile.mkdtemp(prefix="gaoxin-kernel-"))
+    _write_kernel_spec(private)
+    manager = AsyncKernelManager(
+        kernel_name=KERNEL_NAME,
+        kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(private / "kernels")]),
+        transport="ipc",
+        ip=str(private / "kernel"),
+        connection_file=str(private / "connection.json"),
+    )
+    client = NotebookClient(
+        nb,
+        km=manager,
+        timeout=timeout,
+        startup_timeout=KERNEL_STARTUP_TIMEOUT,
+        kernel_name=KERNEL_NAME,
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+        allow_errors=False,
+        on_cell_execute=on_cell_execute,
+        on_notebook_start=on_kernel_start,
+    )
+    outcome: dict[str, BaseException | None] = {"error": None}
+
+    def run() -> None:
+        try:
+            # The kernel's own log lines would break the build's one-line messages.
+            # asyncio.run cancels nbclient's leftover polling tasks when the run ends.
+            asyncio.run(
+                client.async_execute(
+                    env=kernel_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
+            )
+        except BaseException as exc:  # handed to the calling thread
+            outcome["error"] = exc
+
+    # nbclient runs in a thread of its own: in the main thread it would take SIGINT and SIGTERM
+    # for itself (stop the kernel, carry on). Here the signals reach this thread's handler.
+    runner = threading.Thread(target=run, name=f"execute {path.name}", daemon=True)
+    try:
+        runner.start()
+        while runner.is_alive():
+            runner.join(JOIN_POLL_SECONDS)
+        if outcome["error"] is not None:
+            raise outcome["error"]
+    except Interrupted:
+        _kill_group(current["pid"])
+        runner.join(KILLED_KERNEL_SECONDS)
+        raise
+    except Exception as exc:
+        index = current["index"]
+        snippet = ""
+        if index is not None and index < len(nb.cells):
+            first = nb.cells[index].source.strip().splitlines()
+            snippet = f" [{first[0][:80]}]" if first else ""
+        where = f"cell {index}" if index is not None else "kernel start"
+        message = f"{path}: {where}{snippet} failed: {_describe(exc, timeout)}"
+        raise ExecutionFailed(message, nb) from None
+    finally:
+        pid = _kernel_pid(manager) or current["pid"]
+        _kill_group(current["pid"])
+        _kill_group(pid)
+        if client.kc is not None and not runner.is_alive():
+            client.kc.stop_channels()
+        _reap(manager)
+        shutil.rmtree(private, ignore_errors=True)
+        on_kernel(None)  # last: the build waits for this record to go before it moves on
+    return nb
+
+
+def _reap(manager: Any) -> None:
+    """Collect the killed kernel's exit status, so it does not linger as a zombie."""
+    process = getattr(getattr(manager, "provisioner", None), "process", None)
+    if process is not None:
+        # Already reaped, or unkillable: nothing more can be done here.
+        with contextlib.suppress(Exception):
+            process.wait(timeout=REAP_SECONDS)
+
+
+def _kernel_pid(manager: Any) -> int | None:
+    process = getattr(getattr(manager, "provisioner", None), "process", None)
+    return getattr(process, "pid", None)
+
+
+def wait_gone(pids: list[int], seconds: float) -> None:
+    """Kill the process groups of kernels a stopped worker may have left, within seconds."""
+    deadline = time.monotonic() + seconds
+    for pid in pids:
+        _kill_group(pid)
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,149 @@
+"""Run notebook tasks in worker processes, and stop everything at once on SIGINT or SIGTERM.
+
+On a signal: queued tasks are cancelled, running workers get SIGTERM (each kills its kernel and
+removes its temporary folder), kernels a worker could not stop are killed from the run folder's
+records, and ``BuildInterrupted`` carries a one-line summary to the command line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from gaoxin.report.execute import (
+    Interrupted,
+    check_stop,
+    raise_interrupted,
+    reset_stop,
+    wait_gone,
+)
+from gaoxin.report.worker import build_notebook
+
+# Workers fork from a server that has already imported the heavy libraries, once.
+PRELOAD = ["gaoxin.report.worker", "nbformat", "nbclient", "nbconvert", "weasyprint"]
+WORKER_GRACE_SECONDS = 3.0
+KERNEL_GRACE_SECONDS = 2.0
+POLL_SECONDS = 0.05
+SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
+class BuildInterrupted(Exception):
+    """The build was stopped by a signal; exports are unchanged."""
+
+    def __init__(self, message: str, signum: int):
+        super().__init__(message)
+        self.exit_code = SIGNAL_EXIT.get(signal.Signals(signum), 1)
+
+
+@contextlib.contextmanager
+def signals_interrupt() -> Iterator[None]:
+    """SIGINT and SIGTERM raise Interrupted in this (main) thread for the block."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.signal(s, raise_interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _kernels_left(run_dir: Path) -> list[int]:
+    pids = []
+    for marker in run_dir.glob("*.kernel"):
+        with contextlib.suppress(OSError, ValueError):
+            pids.append(int(marker.read_text().strip()))
+    return pids
+
+
+def run_tasks(
+    tasks: list[dict[str, Any]], jobs: int, run_dir: Path, emit: Callable[[str], None]
+) -> list[dict[str, Any]]:
+    """Results of build_notebook for every task (in completion order)."""
+    results: list[dict[str, Any]] = []
+
+    def report(res: dict[str, Any]) -> None:
+        if res["ok"]:
+            detail = f"execute {res['execute']:.1f} s, export {res['export']:.1f} s"
+            emit(f"[{res['stem']}] done in {res['seconds']:.1f} s ({detail})")
+        else:
+            emit(f"[{res['stem']}] FAILED after {res['seconds']:.1f} s")
+        results.append(res)
+
+    for task in tasks:
+        task["run_dir"] = str(run_dir)
+    pool = None
+    reset_stop()
+    try:
+        with signals_interrupt():
+            if jobs <= 1 or len(tasks) <= 1:
+                for task in tasks:
+                    report(build_notebook(task))
+                    check_stop()
+                return results
+            pool = _start_pool(min(jobs, len(tasks)))
+            futures = [pool.submit(build_notebook, {**task, "in_worker": True}) for task in tasks]
+            from concurrent.futures import as_completed
+
+            for future in as_completed(futures):
+                check_stop()
+                report(future.result())
+            pool.shutdown()
+            return results
+    except Interrupted as stop:
+        started = _stop(pool, run_dir)
+        done = {r["stem"] for r in results}
+        pending = len(tasks) - len(done)
+        raise BuildInterrupted(
+            f"build interrupted by {stop}: {pending} notebook(s) stopped or never started "
+            f"({started} running), kernels shut down, temporary files removed; "
+            "exports/ unchanged",
+            stop.signum,
+        ) from None
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _start_pool(workers: int) -> Any:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _stop(pool: Any, run_dir: Path) -> int:
+    """Cancel queued work, stop the workers and their kernels; the number of workers stopped."""
+    # A second signal while stopping must not cut the clean-up short.
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    for s in saved:
+        signal.signal(s, signal.SIG_IGN)
+    try:
+        processes = []
+        if pool is not None:
+            processes = list(getattr(pool, "_processes", {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                with contextlib.suppress(Exception):
+                    process.terminate()
+            # Each worker kills its kernel and removes its record; wait for that, briefly.
+            deadline = time.monotonic() + WORKER_GRACE_SECONDS
+            while _kernels_left(run_dir) and time.monotonic() < deadline:
+                time.sleep(POLL_SECONDS)
+            for process in processes:
+                with contextlib.suppress(Exception):
+                    process.kill()
+                    process.join(WORKER_GRACE_SECONDS)
+        wait_gone(_kernels_left(run_dir), KERNEL_GRACE_SECONDS)
+        return len(processes)
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)

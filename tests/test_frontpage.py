@@ -176,7 +176,7 @@ FINDING_NOTEBOOK = [
     ("markdown", "# 发现 Findings (fixture)\n\nOne chart and one key finding for the front page."),
     (
         "code",
-        "import pandas as pd\n"
+        "import matplotlib.pyplot as plt\n"
         "from gaoxin import charts\n"
         "from gaoxin.analysis.claims import finding\n"
         "from gaoxin.data import load_facts\n"
@@ -187,7 +187,7 @@ FINDING_NOTEBOOK = [
     (
         "code",
         "counts = facts.period.value_counts().rename_axis('period').reset_index(name='facts')\n"
-        "fig, ax = charts.plt.subplots(figsize=charts.figsize(2.5))\n"
+        "fig, ax = plt.subplots(figsize=charts.figsize(2.5))\n"
         "ax.barh(counts.period, counts.facts)\n"
         "charts.show(fig, 'fig1_periods', alt='Bars: facts per period.', data=counts)\n"
         "n = int((facts.period == 'target').sum())\n"

@@ -109,7 +109,7 @@ def test_quantities_in_words_keep_floors_ranks_and_tiers_what_they_are():
             _fact(fact_id=i)
             for i in load_facts().query("kind == 'rank' and period == 'target'").fact_id
         )
-        if raw[f["end"] : f["end"] + 2] in fp.TIER_WORDS
+        if raw[f["end"] : f["end"] + 2] == "方阵"
     )
     words = fp.quantity_words(tier, raw)
     assert words.startswith("a tier") and "第一方阵" in words
@@ -177,7 +177,6 @@ FINDING_NOTEBOOK = [
     (
         "code",
         "import matplotlib.pyplot as plt\n"
-        "import pandas as pd\n"
         "from gaoxin import charts\n"
         "from gaoxin.analysis.claims import finding\n"
         "from gaoxin.data import load_facts\n"
@@ -267,3 +266,18 @@ def test_index_with_findings_in_the_browser(finding_site, browser):
             assert not violations, f"{rel}:\n{pagecheck.describe(violations)}"
     finally:
         tab.close()
+
+
+def test_at_most_ten_findings_every_report_first():
+    reports = [
+        {"stem": f"0{i}_r", "findings": [{"n": (i, k)} for k in range(n)]}
+        for i, n in enumerate([2, 2, 2, 2, 2, 2, 2])
+    ]
+    chosen = fp.select_findings(reports)
+    assert len(chosen) == fp.MAX_FINDINGS == 10
+    assert {i for i, _ in chosen} == set(range(7)), "every report's first finding is shown"
+    assert chosen == sorted(chosen), "in report order"
+    assert [k for i, k in chosen if k == 1] == [1, 1, 1], "then second findings, earliest first"
+    assert [i for i, k in chosen if k == 1] == [0, 1, 2]
+    assert fp.select_findings([{"findings": [1, 2]}]) == [(0, 0), (0, 1)]
+    assert fp.select_findings([]) == []

@@ -63,6 +63,10 @@ UNIT_WORDS = {
     "day": "day",
     "times": "times",
 }
+# Words that make a leading ordinal a tier rather than a place: 第一方阵 is "the first tier",
+# a group of zones, not "No. 1" (the genre also writes 第一梯队).
+TIER_WORDS = ("方阵", "梯队")
+TIER_WORD_LENGTH = 2
 # Thousands separators only from here up: years (2018) and small counts read better without.
 GROUPING_FROM = Decimal(10000)
 
@@ -126,8 +130,16 @@ def _row_line(key: str, value: str) -> str:
     return f'<span class="gx-row-l"><span class="gx-k">{_esc(key)}</span> {_esc(value)}</span>'
 
 
-def fact_row(row: dict[str, Any]) -> str:
-    """The fact's table row as a hidden tooltip (shown by CSS; read by screen readers)."""
+def tier_word(fact: dict[str, Any], raw: str) -> str:
+    """方阵 or 梯队 when a rank's ordinal names a tier (第一方阵), else ''."""
+    after = raw[int(fact["end"]) : int(fact["end"]) + TIER_WORD_LENGTH]
+    return after if fact["kind"] == "rank" and after in TIER_WORDS else ""
+
+
+def fact_row(row: dict[str, Any], tier: str = "") -> str:
+    """The fact's table row as a hidden tooltip (shown by CSS; read by screen readers).
+
+    `tier` is the word after a rank's ordinal that makes it a tier (第一方阵: the first tier)."""
     fid = str(row["fact_id"])
     metric = str(row["metric_en"])
     if not _blank(row.get("subject_zh")):
@@ -139,6 +151,15 @@ def fact_row(row: dict[str, Any]) -> str:
         _row_line("指标 Metric", metric),
         _row_line("数值 Value", value_words(row)),
         _row_line("单位 Unit", unit),
+    ]
+    if tier:
+        lines[1:3] = [
+            _row_line(
+                "数值 Value", f"{row['quote']}{tier}: a tier (a group of zones), not a place"
+            ),
+            _row_line("单位 Unit", f"tier {tier}"),
+        ]
+    lines += [
         _row_line("时期 Period", period_words(row)),
         _row_line(
             "限定 Qualifier", qualifier_words(row.get("qualifier"), row.get("qualifier_raw"))
@@ -267,7 +288,11 @@ def article_body(inputs: dict[str, Any]) -> str:
             "start": int(f["start"]),
             "end": int(f["end"]),
             "html": _mark(
-                "gx-q", f["fact_id"], fact_class(f), raw[f["start"] : f["end"]], fact_row(f)
+                "gx-q",
+                f["fact_id"],
+                fact_class(f),
+                raw[f["start"] : f["end"]],
+                fact_row(f, tier_word(f, raw)),
             ),
         }
         for f in inputs["facts"]

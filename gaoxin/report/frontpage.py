@@ -20,18 +20,20 @@ from gaoxin.report.article_page import (
     QUALIFIER_WORDS,
     UNIT_WORDS,
     plain_number,
+    tier_word,
 )
 from gaoxin.report.scorecard import scorecard_section
 
 CSS_PATH = Path(__file__).resolve().parent / "templates" / "site" / "front.css"
 FIGURE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-# Words that make a leading ordinal a tier rather than a place: 第一方阵 is "the first tier",
-# a group of zones, not "No. 1" (the genre also writes 第一梯队).
-TIER_WORDS = ("方阵", "梯队")
 # Relations whose two figures do not measure the same thing: their cards carry a warning.
 MISMATCHED = ("different_measure",)
 # Card order: pairs that compare first, then mismatches, then targets with nothing to compare.
 RELATION_ORDER = ("same_measure", "different_measure", "no_counterpart", "size_threshold")
+
+
+# The front page shows at most this many findings (the reports show all of theirs).
+MAX_FINDINGS = 10
 
 
 class FindingError(ValueError):
@@ -86,30 +88,50 @@ def _markdown(text: str) -> str:
     return match.group(1) if match else rendered
 
 
+def select_findings(reports: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """(report index, finding index) pairs for the front page, in report order: every report's
+    first finding, then every report's second, and so on, up to MAX_FINDINGS."""
+    chosen: list[tuple[int, int]] = []
+    counts = [len(r.get("findings", [])) for r in reports]
+    rank = 0
+    while len(chosen) < MAX_FINDINGS and rank < max(counts, default=0):
+        for i, count in enumerate(counts):
+            if rank < count and len(chosen) < MAX_FINDINGS:
+                chosen.append((i, rank))
+        rank += 1
+    return sorted(chosen)
+
+
+def _finding_item(report: dict[str, Any], finding: dict[str, Any]) -> str:
+    stem = report["stem"]
+    alts = {f["name"]: f["alt"] for f in report.get("figures", [])}
+    target = f"html/{stem}.html" + (f"#{finding['anchor']}" if finding["anchor"] else "")
+    thumb = ""
+    if finding["figure"]:
+        thumb = (
+            f'<img class="gx-thumb" src="figures/{_esc(stem)}/{_esc(finding["figure"])}.png" '
+            f'alt="{_esc(alts[finding["figure"]])}">'
+        )
+    return (
+        f'<li class="gx-finding">{thumb}<p>{_markdown(finding["text"])}</p>'
+        f'<p class="gx-finding-link"><a href="{_esc(target)}">'
+        f"{_esc(report['title'])} →</a></p></li>"
+    )
+
+
 def findings_section(reports: list[dict[str, Any]]) -> str:
     """Key findings with a link to the section that shows each, and its chart as a thumbnail."""
-    items = []
     for report in reports:
-        stem = report["stem"]
-        alts = {f["name"]: f["alt"] for f in report.get("figures", [])}
+        figures = {f["name"] for f in report.get("figures", [])}
         for finding in report.get("findings", []):
-            target = f"html/{stem}.html" + (f"#{finding['anchor']}" if finding["anchor"] else "")
-            thumb = ""
-            figure = finding["figure"]
-            if figure:
-                if figure not in alts:
-                    raise FindingError(
-                        f"{stem}: finding names figure {figure!r}, not in its report"
-                    )
-                thumb = (
-                    f'<img class="gx-thumb" src="figures/{_esc(stem)}/{_esc(figure)}.png" '
-                    f'alt="{_esc(alts[figure])}">'
+            if finding["figure"] and finding["figure"] not in figures:
+                raise FindingError(
+                    f"{report['stem']}: finding names figure {finding['figure']!r}, "
+                    "not in its report"
                 )
-            items.append(
-                f'<li class="gx-finding">{thumb}<p>{_markdown(finding["text"])}</p>'
-                f'<p class="gx-finding-link"><a href="{_esc(target)}">'
-                f"{_esc(report['title'])} →</a></p></li>"
-            )
+    items = [
+        _finding_item(reports[i], reports[i]["findings"][k]) for i, k in select_findings(reports)
+    ]
     if not items:
         return ""
     return (
@@ -137,9 +159,9 @@ def yuan_words(value: Any) -> str:
 
 def quantity_words(fact: dict[str, Any], raw: str) -> str:
     """A fact read out in English: its qualifier, tier or rank as what it is."""
-    after = raw[int(fact["end"]) : int(fact["end"]) + 2]
-    if fact["kind"] == "rank" and after in TIER_WORDS:
-        return f"a tier (the group written {fact['quote']}{after}), not a single place"
+    tier = tier_word(fact, raw)
+    if tier:
+        return f"a tier (the group written {fact['quote']}{tier}), not a single place"
     number = plain_number(fact["value"])
     unit = str(fact["unit_normalized"])
     if unit == "yuan":
@@ -163,8 +185,7 @@ def quantity_words(fact: dict[str, Any], raw: str) -> str:
 
 
 def _fact_link(fact: dict[str, Any], raw: str) -> str:
-    after = raw[int(fact["end"]) : int(fact["end"]) + 2]
-    shown = fact["quote"] + (after if fact["kind"] == "rank" and after in TIER_WORDS else "")
+    shown = fact["quote"] + tier_word(fact, raw)
     return (
         f'<a class="gx-card-quote" href="{ARTICLE_PAGE}#{_esc(fact["fact_id"])}">{_esc(shown)}</a>'
     )

@@ -1,7 +1,11 @@
 """Shared fixtures: the real article, its parse, and the extracted tables (built once)."""
 
+import shutil
+
 import pytest
 
+from gaoxin import data
+from gaoxin.config import DATAPACKAGE_PATH, PROCESSED_DIR
 from gaoxin.facts.tables import extract_tables
 from gaoxin.text.structure import load_article
 
@@ -33,3 +37,14 @@ def facts_by_quote(tables):
         seen[row["quote"]] = n + 1
         out[(row["quote"], n)] = row
     return out
+
+
+@pytest.fixture()
+def copy_dir(tmp_path):
+    """A copy of data/processed (with its descriptor) to damage; the loader cache is cleared."""
+    target = tmp_path / "processed"
+    shutil.copytree(PROCESSED_DIR, target)
+    shutil.copy(DATAPACKAGE_PATH, tmp_path / DATAPACKAGE_PATH.name)
+    data.clear_cache()
+    yield target
+    data.clear_cache()

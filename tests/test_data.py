@@ -1,26 +1,14 @@
 """Loading, validation errors, provenance, coverage and drift of the committed data."""
 
-import shutil
-
 import pandas as pd
 import pytest
 
 from gaoxin import data
-from gaoxin.config import ARTICLE_PATH, DATAPACKAGE_PATH, PROCESSED_DIR, RAW_DIR
+from gaoxin.config import ARTICLE_PATH, DATAPACKAGE_PATH, RAW_DIR
 from gaoxin.data import DataError, load_table
 from gaoxin.data.schema import TABLES
 from gaoxin.facts.check import coverage, freshness, provenance
 from gaoxin.facts.check import main as check_main
-
-
-@pytest.fixture()
-def copy_dir(tmp_path):
-    target = tmp_path / "processed"
-    shutil.copytree(PROCESSED_DIR, target)
-    shutil.copy(DATAPACKAGE_PATH, tmp_path / DATAPACKAGE_PATH.name)
-    data.clear_cache()
-    yield target
-    data.clear_cache()
 
 
 def _edit(path, old, new, count=1):
@@ -127,8 +115,6 @@ def test_raw_article_is_described_by_its_metadata():
 
 def test_datapackage_describes_every_table_and_column():
     import json
-
-    from gaoxin.config import DATAPACKAGE_PATH
 
     package = json.loads(DATAPACKAGE_PATH.read_text(encoding="utf-8"))
     for resource in package["resources"]:

@@ -2,27 +2,15 @@
 what is wrong, where (file, row, column) and what to do; a changed file is never served stale."""
 
 import json
-import shutil
 
 import pytest
 
-from gaoxin import data
-from gaoxin.config import ANNOTATIONS_DIR, ARTICLE_PATH, DATAPACKAGE_PATH, PROCESSED_DIR
+from gaoxin.config import ANNOTATIONS_DIR, ARTICLE_PATH
 from gaoxin.data import DataError, load_table
 from gaoxin.data.schema import file_stats
 from gaoxin.facts import check, pipeline
 from gaoxin.facts.annotations import AnnotationError
 from gaoxin.facts.tables import extract_tables
-
-
-@pytest.fixture()
-def copy_dir(tmp_path):
-    target = tmp_path / "processed"
-    shutil.copytree(PROCESSED_DIR, target)
-    shutil.copy(DATAPACKAGE_PATH, tmp_path / DATAPACKAGE_PATH.name)
-    data.clear_cache()
-    yield target
-    data.clear_cache()
 
 
 def _lines(path):

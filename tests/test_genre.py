@@ -22,18 +22,11 @@ from gaoxin.report.build import discover
 from gaoxin.report.profile import STEM, TEMPLATE, article_slug
 from gaoxin.text.structure import load_article
 from tests.fixtures import buildsite
+from tests.pagecheck import CHROMIUM, CHROMIUM_ARGS
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 ARTICLES = sorted(CORPUS.glob("*.txt"))
 HOSTILE = CORPUS / "d_beihu_2023_hostile.txt"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Kinds that are not quantities in the profile (dates, numbers inside names).
 NON_QUANTITY_KINDS = ("date", "label")
 

@@ -218,7 +218,9 @@ def _check_thresholds(path: Path, row, line: int, by_metric: dict, outcome) -> N
         raise _error(path, "a size threshold on one side only", line, "target_threshold_metric")
     if ref and has_size:
         same = _same_number(by_metric[ref]["target_value"], outcome["threshold_normalized"])
-        if same != (row["relation"] == SAME_MEASURE):
+        # Equal sizes may still count different things (引进 vs 签约): only a different size
+        # makes a different threshold.
+        if same == (row["relation"] == DIFFERENT_THRESHOLD):
             problem = "sizes differ" if not same else "sizes are equal"
             raise _error(path, f"{problem}, which contradicts {row['relation']}", line, "relation")
 

@@ -176,3 +176,12 @@ def test_helpers_draw_the_house_encoding():
         plt.close(fig)
     finally:
         charts.set_style()
+
+
+def test_figure_data_keeps_labels_but_not_row_numbers():
+    from gaoxin.charts.figure import _csv_text
+
+    numbers = pd.DataFrame({"x": [1, 2]}, index=[3, 0])
+    labelled = pd.DataFrame({"x": [1, 2]}, index=pd.Index(["a", "b"], name="name"))
+    assert _csv_text(numbers) == "x\n1\n2\n"
+    assert _csv_text(labelled) == "name,x\na,1\nb,2\n"

@@ -116,7 +116,9 @@ def _svg_text(fig: plt.Figure) -> str:
 
 
 def _csv_text(data: pd.DataFrame) -> str:
-    keep_index = not isinstance(data.index, pd.RangeIndex)
+    # A named index, or one of labels, is data; bare row numbers (even reordered) are not.
+    named = any(name is not None for name in data.index.names)
+    keep_index = named or not pd.api.types.is_integer_dtype(data.index)
     return data.to_csv(index=keep_index, lineterminator="\n")
 
 

@@ -28,6 +28,7 @@ from gaoxin import config
 
 SOURCE_DATE_EPOCH = "0"
 KERNEL_STARTUP_TIMEOUT = 120
+SCRATCH_PREFIX = "gaoxin-kernel-"
 KERNEL_NAME = "gaoxin-build"
 # nbclient checks that the kernel is alive once a second; a dead kernel is noticed within that.
 PROBE_TIMEOUT = 60
@@ -65,9 +66,14 @@ def raise_interrupted(signum: int, _frame: Any) -> None:
     _STOP["signum"] = signum
     # A second signal (Ctrl-C twice, or SIGTERM from the build after Ctrl-C) must not cut the
     # clean-up short; the caller restores the handlers it had.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, ignore_signal)
+    signal.signal(signal.SIGTERM, ignore_signal)
     raise Interrupted(signum)
+
+
+def ignore_signal(_signum: int, _frame: Any) -> None:
+    """Handler that does nothing. Unlike SIG_IGN it cannot meet a signal already on its way
+    (CPython then raises 'Signal N ignored due to race condition' in whatever thread runs)."""
 
 
 def check_stop() -> None:
@@ -185,7 +191,8 @@ def execute(
 
     # Sockets, connection file and kernel spec in a private folder: nothing in the working tree
     # or in Jupyter's runtime folder, and all of it removed below.
-    private = Path(tempfile.mkdtemp(prefix="gaoxin-kernel-"))
+    # Named after this process, so a build that had to kill it can still find and remove it.
+    private = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
     _write_kernel_spec(private)
     manager = AsyncKernelManager(
         kernel_name=KERNEL_NAME,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -17,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from gaoxin.report.execute import (
+    SCRATCH_PREFIX,
     Interrupted,
     check_stop,
+    ignore_signal,
     raise_interrupted,
     reset_stop,
     wait_gone,
@@ -125,7 +128,7 @@ def _stop(pool: Any, run_dir: Path) -> int:
     # A second signal while stopping must not cut the clean-up short.
     saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     for s in saved:
-        signal.signal(s, signal.SIG_IGN)
+        signal.signal(s, ignore_signal)
     try:
         processes = []
         if pool is not None:
@@ -143,6 +146,10 @@ def _stop(pool: Any, run_dir: Path) -> int:
                     process.kill()
                     process.join(WORKER_GRACE_SECONDS)
         wait_gone(_kernels_left(run_dir), KERNEL_GRACE_SECONDS)
+        # A worker killed before its own clean-up leaves its kernel's private folder behind.
+        for process in processes:
+            for leftover in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}{process.pid}-*"):
+                shutil.rmtree(leftover, ignore_errors=True)
         return len(processes)
     finally:
         for s, handler in saved.items():

@@ -231,14 +231,15 @@ def lede(inputs: dict[str, Any]) -> str:
     report_year, plan_year = _years(facts, "result"), _years(facts, "target")
     results = facts[(facts.period == "result") & (facts.year == report_year)]
     targets = facts[(facts.period == "target") & (facts.year == plan_year)]
-    floors = targets[targets.qualifier.fillna("").str.contains("at_least")]
+    # 以上 (at_least) and 突破/超过 (more_than) both make a target a floor.
+    floors = targets[targets.qualifier.fillna("").str.contains("at_least|more_than")]
     parts = [
         f'<p class="gx-lede-claim"><span lang="zh-Hans">{_esc(source.title)}</span> '
         f'<span lang="en">— “{_esc(source.title_en)}”, says the headline of the report by '
         f"{_esc(source.byline)}.</span></p>",
         f'<p lang="en">The article gives <strong>{len(results)}</strong> figures for '
         f"{report_year} and sets <strong>{len(targets)}</strong> targets for {plan_year}; "
-        f"{len(floors)} of those targets are floors (以上, “or more”).",
+        f"{len(floors)} of those targets are floors (以上 “or more”, 突破 “break through”).",
     ]
     pairs = inputs.get("pairs")
     if pairs is not None:

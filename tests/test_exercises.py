@@ -183,7 +183,7 @@ def teacher_html():
     from gaoxin.config import DATA_DIR
     from gaoxin.report.teacher import teacher_page
 
-    return teacher_page(DATA_DIR)
+    return teacher_page(DATA_DIR).decode()
 
 
 def test_teacher_page_has_goals_exercises_rubrics_and_times(teacher_html, catalogue):

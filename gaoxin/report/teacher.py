@@ -121,7 +121,7 @@ def notebook_section(path: Path, exercises: dict[str, Exercise]) -> str:
     )
 
 
-def teacher_page(data_dir: Path) -> str | None:
+def teacher_page(data_dir: Path) -> bytes | None:
     """The page, or None when the project has no exercise file (fixture data)."""
     path = data_dir / "annotations" / EXERCISES_PATH.name
     notebooks = data_dir.parent / "notebooks"
@@ -140,4 +140,5 @@ def teacher_page(data_dir: Path) -> str | None:
         "Students' notebooks (<code>student/</code>) check number answers without revealing them; "
         "this page is not linked from them or from the index.</p>" + "".join(sections)
     )
-    return render_page("Teacher's guide 教师用书", body, "gx-teacher", lang="en", extra_css=(CSS,))
+    page = render_page("Teacher's guide 教师用书", body, "gx-teacher", lang="en", extra_css=(CSS,))
+    return page.encode()

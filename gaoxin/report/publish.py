@@ -35,6 +35,7 @@ MANAGED = (
     "index.html",
     "article.html",
     "facts.html",
+    "teacher.html",
 )
 STAGING, READY, OLD = "staging", "ready", "old"
 RENAME_EXCHANGE = 2  # linux/fs.h

@@ -181,7 +181,7 @@ def page_files(
 ) -> dict[str, bytes]:
     """The site's pages, given its data files: the front page, the article and facts pages
     (when the data has every table they need) and data/index.html."""
-    from gaoxin.report import article_page, facts_page, frontpage
+    from gaoxin.report import article_page, facts_page, frontpage, teacher
 
     headline = json.loads(data[f"data/{HEADLINE_NAME}"])
     names = sorted(Path(rel).name for rel in data if rel.startswith("data/"))
@@ -190,6 +190,7 @@ def page_files(
     pages = {
         article_page.ARTICLE_PAGE: article_page.article_page(data_dir),
         facts_page.FACTS_PAGE: facts_page.facts_page(data_dir),
+        teacher.TEACHER_PAGE: teacher.teacher_page(data_dir),
     }
     files.update({rel: page for rel, page in pages.items() if page is not None})
     front = frontpage.front_sections(reports, data_dir, article_page.ARTICLE_PAGE in files)

@@ -72,9 +72,7 @@ def test_committed_clean(path):
             assert cell["outputs"] == [], f"committed with outputs: {CLEAN_HINT}"
             assert cell["execution_count"] is None, f"committed with execution counts: {CLEAN_HINT}"
         source = "".join(cell["source"])
-        assert "sys.path" not in source
-        # Code never reads or writes ../data (a Markdown link to the exported data is fine).
-        assert cell["cell_type"] != "code" or "../data" not in source
+        assert "../data" not in source and "sys.path" not in source
     assert set(raw["metadata"]) <= {"kernelspec", "language_info"}
 
 

@@ -6,13 +6,12 @@ import json
 import nbformat
 import pytest
 
-from gaoxin.config import ANNOTATIONS_DIR, ARTICLE_PATH
-from gaoxin.facts.pipeline import rendered_outputs, write_outputs
+from gaoxin.config import ANNOTATIONS_DIR
 from gaoxin.report import build
+from tests.fixtures import buildsite
 
 pytestmark = pytest.mark.slow
 
-PAYLOAD = "<script>alert('doctored')</script><img src=x onerror=alert(7)>"
 # The notebook reads the doctored data through the normal API and shows the sentence verbatim.
 NOTEBOOK_CODE = """\
 import os
@@ -29,18 +28,7 @@ nv.quote_block(row.sentence, "doctored fixture")
 
 @pytest.fixture()
 def doctored(tmp_path, monkeypatch):
-    raw = ARTICLE_PATH.read_text(encoding="utf-8")
-    anchor = "实现地区生产总值同比增长8.6%"
-    assert anchor in raw
-    data = tmp_path / "data"
-    (data / "raw").mkdir(parents=True)
-    article = data / "raw" / "article.txt"
-    article.write_text(raw.replace(anchor, PAYLOAD + anchor, 1), encoding="utf-8")
-    # Annotations are keyed to the real text; the doctored copy is extracted by rules alone.
-    empty = tmp_path / "annotations.csv"
-    empty.write_text("context,quote,metric_en,domain\n", encoding="utf-8")
-    outputs = rendered_outputs(article_path=article, annotations_path=empty)
-    write_outputs(outputs, data)
+    data, outputs = buildsite.doctored_data(tmp_path)
     facts = json.dumps(outputs["processed/facts.csv"], ensure_ascii=False)
     assert "onerror=alert(7)" in facts, "the payload reached the facts table"
     monkeypatch.setenv("GAOXIN_DOCTORED_DATA", str(data))

@@ -14,8 +14,7 @@ from gaoxin.data import load_exclusions, load_facts, read_raw_text
 from gaoxin.report import article_page as ap
 from gaoxin.report import facts_page as fpage
 from tests import pagecheck
-
-PAYLOAD = "<script>alert('doctored')</script><img src=x onerror=alert(7)>"
+from tests.fixtures import buildsite
 
 
 class _Marks(HTMLParser):
@@ -152,18 +151,8 @@ def test_value_words_give_the_number_as_written_and_in_base_units():
 
 @pytest.mark.slow
 def test_a_doctored_article_is_shown_escaped(tmp_path):
-    from gaoxin.facts.pipeline import rendered_outputs, write_outputs
-
-    raw = config.ARTICLE_PATH.read_text(encoding="utf-8")
-    anchor = "实现地区生产总值同比增长8.6%"
-    data = tmp_path / "data"
-    (data / "raw").mkdir(parents=True)
+    data, outputs = buildsite.doctored_data(tmp_path)
     article = data / "raw" / "article.txt"
-    article.write_text(raw.replace(anchor, PAYLOAD + anchor, 1), encoding="utf-8")
-    empty = tmp_path / "annotations.csv"
-    empty.write_text("context,quote,metric_en,domain\n", encoding="utf-8")
-    outputs = rendered_outputs(article_path=article, annotations_path=empty)
-    write_outputs(outputs, data)
     assert "onerror=alert(7)" in json.dumps(outputs["processed/paragraphs.csv"])
     page = ap.article_page(data).decode("utf-8")
     assert "<script" not in page.lower() and "<img" not in page.lower()

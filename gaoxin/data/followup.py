@@ -228,7 +228,7 @@ def _check_thresholds(path: Path, row, line: int, by_metric: dict, outcome) -> N
 def load_result_pairs(
     directory: Path = FOLLOWUP_DIR, processed: Path = PROCESSED_DIR
 ) -> pd.DataFrame:
-    """The article's results for the year before, paired with the follow-up's figure for 2019."""
+    """The article's results for the year before the follow-up's, paired with its figure."""
     name = "followup_result_pairs"
     path = directory / Path(FOLLOWUP_TABLES[name][0]).name
     rows = _read(name, directory)

@@ -49,16 +49,22 @@ def heading_anchor(heading: str) -> str:
     return quote(text.replace(" ", "-"), safe=_ID_SAFE)
 
 
-def finding(text_md: str, figure: str | None = None, heading: str | None = None) -> None:
+def finding(
+    text_md: str, figure: str | None = None, heading: str | None = None, about: str = "zone"
+) -> None:
     """Show a key finding (one sentence, Markdown) and hand it to the site's front page.
 
     `heading` is the Markdown heading the finding sits under, as written (its id is derived
-    the way nbconvert derives it); `figure` is the name given to `charts.show`."""
+    the way nbconvert derives it); `figure` is the name given to `charts.show`; `about` is
+    "zone" for what the article says of the zone, "text" for how the article is written (the
+    front page puts those last)."""
     from IPython.display import display
 
     if not text_md.strip():
         raise ValueError("a finding needs its sentence")
+    if about not in ("zone", "text"):
+        raise ValueError(f"a finding is about the zone or the text, not {about!r}")
     anchor = None if heading is None else heading_anchor(heading)
-    payload = {"text": text_md, "figure": figure, "anchor": anchor}
+    payload = {"text": text_md, "figure": figure, "anchor": anchor, "about": about}
     bundle = {"text/markdown": f"**Key finding.** {text_md}", FINDING_MIMETYPE: payload}
     display(bundle, raw=True)

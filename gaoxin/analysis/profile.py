@@ -14,11 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from gaoxin.data import load_table, read_raw_text
+from gaoxin.data.readings import is_quantity
 from gaoxin.data.schema import TABLES
 from gaoxin.facts.check import numeral_runs
 
-# Dates and numbers inside names are accounted for, but they are not quantities to analyse.
-NON_QUANTITY_KINDS = ("date", "label")
 # A shorter shared subject (one or two characters) says too little to pair two figures.
 MIN_SUBJECT_CHARS = 3
 FACT, EXCLUDED, UNACCOUNTED = "fact", "excluded", "unaccounted"
@@ -43,7 +42,7 @@ class ArticleData:
     @property
     def quantities(self) -> pd.DataFrame:
         facts = self.tables["facts"]
-        return facts[~facts.kind.isin(NON_QUANTITY_KINDS)]
+        return facts[is_quantity(facts)]
 
     @property
     def report_year(self) -> int | None:

@@ -15,11 +15,29 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from gaoxin.analysis import derive
+from gaoxin.analysis.derive import Bounds, needed_growth, point, round_step, written_bounds
+
+__all__ = ["Bounds", "needed_growth", "point", "round_step", "written_bounds"]
+
 MET, MISSED, NOT_COMPARABLE, NOT_REPORTED = "met", "missed", "not_comparable", "not_reported"
-VERDICTS = (MET, MISSED, NOT_COMPARABLE, NOT_REPORTED)
+DEPENDS = "depends_on_reading"
+# The scorecard's classes, in the order it shows them. A target is met or missed when every
+# value the bounds allow gives that answer under every reading the register leaves open;
+# DEPENDS when the open readings give different answers.
+VERDICTS = (MET, MISSED, DEPENDS, NOT_COMPARABLE, NOT_REPORTED)
+# The verdict in English words, for prose; VERDICT_LABELS are the bilingual labels of tables.
+VERDICT_WORDS = {
+    MET: "met",
+    MISSED: "missed",
+    DEPENDS: "depends on reading",
+    NOT_COMPARABLE: "not comparable",
+    NOT_REPORTED: "not reported",
+}
 VERDICT_LABELS = {
     MET: "met 达成",
     MISSED: "missed 未达成",
+    DEPENDS: "depends on reading 取决于解读",
     NOT_COMPARABLE: "not comparable 无法比较",
     NOT_REPORTED: "not reported 未报告",
 }
@@ -28,78 +46,16 @@ NOTEBOOK = "06_promises"
 HEADINGS = {
     MET: "Which targets were met? 已达成",
     MISSED: "Which targets were missed? 未达成",
+    DEPENDS: "Which verdicts depend on a reading? 取决于解读",
     NOT_COMPARABLE: "Which targets cannot be scored? 无法比较",
     NOT_REPORTED: "Which targets have no outcome? 未报告",
 }
-# 余 and 多 bound a number from above too: 3600余 is below the next round step (3700).
-ROUNDING_QUALIFIERS = ("余", "多")
+# Readings (data/annotations/readings.csv) that verdicts consult by id.
+STACKED_FLOOR = "stacked_floor"
 # Counts of things are whole numbers: 'more than 10' is reached at 11.
 WHOLE_NUMBER_KINDS = ("count",)
 UNIT_WORDS = {"percent": "points", "count": "", "yuan": "亿元", "rank": "places"}
 YUAN_PER_YI = 1e8  # 亿
-
-
-@dataclass(frozen=True)
-class Bounds:
-    """An interval of possible values; an open end excludes its endpoint."""
-
-    low: float
-    high: float
-    low_open: bool = False
-    high_open: bool = False
-
-    @property
-    def exact(self) -> bool:
-        return self.low == self.high
-
-    def __sub__(self, other: Bounds) -> Bounds:
-        return Bounds(
-            self.low - other.high,
-            self.high - other.low,
-            self.low_open or other.high_open,
-            self.high_open or other.low_open,
-        )
-
-    def shift(self, delta: float) -> Bounds:
-        return Bounds(self.low + delta, self.high + delta, self.low_open, self.high_open)
-
-    def above(self, edge: float, strict: bool) -> bool:
-        """Every value is ≥ edge (> edge when strict)."""
-        return self.low > edge or (self.low == edge and not (strict and not self.low_open))
-
-    def below(self, edge: float, strict: bool) -> bool:
-        """Every value is < edge (≤ edge when not strict)."""
-        return self.high < edge or (self.high == edge and (not strict or self.high_open))
-
-
-def point(value: float) -> Bounds:
-    return Bounds(value, value)
-
-
-def round_step(number_text: str) -> int:
-    """One unit of the last non-zero digit: '3600' → 100, '20' → 10, '7' → 1."""
-    digits = str(number_text).split(".")[0]
-    return 10 ** (len(digits) - len(digits.rstrip("0")))
-
-
-def written_bounds(
-    value: float, qualifier: str = "", qualifier_raw: str = "", number_text: str = ""
-):
-    """What a figure as written says about the true value (results, not goals)."""
-    codes = set(filter(None, str(qualifier).split("+")))
-    if not codes:
-        return point(value)
-    if "at_least" in codes:  # 超过10个以上 reads as the looser 'at least 10'
-        return Bounds(value, math.inf)
-    if codes == {"more_than"}:
-        if any(q in str(qualifier_raw) for q in ROUNDING_QUALIFIERS):
-            return Bounds(value, value + round_step(number_text), True, True)
-        return Bounds(value, math.inf, True)
-    if codes == {"nearly"} or codes == {"less_than"}:
-        return Bounds(-math.inf, value, high_open=True)
-    if codes == {"at_most"}:
-        return Bounds(-math.inf, value)
-    raise ValueError(f"no bounds for the qualifier {qualifier!r}")
 
 
 @dataclass(frozen=True)
@@ -117,8 +73,11 @@ class Goal:
         return point(self.edge) - outcome
 
 
-def goal_of(value: float, qualifier: str = "", kind: str = "") -> Goal:
+def goal_of(value: float, qualifier: str = "", kind: str = "", stacked: str = "at_least") -> Goal:
+    """What meeting a target written with `qualifier` means; `stacked` reads 超过…以上."""
     codes = set(filter(None, str(qualifier).split("+")))
+    if codes == {"more_than", "at_least"}:
+        codes = {stacked}
     if codes == {"top"} or (kind == "rank" and not codes):
         return Goal(value, strict=False, ceiling=True)
     if codes == {"more_than"} and kind in WHOLE_NUMBER_KINDS:
@@ -133,16 +92,19 @@ class Verdict:
     verdict: str
     margin: Bounds | None
     reason: str
+    outcome: Bounds | None = None
 
 
 def judge(goal: Goal, outcome: Bounds) -> Verdict:
     """Met if every possible outcome meets the goal, missed if none does, else not comparable."""
     margin = goal.margin(outcome)
     if margin.above(0, goal.strict):
-        return Verdict(MET, margin, "every value the figures allow meets the target")
+        return Verdict(MET, margin, "every value the figures allow meets the target", outcome)
     if margin.below(0, not goal.strict):
-        return Verdict(MISSED, margin, "every value the figures allow falls short of the target")
-    return Verdict(NOT_COMPARABLE, margin, "the outcome's bounds straddle the target")
+        return Verdict(
+            MISSED, margin, "every value the figures allow falls short of the target", outcome
+        )
+    return Verdict(NOT_COMPARABLE, margin, "the outcome's bounds straddle the target", outcome)
 
 
 def count_above(count: Bounds, counted_size: float, wanted_size: float) -> Bounds:
@@ -190,42 +152,116 @@ def margin_text(margin: Bounds | None, unit: str) -> str:
     return f"{_number(margin.low, unit)} to {_number(margin.high, unit)}{tail}"
 
 
-def _outcome(relation: str, figure: pd.Series, threshold: float | None) -> Bounds:
+def fact_bounds(fact: pd.Series) -> Bounds:
+    """What a fact as written says about the true value (the one reading, in derive)."""
+    return derive.fact_bounds(fact)
+
+
+def _outcome(relation: str, figure: pd.Series, threshold, base: pd.Series | None) -> Bounds:
     written = written_bounds(float(figure.value_normalized), str(figure.qualifier))
     if relation == "different_threshold":
         return count_above(written, float(figure.threshold_normalized), float(threshold))
+    if relation == "growth_of_base":
+        return grow(fact_bounds(base), written)
     return written
+
+
+def _options(pair, target: pd.Series, readings: dict) -> list[dict[str, str]]:
+    """Every combination of the open readings that bear on a pairing (the taken one first)."""
+    from itertools import product
+
+    bearing = []
+    if pair.reading_id and pair.reading_id in readings:
+        bearing.append(readings[pair.reading_id])
+    stacked = readings.get(STACKED_FLOOR)
+    if stacked is not None and stacked.covers(target.fact_id):
+        bearing.append(stacked)
+    choices = product(*(r.allowed for r in bearing))
+    return [{r.reading_id: code for r, code in zip(bearing, combo)} for combo in choices]
+
+
+def _judge_under(pair, target, figure, threshold, base, readings, option) -> Verdict:
+    taken = readings.get(pair.reading_id)
+    if pair.relation == "no_outcome":
+        return Verdict(NOT_REPORTED, None, "the later report gives no figure for it")
+    if pair.relation == "different_measure":
+        return Verdict(NOT_COMPARABLE, None, "the outcome measures something else")
+    if taken is not None and option.get(taken.reading_id, taken.reading) != taken.reading:
+        # A pairing holds under the reading it was made with; under another, the outcome
+        # counts something else.
+        return Verdict(NOT_COMPARABLE, None, f"read so that {taken.says(option[taken.reading_id])}")
+    goal = goal_of(
+        float(target.value_normalized),
+        str(target.qualifier),
+        str(target.kind),
+        stacked=option.get(STACKED_FLOOR, "at_least"),
+    )
+    return judge(goal, _outcome(pair.relation, figure, threshold, base))
+
+
+def _hull(margins: list[Bounds | None]) -> Bounds | None:
+    known = [m for m in margins if m is not None]
+    if not known:
+        return None
+    low = min(known, key=lambda m: (m.low, not m.low_open))
+    high = max(known, key=lambda m: (m.high, not m.high_open))
+    return Bounds(low.low, high.high, low.low_open, high.high_open)
+
+
+def _reading_text(options, outcomes, readings, unit: str) -> str:
+    """'met (+60亿元) if …; not comparable if …': what each open reading gives."""
+    groups: dict[str, list[int]] = {}
+    for i, v in enumerate(outcomes):
+        groups.setdefault(v.verdict, []).append(i)
+    parts = []
+    for code, members in groups.items():
+        fixed = [
+            readings[rid].says(options[members[0]][rid])
+            for rid in options[0]
+            if len({options[i][rid] for i in members}) == 1
+        ]
+        margin = _hull([outcomes[i].margin for i in members])
+        shown = "" if margin is None else f" ({margin_text(margin, unit)})"
+        parts.append(f"{VERDICT_WORDS[code]}{shown} if " + " and ".join(fixed))
+    return ", ".join(parts)
 
 
 def verdict_table(
     facts: pd.DataFrame | None = None,
     figures: pd.DataFrame | None = None,
     pairs: pd.DataFrame | None = None,
+    readings: dict | None = None,
 ) -> pd.DataFrame:
-    """One row per 2019 target (size thresholds excluded) with its outcome, verdict and margin."""
+    """One row per goal of the plan year (size thresholds and plan-scope counts left out) with
+    its outcome, its verdict class, and the verdict and margin on the register's readings."""
     from gaoxin.data import load_facts
     from gaoxin.data.followup import load_followup_figures, load_target_outcomes
+    from gaoxin.data.readings import load_readings
 
     facts = load_facts() if facts is None else facts
     figures = load_followup_figures() if figures is None else figures
     pairs = load_target_outcomes() if pairs is None else pairs
+    readings = load_readings(facts=facts, figures=figures) if readings is None else readings
     targets = facts[facts.period == "target"].set_index("metric_en")
+    results = facts[facts.period == "result"].set_index("metric_en")
     by_figure = figures.set_index("figure_id")
     sizes = pairs.set_index("target_metric").target_value
     rows = []
     for p in pairs.itertuples():
-        if p.relation == "size_threshold":
+        if p.relation in NOT_GOALS:
             continue
         t = targets.loc[p.target_metric]
         figure = by_figure.loc[p.figure_id] if p.figure_id else None
-        if p.relation == "no_outcome":
-            v = Verdict(NOT_REPORTED, None, "the follow-up reports no figure for it")
-        elif p.relation == "different_measure":
-            v = Verdict(NOT_COMPARABLE, None, "the outcome measures something else")
-        else:
-            threshold = sizes.get(p.target_threshold_metric) if p.target_threshold_metric else None
-            goal = goal_of(float(t.value_normalized), str(t.qualifier), str(t.kind))
-            v = judge(goal, _outcome(p.relation, figure, threshold))
+        threshold = sizes.get(p.target_threshold_metric) if p.target_threshold_metric else None
+        base = results.loc[p.base_metric] if p.base_metric else None
+        options = _options(p, t, readings)
+        outcomes = [
+            _judge_under(p, t, figure, threshold, base, readings, option) for option in options
+        ]
+        taken = outcomes[0]
+        unit = str(t.unit_normalized)
+        codes = {v.verdict for v in outcomes}
+        verdict = taken.verdict if len(codes) == 1 else DEPENDS
         rows.append(
             {
                 "target_metric": p.target_metric,
@@ -236,25 +272,45 @@ def verdict_table(
                 "target_quote": t.quote,
                 "target_qualifier": t.qualifier,
                 "relation": p.relation,
+                "reading_id": p.reading_id or "",
                 "figure_id": p.figure_id or "",
                 "outcome_phrase": "" if figure is None else figure.phrase,
                 "outcome_quote": "" if figure is None else figure.quote,
-                "unit": t.unit_normalized,
+                "unit": unit,
                 "target_value": float(t.value_normalized),
                 "outcome_value": math.nan if figure is None else float(figure.value_normalized),
-                "verdict": v.verdict,
-                "margin_low": math.nan if v.margin is None else v.margin.low,
-                "margin_high": math.nan if v.margin is None else v.margin.high,
-                "margin": margin_text(v.margin, str(t.unit_normalized)),
-                "reason": v.reason,
+                "outcome_low": math.nan if taken.outcome is None else taken.outcome.low,
+                "outcome_high": math.nan if taken.outcome is None else taken.outcome.high,
+                "verdict": verdict,
+                "verdict_taken": taken.verdict,
+                "margin_low": math.nan if taken.margin is None else taken.margin.low,
+                "margin_high": math.nan if taken.margin is None else taken.margin.high,
+                "margin": margin_text(taken.margin, unit),
+                "by_reading": _reading_text(options, outcomes, readings, unit)
+                if verdict == DEPENDS
+                else "",
+                "reason": taken.reason,
                 "note": p.note,
             }
         )
     return pd.DataFrame(rows)
 
 
+# Pairings that are not goals: a size that defines another target, the size of a plan's list.
+NOT_GOALS = ("size_threshold", "plan_scope")
+
+
+def plan_scope(pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The target-period counts that size a plan rather than set a goal (the register's reading)."""
+    from gaoxin.data.followup import load_target_outcomes
+
+    pairs = load_target_outcomes() if pairs is None else pairs
+    return pairs[pairs.relation == "plan_scope"].reset_index(drop=True)
+
+
 def scorecard(verdicts: pd.DataFrame | None = None) -> pd.DataFrame:
-    """How many 2019 targets were met, missed, not comparable and not reported (in that order).
+    """How many of the plan year's goals are met, missed, depend on a reading, cannot be scored
+    or are not reported (in that order).
 
     Columns: verdict (code), label (bilingual), count, targets ('; '-joined metric names),
     heading (the section of notebook 06 that lists them) and href (that section in the reader
@@ -276,6 +332,62 @@ def scorecard(verdicts: pd.DataFrame | None = None) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def goal_name(metric: str) -> str:
+    """A goal's metric name for prose: 'GDP growth target' → 'GDP growth'."""
+    return metric.removesuffix(" target")
+
+
+def outcome_text(row) -> str:
+    """The outcome as the later report writes it, or the range it implies (growth of a base)."""
+    from gaoxin.analysis.narrative import escape, number
+
+    if row.relation == "growth_of_base":
+        return (
+            f"{number(row.outcome_low, 0)}–{number(row.outcome_high, 0)} implied by "
+            f"«{escape(row.outcome_quote)}» growth"
+        )
+    return f"«{escape(row.outcome_quote)}»"
+
+
+def verdict_line(row) -> str:
+    """'GDP growth (地区生产总值): «8.5%» against «12%以上», −3.5 points' (Markdown)."""
+    from gaoxin.analysis.narrative import escape
+
+    text = (
+        f"{escape(goal_name(row.target_metric))} ({escape(row.subject_zh)}): "
+        f"{outcome_text(row)} against «{escape(row.target_quote)}»"
+    )
+    if row.verdict == DEPENDS:
+        return f"{text}: {escape(row.by_reading)}"
+    return text if row.margin == "—" else f"{text}, {row.margin}"
+
+
+def summary(verdicts: pd.DataFrame, year: int) -> str:
+    """The scorecard in one Markdown sentence, naming every goal met or missed with its margin
+    and every verdict that depends on a reading. The front page and notebook 06 both use it."""
+    card = scorecard(verdicts).set_index("verdict")["count"]
+
+    def named(code: str) -> str:
+        rows = verdicts[verdicts.verdict == code]
+        return "; ".join(verdict_line(r) for r in rows.itertuples())
+
+    text = (
+        f"Of the {len(verdicts)} goals the article sets for {year}, the zone's own report a year "
+        f"later shows **{card[MET]} met** and **{card[MISSED]} missed**"
+    )
+    for code in (MET, MISSED):
+        if card[code]:
+            text += f" ({VERDICT_WORDS[code]}: {named(code)})"
+    text += "."
+    if card[DEPENDS]:
+        text += f" {card[DEPENDS]} depend on how a wording is read: {named(DEPENDS)}."
+    text += (
+        f" {card[NOT_COMPARABLE]} cannot be scored, because the figure measures something else "
+        f"or straddles the target, and {card[NOT_REPORTED]} get no figure at all."
+    )
+    return text
 
 
 def value_text(value: float, unit: str, qualifier: str = "") -> str:

@@ -18,12 +18,15 @@ from gaoxin.config import DATA_DIR, PROCESSED_DIR
 from gaoxin.data.followup_schema import (
     DIFFERENT_THRESHOLD,
     FOLLOWUP_TABLES,
+    GROWTH_OF_BASE,
     MAX_PHRASE_CHARS,
+    PLAN_SCOPE,
     SAME_MEASURE,
     SIZE_THRESHOLD,
     WITHOUT_OUTCOME,
 )
 from gaoxin.data.loaders import DataError, check_cell, load_facts, read_rows, typed_frame
+from gaoxin.data.readings import load_readings
 from gaoxin.source import load_later_sources
 from gaoxin.text.numbers import find_quantities
 
@@ -180,6 +183,7 @@ def load_target_outcomes(
     path = directory / Path(FOLLOWUP_TABLES[name][0]).name
     rows = _read(name, directory)
     facts, figures = _inputs(directory, processed)
+    readings = load_readings(facts=facts, figures=figures)
     year = int(figures.year.max())
     targets = facts[(facts.period == "target") & (facts.year == year)]
     by_metric = {r["target_metric"]: r for r in rows}
@@ -198,6 +202,8 @@ def load_target_outcomes(
             )
             _agrees(path, line, row, "outcome", outcome)
         _check_thresholds(path, row, line, by_metric, outcome)
+        _check_reading(path, row, line, target, readings)
+        _check_base(path, row, line, facts, year, outcome)
     missing = sorted(set(targets.metric_en) - set(by_metric))
     if missing:
         raise _error(path, f"targets for {year} not paired: {missing}", len(rows) + 2)
@@ -223,6 +229,41 @@ def _check_thresholds(path: Path, row, line: int, by_metric: dict, outcome) -> N
         if same == (row["relation"] == DIFFERENT_THRESHOLD):
             problem = "sizes differ" if not same else "sizes are equal"
             raise _error(path, f"{problem}, which contradicts {row['relation']}", line, "relation")
+
+
+def _check_reading(path: Path, row, line: int, target: pd.Series, readings: dict) -> None:
+    """A pairing that names a reading is one the register says bears on that target."""
+    rid = row["reading_id"]
+    if row["relation"] == PLAN_SCOPE and rid != PLAN_SCOPE:
+        raise _error(path, "a plan_scope row names the reading plan_scope", line, "reading_id")
+    if not rid:
+        return
+    if rid not in readings:
+        raise _error(path, f"{rid!r} is not in data/annotations/readings.csv", line, "reading_id")
+    if not readings[rid].covers(target.fact_id):
+        raise _error(
+            path,
+            f"the reading {rid!r} does not name the target {target.fact_id}",
+            line,
+            "reading_id",
+        )
+    if row["relation"] == PLAN_SCOPE and readings[rid].reading != PLAN_SCOPE:
+        raise _error(path, f"the register does not read {rid!r} as plan scope", line, "relation")
+
+
+def _check_base(path: Path, row, line: int, facts: pd.DataFrame, year: int, outcome) -> None:
+    """growth_of_base names the result of the year before whose count the growth applies to."""
+    base = row["base_metric"]
+    if bool(base) != (row["relation"] == GROWTH_OF_BASE):
+        raise _error(path, "base_metric goes with growth_of_base only", line, "base_metric")
+    if not base:
+        return
+    results = facts[(facts.period == "result") & (facts.year == year - 1)]
+    result = _paired(path, line, row, "base_metric", results, "metric_en", f"{year - 1} results")
+    if outcome is not None and outcome["kind"] != "growth_rate":
+        raise _error(path, "growth_of_base needs a growth rate as outcome", line, "figure_id")
+    if result["unit_normalized"] != "count":
+        raise _error(path, f"{base!r} is not a count", line, "base_metric")
 
 
 def load_result_pairs(

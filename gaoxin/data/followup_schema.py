@@ -18,16 +18,20 @@ DIFFERENT_MEASURE = "different_measure"
 DIFFERENT_THRESHOLD = "different_threshold"
 NO_OUTCOME = "no_outcome"
 SIZE_THRESHOLD = "size_threshold"
+GROWTH_OF_BASE = "growth_of_base"
+PLAN_SCOPE = "plan_scope"
 TARGET_RELATIONS = (
     SAME_MEASURE,
     DIFFERENT_MEASURE,
     DIFFERENT_THRESHOLD,
+    GROWTH_OF_BASE,
     NO_OUTCOME,
     SIZE_THRESHOLD,
+    PLAN_SCOPE,
 )
 RESULT_RELATIONS = (SAME_MEASURE, DIFFERENT_MEASURE)
 # Relations whose row has no outcome figure.
-WITHOUT_OUTCOME = (NO_OUTCOME, SIZE_THRESHOLD)
+WITHOUT_OUTCOME = (NO_OUTCOME, SIZE_THRESHOLD, PLAN_SCOPE)
 
 _VALUE = "value_normalized of the paired row, repeated so that code can check the pairing"
 
@@ -83,8 +87,10 @@ FOLLOWUP_TABLES: dict[str, tuple[str, str, tuple[Field, ...]]] = {
                 "relation",
                 "string",
                 "same_measure, different_measure, different_threshold (projects counted above "
-                "another size), no_outcome (no figure reported), size_threshold (not a goal: "
-                "the size that defines another target)",
+                "another size), growth_of_base (the outcome is the growth of the count given "
+                "for the year before, base_metric), no_outcome (no figure reported), "
+                "size_threshold (not a goal: the size that defines another target), plan_scope "
+                "(not a goal: the size of a plan's list)",
                 enum=TARGET_RELATIONS,
             ),
             Field(
@@ -96,6 +102,18 @@ FOLLOWUP_TABLES: dict[str, tuple[str, str, tuple[Field, ...]]] = {
             Field("figure_id", "string", "The outcome in followup_figures", required=False),
             Field("outcome_quote", "string", "The outcome as written", required=False),
             Field("outcome_value", "number", _VALUE, required=False, unit="unit_normalized"),
+            Field(
+                "reading_id",
+                "string",
+                "The reading in data/annotations/readings.csv that the pairing depends on",
+                required=False,
+            ),
+            Field(
+                "base_metric",
+                "string",
+                "For growth_of_base: metric_en of the result of the year before that grows",
+                required=False,
+            ),
             Field("note", "string", "Why this relation"),
         ),
     ),

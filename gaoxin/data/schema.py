@@ -240,6 +240,43 @@ ANNOTATION_TABLES: dict[str, tuple[str, str, tuple[Field, ...]]] = {
             Field("note", "string", "Why, in one English sentence"),
         ),
     ),
+    "readings": (
+        "annotations/readings.csv",
+        "The readings register: every interpretive choice that more than one sentence depends "
+        "on, with the wording, the reading taken, the others considered and why. Every report "
+        "and page takes its readings from here.",
+        (
+            Field("reading_id", "string", "Stable id of the reading", unique=True),
+            Field(
+                "wording",
+                "string",
+                "The Chinese wording read (parts separated by ';', gaps inside a part by '…'); "
+                "empty for a definition",
+                required=False,
+            ),
+            Field(
+                "applies_to",
+                "string",
+                "fact_ids and follow-up figure_ids (';'-separated), '*' for every quantity whose "
+                "qualifier is written with the wording, or kind:<kind> entries",
+            ),
+            Field("reading", "string", "The reading taken (a code)"),
+            Field("alternatives", "string", "Other readings considered (';'-separated codes)"),
+            Field(
+                "open",
+                "string",
+                "yes when the texts leave the choice open, so verdicts are given on every "
+                "reading; no when the alternatives are rejected for the reason given",
+                enum=("yes", "no"),
+            ),
+            Field(
+                "reading_words",
+                "string",
+                "Each code in plain English: code=words, '|'-separated",
+            ),
+            Field("reason", "string", "Why this reading, in English"),
+        ),
+    ),
 }
 
 

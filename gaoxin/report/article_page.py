@@ -263,7 +263,7 @@ def _legend(facts: list[dict[str, Any]], exclusions: list[dict[str, Any]]) -> st
     return (
         '<section class="gx-legend" aria-labelledby="legend-h" lang="en">'
         '<h2 id="legend-h">读法 How to read this page</h2>'
-        f"<p>The full article as published. Each of the {len(facts)} quantities the extraction "
+        f"<p>The full article as published. Each of the {len(facts)} numbers the extraction "
         "found is highlighted; hover over one, or move to it with the Tab key, to see its row "
         'in <a href="data/facts.csv">facts.csv</a>. Its fact id is a link that other pages use '
         f"({example}).</p>"

@@ -11,6 +11,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from gaoxin.data.readings import quantity_kinds
 from gaoxin.report.article_page import (
     ARTICLE_PAGE,
     KIND_WORDS,
@@ -56,14 +57,17 @@ def _row(fact: dict[str, Any]) -> str:
 
 
 def facts_body(facts: list[dict[str, Any]]) -> str:
+    kinds = quantity_kinds()
+    n_quantities = sum(f["kind"] in kinds for f in facts)
     head = "".join(f'<th scope="col">{_esc(c)}</th>' for c in COLUMNS)
     rows = "".join(_row(f) for f in facts)
     return (
         '<nav class="gx-nav" aria-label="站点 Site"><a href="index.html">← 目录 Index</a>'
         f'<a href="{ARTICLE_PAGE}">原文 The article</a><a href="data/facts.csv">facts.csv</a></nav>'
-        "<h1>事实表 Every quantity in the article</h1>"
-        f'<p lang="en">{len(facts)} quantities in reading order, from data/processed/facts.csv. '
-        "Each id links to the quantity highlighted in the article.</p>"
+        "<h1>事实表 Every number in the article</h1>"
+        f'<p lang="en">{len(facts)} numbers in reading order: {n_quantities} quantities, and '
+        f"{len(facts) - n_quantities} dates and numbers that are part of a name. "
+        "Each id links to the number highlighted in the article.</p>"
         '<div class="gx-scroll" tabindex="0" role="region" aria-label="事实表 Facts table">'
         f'<table class="gx-facts"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
         "</div>"

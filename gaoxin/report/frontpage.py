@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from gaoxin.analysis.verdicts import NOTEBOOK
 from gaoxin.config import FINDING_MIMETYPE
 from gaoxin.report.article_page import (
     ARTICLE_PAGE,
@@ -22,7 +23,7 @@ from gaoxin.report.article_page import (
     plain_number,
     tier_word,
 )
-from gaoxin.report.scorecard import scorecard_section
+from gaoxin.report.scorecard import SCORECARD_FIGURE, project_verdicts, scorecard_section
 
 CSS_PATH = Path(__file__).resolve().parent / "templates" / "site" / "front.css"
 FIGURE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -70,8 +71,19 @@ def collect_findings(nb: Any, stem: str) -> list[dict[str, Any]]:
                 raise FindingError(f"{where}: invalid figure name {figure!r}")
             if anchor is not None and (not str(anchor) or any(c in str(anchor) for c in '"<> ')):
                 raise FindingError(f"{where}: invalid heading anchor {anchor!r}")
+            about = payload.get("about", "zone")
+            if about not in ("zone", ABOUT_TEXT):
+                raise FindingError(
+                    f"{where}: a finding is about the zone or the text, not {about!r}"
+                )
             found.append(
-                {"stem": stem, "text": payload["text"], "figure": figure, "anchor": anchor}
+                {
+                    "stem": stem,
+                    "text": payload["text"],
+                    "figure": figure,
+                    "anchor": anchor,
+                    "about": about,
+                }
             )
     return found
 
@@ -88,39 +100,53 @@ def _markdown(text: str) -> str:
     return match.group(1) if match else rendered
 
 
+# Findings about the zone come first, in the order a reader of the zone's news asks about it:
+# were the promises kept, what was promised, then the year's work; findings about the article's
+# text (its structure, its numerals) come last.
+READER_ORDER = (
+    "06_promises",
+    "05_targets",
+    "04_investment",
+    "01_industry",
+    "02_innovation",
+    "03_infrastructure",
+)
+ABOUT_TEXT = "text"
+
+
+def _reader_rank(report: dict[str, Any], finding: dict[str, Any]) -> tuple[int, int]:
+    about_text = finding.get("about") == ABOUT_TEXT
+    stem = report["stem"]
+    order = READER_ORDER.index(stem) if stem in READER_ORDER else len(READER_ORDER)
+    return (int(about_text), order)
+
+
 def select_findings(reports: list[dict[str, Any]]) -> list[tuple[int, int]]:
-    """(report index, finding index) pairs for the front page, in report order: every report's
-    first finding, then every report's second, and so on, up to MAX_FINDINGS."""
-    chosen: list[tuple[int, int]] = []
-    counts = [len(r.get("findings", [])) for r in reports]
-    rank = 0
-    while len(chosen) < MAX_FINDINGS and rank < max(counts, default=0):
-        for i, count in enumerate(counts):
-            if rank < count and len(chosen) < MAX_FINDINGS:
-                chosen.append((i, rank))
-        rank += 1
-    return sorted(chosen)
+    """(report index, finding index) pairs for the front page: findings about the zone before
+    findings about the text, reports in READER_ORDER, each report's findings in its own order,
+    up to MAX_FINDINGS."""
+    every = [
+        (i, k) for i, report in enumerate(reports) for k, _ in enumerate(report.get("findings", []))
+    ]
+    every.sort(
+        key=lambda ik: (*_reader_rank(reports[ik[0]], reports[ik[0]]["findings"][ik[1]]), ik)
+    )
+    return every[:MAX_FINDINGS]
 
 
 def _finding_item(report: dict[str, Any], finding: dict[str, Any]) -> str:
     stem = report["stem"]
-    alts = {f["name"]: f["alt"] for f in report.get("figures", [])}
     target = f"html/{stem}.html" + (f"#{finding['anchor']}" if finding["anchor"] else "")
-    thumb = ""
-    if finding["figure"]:
-        thumb = (
-            f'<img class="gx-thumb" src="figures/{_esc(stem)}/{_esc(finding["figure"])}.png" '
-            f'alt="{_esc(alts[finding["figure"]])}">'
-        )
     return (
-        f'<li class="gx-finding">{thumb}<p>{_markdown(finding["text"])}</p>'
+        f'<li class="gx-finding"><p>{_markdown(finding["text"])}</p>'
         f'<p class="gx-finding-link"><a href="{_esc(target)}">'
         f"{_esc(report['title'])} →</a></p></li>"
     )
 
 
-def findings_section(reports: list[dict[str, Any]]) -> str:
-    """Key findings with a link to the section that shows each, and its chart as a thumbnail."""
+def findings_section(reports: list[dict[str, Any]], shown: set | frozenset = frozenset()) -> str:
+    """Key findings with a link to the section that shows each; findings whose (report, figure)
+    is in `shown` are already on the page and left out."""
     for report in reports:
         figures = {f["name"] for f in report.get("figures", [])}
         for finding in report.get("findings", []):
@@ -130,7 +156,9 @@ def findings_section(reports: list[dict[str, Any]]) -> str:
                     "not in its report"
                 )
     items = [
-        _finding_item(reports[i], reports[i]["findings"][k]) for i, k in select_findings(reports)
+        _finding_item(reports[i], reports[i]["findings"][k])
+        for i, k in select_findings(reports)
+        if (reports[i]["stem"], reports[i]["findings"][k]["figure"]) not in shown
     ]
     if not items:
         return ""
@@ -222,41 +250,88 @@ def _years(facts: Any, period: str) -> int | None:
     return int(years.max()) if len(years) else None
 
 
-def lede(inputs: dict[str, Any]) -> str:
-    """What the article claims (its headline) and what the numbers show (counts from the data)."""
+def _name(metric: str) -> str:
+    return metric.removesuffix(" target").removesuffix(" (count)")
+
+
+def _quoted(facts: Any, metrics: list[str]) -> str:
+    """'GDP growth «8.6%», fiscal revenue growth «15.42%» and …' for facts by metric_en."""
+    by_metric = facts.drop_duplicates("metric_en").set_index("metric_en")
+    items = [
+        f"{_esc(_name(m))} «{_esc(by_metric.loc[m, 'quote'])}»"
+        for m in metrics
+        if m in by_metric.index
+    ]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# The lede names at most this many goals as examples.
+LEDE_GOALS = 3
+
+
+def lede(inputs: dict[str, Any], outcome_sentence: str = "") -> str:
+    """Three sentences: what the report year delivered (the results the targets are read
+    against), what the plan year promised, and what the zone's next report shows (when the
+    project's own follow-up is there to say it)."""
     from gaoxin.source import load_source
 
     source = load_source()
     facts = inputs["facts"]
     report_year, plan_year = _years(facts, "result"), _years(facts, "target")
-    results = facts[(facts.period == "result") & (facts.year == report_year)]
     targets = facts[(facts.period == "target") & (facts.year == plan_year)]
-    # 以上 (at_least) and 突破/超过 (more_than) both make a target a floor.
-    floors = targets[targets.qualifier.fillna("").str.contains("at_least|more_than")]
-    parts = [
+    pairs = inputs.get("pairs")
+    claim = (
         f'<p class="gx-lede-claim"><span lang="zh-Hans">{_esc(source.title)}</span> '
         f'<span lang="en">— “{_esc(source.title_en)}”, says the headline of the report by '
-        f"{_esc(source.byline)}.</span></p>",
-        f'<p lang="en">The article gives <strong>{len(results)}</strong> figures for '
-        f"{report_year} and sets <strong>{len(targets)}</strong> targets for {plan_year}; "
-        f"{len(floors)} of those targets are floors (以上 “or more”, 突破 “break through”).",
-    ]
-    pairs = inputs.get("pairs")
+        f"{_esc(source.byline)}.</span></p>"
+    )
+    sentences = []
     if pairs is not None:
-        counts = pairs.relation.value_counts()
-        same = int(counts.get("same_measure", 0))
-        different = int(counts.get("different_measure", 0))
-        alone = int(counts.get("no_counterpart", 0))
-        thresholds = int(counts.get("size_threshold", 0))
-        parts[-1] += (
-            f" {'Only ' if 2 * same < len(pairs) else ''}<strong>{same}</strong> of the "
-            f"{len(pairs)} can be read against a "
-            f"{report_year} figure of the same measure; {different} sit beside a {report_year} "
-            f"figure measured differently, {alone} have no {report_year} figure at all, and "
-            f"{thresholds} only set a size threshold for another target."
+        scope = set(inputs.get("plan_scope", ()))
+        kinds = dict(zip(facts.metric_en, facts.kind))
+        # The results the goals are read against: the report year's headline, ranks aside.
+        compared = pairs[
+            pairs.result_metric.notna()
+            & ~pairs.target_metric.isin(scope)
+            & pairs.result_metric.map(kinds).ne("rank")
+        ]
+        rates = [
+            m
+            for m in compared.result_metric
+            if facts.loc[facts.metric_en == m, "kind"].eq("growth_rate").any()
+        ]
+        others = [m for m in compared.result_metric if m not in rates]
+        delivered = _quoted(facts, rates + others)
+        sentences.append(
+            f"In {report_year}, by the article's account, the zone delivered {delivered}."
         )
-    parts[-1] += "</p>"
-    return '<section class="gx-lede" aria-label="导语 Lede">' + "".join(parts) + "</section>"
+        not_goals = set(pairs.loc[pairs.relation == "size_threshold", "target_metric"])
+        not_goals |= scope
+        goals = [m for m in targets.metric_en if m not in not_goals]
+        rate_goals = [
+            m for m in goals if targets.loc[targets.metric_en == m, "kind"].eq("growth_rate").any()
+        ]
+        scope_text = (
+            f", beside {len(scope)} counts that size its plans rather than set goals"
+            if scope
+            else ""
+        )
+        sentences.append(
+            f"For {plan_year} it set <strong>{len(goals)}</strong> goals{scope_text}, "
+            f"among them {_quoted(facts, rate_goals[:LEDE_GOALS])}."
+        )
+    else:
+        sentences.append(
+            f"The article gives <strong>{int((facts.period == 'result').sum())}</strong> figures "
+            f"for {report_year} and sets <strong>{len(targets)}</strong> targets for {plan_year}."
+        )
+    if outcome_sentence:
+        sentences.append(outcome_sentence)
+    body = " ".join(sentences)
+    return (
+        '<section class="gx-lede" aria-label="导语 Lede">'
+        f'{claim}<p lang="en" class="gx-lede-text">{body}</p></section>'
+    )
 
 
 def _figure_line(label: str, fact: dict[str, Any], raw: str, extra: str = "") -> str:
@@ -337,18 +412,28 @@ def front_sections(
     reports: list[dict[str, Any]], data_dir: Path, with_article: bool = False
 ) -> str:
     """Lede, scorecard, findings and cards, in that order (parts without data are left out)."""
+    from gaoxin.analysis.verdicts import plan_scope, summary
+
     inputs = load_inputs(data_dir)
+    verdicts = project_verdicts(reports, data_dir)
     parts = []
     if inputs is not None:
-        parts.append(lede(inputs))
-    parts.append(scorecard_section(reports, data_dir))
+        outcome = ""
+        if verdicts is not None:
+            inputs["plan_scope"] = list(plan_scope().target_metric)
+            outcome = _markdown(summary(verdicts, _years(inputs["facts"], "target")))
+        parts.append(lede(inputs, outcome))
+    if verdicts is not None:
+        parts.append(scorecard_section(reports, data_dir, verdicts))
     if with_article:
         parts.append(
             f'<p class="gx-article-link"><a href="{ARTICLE_PAGE}">原文 Read the article with '
-            'every number marked →</a> · <a href="facts.html">事实表 Every quantity in a table '
+            'every number marked →</a> · <a href="facts.html">事实表 Every number in a table '
             "→</a></p>"
         )
-    parts.append(findings_section(reports))
+    # The scorecard's own finding is the lede's third sentence: not repeated among the findings.
+    shown = {(NOTEBOOK, SCORECARD_FIGURE)} if verdicts is not None else set()
+    parts.append(findings_section(reports, shown))
     if inputs is not None:
         parts.append(cards_section(inputs))
     return "\n".join(p for p in parts if p)

@@ -39,10 +39,13 @@ def test_finding_emits_its_sentence_and_the_front_page_payload(monkeypatch):
         "text": "Only **5** of 19 targets have a baseline.",
         "figure": "fig1",
         "anchor": "Why?",
+        "about": "zone",
     }
     assert "Only **5** of 19" in bundle["text/markdown"]
     with pytest.raises(ValueError):
         claims.finding("  ")
+    with pytest.raises(ValueError, match="about the zone or the text"):
+        claims.finding("A sentence.", about="layout")
 
 
 @pytest.fixture

@@ -38,7 +38,12 @@ def _fact(**criteria) -> dict:
 
 def test_findings_are_collected_in_order_with_their_figure_and_anchor():
     nb = _notebook(
-        {"text": "First **finding**.", "figure": "fig1_growth", "anchor": "Growth"},
+        {
+            "text": "First **finding**.",
+            "figure": "fig1_growth",
+            "anchor": "Growth",
+            "about": "zone",
+        },
         {"text": "Second.", "figure": None, "anchor": None},
     )
     found = fp.collect_findings(nb, "01_industry")
@@ -48,7 +53,9 @@ def test_findings_are_collected_in_order_with_their_figure_and_anchor():
         "text": "First **finding**.",
         "figure": "fig1_growth",
         "anchor": "Growth",
+        "about": "zone",
     }
+    assert found[1]["about"] == "zone", "a finding without 'about' is about the zone"
 
 
 @pytest.mark.parametrize(
@@ -64,7 +71,7 @@ def test_bad_findings_stop_the_build(payload):
         fp.collect_findings(_notebook(payload), "01_x")
 
 
-def test_findings_section_links_the_section_and_shows_the_chart():
+def test_findings_section_links_the_section_without_thumbnails():
     reports = [
         {
             "stem": "02_innovation",
@@ -82,8 +89,7 @@ def test_findings_section_links_the_section_and_shows_the_chart():
     ]
     section = fp.findings_section(reports)
     assert 'href="html/02_innovation.html#Patents"' in section
-    assert 'src="figures/02_innovation/fig2_patents.png"' in section
-    assert 'alt="Bar chart of patents."' in section
+    assert "<img" not in section, "no thumbnails: the scorecard chart is the page's one chart"
     assert "<strong>263</strong>" in section
     assert "<script" not in section.lower()
     reports[0]["findings"][0]["figure"] = "fig9_missing"
@@ -161,7 +167,11 @@ def test_cards_pair_targets_with_results_and_flag_mismatches():
     assert f'href="article.html#{gdp_target}"' in cards[0] and f"#{gdp}" in cards[0]
     assert "⚠" not in cards[0]
     assert cards[1].startswith("gx-card-different_measure") and "⚠" in cards[1]
-    assert fp.lede({"raw": raw, "facts": facts, "pairs": pairs}).count("<strong>1</strong>") == 1
+    lede = fp.lede({"raw": raw, "facts": facts, "pairs": pairs})
+    assert "GDP growth «8.6%»" in lede and "fiscal revenue growth «15.42%»" in lede
+    # Without thresholds or plan scope in the pairs given, every target of the plan year counts.
+    n = int(((facts.period == "target") & (facts.year == facts.year.max())).sum())
+    assert f"<strong>{n}</strong> goals" in lede
 
 
 def test_front_sections_without_a_raw_article_keep_only_findings(tmp_path):
@@ -268,16 +278,21 @@ def test_index_with_findings_in_the_browser(finding_site, browser):
         tab.close()
 
 
-def test_at_most_ten_findings_every_report_first():
+def test_at_most_ten_findings_every_report_first_zone_before_text():
+    stems = ["00_article", "01_industry", "02_innovation", "03_infrastructure"]
+    stems += ["04_investment", "05_targets", "06_promises"]
     reports = [
-        {"stem": f"0{i}_r", "findings": [{"n": (i, k)} for k in range(n)]}
-        for i, n in enumerate([2, 2, 2, 2, 2, 2, 2])
+        {
+            "stem": stem,
+            "findings": [{"about": "text" if stem == "00_article" else "zone"} for _ in range(2)],
+        }
+        for stem in stems
     ]
     chosen = fp.select_findings(reports)
     assert len(chosen) == fp.MAX_FINDINGS == 10
-    assert {i for i, _ in chosen} == set(range(7)), "every report's first finding is shown"
-    assert chosen == sorted(chosen), "in report order"
-    assert [k for i, k in chosen if k == 1] == [1, 1, 1], "then second findings, earliest first"
-    assert [i for i, k in chosen if k == 1] == [0, 1, 2]
+    firsts = [stems[i] for i, k in chosen if k == 0]
+    assert firsts == list(fp.READER_ORDER), "every zone report's first finding, promises first"
+    assert [stems[i] for i, k in chosen if k == 1] == list(fp.READER_ORDER[:4])
+    assert all(stems[i] != "00_article" for i, _ in chosen), "text findings come last"
     assert fp.select_findings([{"findings": [1, 2]}]) == [(0, 0), (0, 1)]
     assert fp.select_findings([]) == []

@@ -8,6 +8,7 @@ from gaoxin import config
 from gaoxin.analysis.claims import heading_anchor
 from gaoxin.analysis.labels import plan_year
 from gaoxin.data import load_facts, load_target_pairs
+from gaoxin.data.readings import load_readings
 from gaoxin.report.scorecard import scorecard_section
 
 REPORTS = [{"stem": "05_targets"}, {"stem": "06_promises"}]
@@ -22,15 +23,23 @@ def _items() -> list[tuple[str, str, int]]:
     return [(v, anchor, int(n)) for v, anchor, n in ITEM.findall(html)]
 
 
-def test_every_target_is_counted_once_in_four_verdicts():
+def test_every_goal_is_counted_once_in_five_classes():
     items = _items()
-    assert [v for v, _, _ in items] == ["met", "missed", "not_comparable", "not_reported"]
+    assert [v for v, _, _ in items] == [
+        "met",
+        "missed",
+        "depends_on_reading",
+        "not_comparable",
+        "not_reported",
+    ]
     facts = load_facts()
     pairs = load_target_pairs()
-    # Counted independently: the plan year's targets, less the size thresholds inside others.
+    # Counted independently: the plan year's targets, less the size thresholds inside others and
+    # the counts the readings register reads as plan scope.
     thresholds = int((pairs.relation == "size_threshold").sum())
+    scope = len(load_readings()["plan_scope"].applies_to)
     targets = int(((facts.period == "target") & (facts.year == plan_year(facts))).sum())
-    targets -= thresholds
+    targets -= thresholds + scope
     assert sum(n for _, _, n in items) == targets
 
 

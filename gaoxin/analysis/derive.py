@@ -112,8 +112,6 @@ def written_bounds(
         return Bounds(-math.inf, value, high_open=True)
     if codes == {"at_most"}:
         return Bounds(-math.inf, value)
-    if codes <= UNBOUNDED_CODES:
-        return point(value)
     raise ValueError(f"no bounds for the qualifier {qualifier!r}")
 
 
@@ -121,6 +119,9 @@ def fact_bounds(row) -> Bounds:
     """The bounds of a fact (or any row with value_normalized, qualifier, qualifier_raw,
     number_text and multiplier): every derived figure starts from these."""
     raw = row["qualifier_raw"]
+    codes = set(filter(None, str(row["qualifier"] or "").split("+"))) - {"nan"}
+    if codes and codes <= UNBOUNDED_CODES:
+        return point(float(row["value_normalized"]))
     return written_bounds(
         float(row["value_normalized"]),
         row["qualifier"],

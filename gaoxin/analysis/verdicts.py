@@ -181,15 +181,17 @@ def _options(pair, target: pd.Series, readings: dict) -> list[dict[str, str]]:
 
 
 def _judge_under(pair, target, figure, threshold, base, readings, option) -> Verdict:
-    taken = readings.get(pair.reading_id)
+    bearing = readings.get(pair.reading_id)
     if pair.relation == "no_outcome":
         return Verdict(NOT_REPORTED, None, "the later report gives no figure for it")
     if pair.relation == "different_measure":
         return Verdict(NOT_COMPARABLE, None, "the outcome measures something else")
-    if taken is not None and option.get(taken.reading_id, taken.reading) != taken.reading:
-        # A pairing holds under the reading it was made with; under another, the outcome
-        # counts something else.
-        return Verdict(NOT_COMPARABLE, None, f"read so that {taken.says(option[taken.reading_id])}")
+    if bearing is not None:
+        code = option.get(bearing.reading_id, bearing.reading)
+        if code != pair.holds_under:
+            # The pairing holds under one reading; under another the outcome counts
+            # something else.
+            return Verdict(NOT_COMPARABLE, None, f"read so that {bearing.says(code)}")
     goal = goal_of(
         float(target.value_normalized),
         str(target.qualifier),

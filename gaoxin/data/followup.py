@@ -233,9 +233,11 @@ def _check_thresholds(path: Path, row, line: int, by_metric: dict, outcome) -> N
 
 def _check_reading(path: Path, row, line: int, target: pd.Series, readings: dict) -> None:
     """A pairing that names a reading is one the register says bears on that target."""
-    rid = row["reading_id"]
+    rid, code = row["reading_id"], row["holds_under"]
     if row["relation"] == PLAN_SCOPE and rid != PLAN_SCOPE:
         raise _error(path, "a plan_scope row names the reading plan_scope", line, "reading_id")
+    if bool(rid) != bool(code):
+        raise _error(path, "reading_id and holds_under go together", line, "holds_under")
     if not rid:
         return
     if rid not in readings:
@@ -247,6 +249,8 @@ def _check_reading(path: Path, row, line: int, target: pd.Series, readings: dict
             line,
             "reading_id",
         )
+    if code not in (readings[rid].reading, *readings[rid].alternatives):
+        raise _error(path, f"{code!r} is not a reading of {rid!r}", line, "holds_under")
     if row["relation"] == PLAN_SCOPE and readings[rid].reading != PLAN_SCOPE:
         raise _error(path, f"the register does not read {rid!r} as plan scope", line, "relation")
 

@@ -109,6 +109,13 @@ FOLLOWUP_TABLES: dict[str, tuple[str, str, tuple[Field, ...]]] = {
                 required=False,
             ),
             Field(
+                "holds_under",
+                "string",
+                "The code of that reading under which the pairing holds; under any other, the "
+                "outcome measures something else",
+                required=False,
+            ),
+            Field(
                 "base_metric",
                 "string",
                 "For growth_of_base: metric_en of the result of the year before that grows",

@@ -26,6 +26,7 @@ from gaoxin.facts.vocabulary import (
     PLAN_WORDS,
     RELATIVE_YEARS,
     TARGET_WORDS,
+    TIER_WORDS,
     YEAR_RE,
     ZONE_NAME_RE,
     ZONE_SELF_REFERENCES,
@@ -288,7 +289,7 @@ class FactRules:
             return "label"
         if unit.endswith(LABEL_CLASSIFIERS) or unit == "周年":
             return "label"
-        if q.qualifier_raw.startswith(("第", "前")) or after.startswith(("方阵", "梯队")):
+        if q.qualifier_raw.startswith(("第", "前")) or after.startswith(TIER_WORDS):
             return "rank"
         if q.unit_normalized == "year" and YEAR_RE.fullmatch(format(q.value, "f")):
             return "date"

@@ -320,3 +320,7 @@ TARGET_WORDS = both_scripts(TARGET_WORDS)
 RELATIVE_YEARS = _both_keys(RELATIVE_YEARS)
 DOMAIN_KEYWORDS = tuple((domain, both_scripts(words)) for domain, words in DOMAIN_KEYWORDS)
 ZONE_NAME_RE = re.compile("高新[区區]")
+
+# Words that make a rank's ordinal a tier, not a place: 第一方阵 is the first tier (the readings
+# register's first_tier). The genre rules and every page read tiers from this one list.
+TIER_WORDS = ("方阵", "梯队")

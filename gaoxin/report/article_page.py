@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from gaoxin.facts.vocabulary import TIER_WORDS
 from gaoxin.report.render import render_page
 
 ARTICLE_PAGE = "article.html"
@@ -65,8 +66,7 @@ UNIT_WORDS = {
 }
 # Words that make a leading ordinal a tier rather than a place: 第一方阵 is "the first tier",
 # a group of zones, not "No. 1" (the genre also writes 第一梯队).
-TIER_WORDS = ("方阵", "梯队")
-TIER_WORD_LENGTH = 2
+TIER_WORD_LENGTH = max(len(w) for w in TIER_WORDS)
 # Thousands separators only from here up: years (2018) and small counts read better without.
 GROUPING_FROM = Decimal(10000)
 

@@ -114,24 +114,28 @@ READER_ORDER = (
 ABOUT_TEXT = "text"
 
 
-def _reader_rank(report: dict[str, Any], finding: dict[str, Any]) -> tuple[int, int]:
+def _reader_rank(report: dict[str, Any], finding: dict[str, Any], k: int) -> tuple[int, int, int]:
     about_text = finding.get("about") == ABOUT_TEXT
-    stem = report["stem"]
+    stem = report.get("stem", "")
     order = READER_ORDER.index(stem) if stem in READER_ORDER else len(READER_ORDER)
-    return (int(about_text), order)
+    return (int(about_text), k, order)
 
 
 def select_findings(reports: list[dict[str, Any]]) -> list[tuple[int, int]]:
-    """(report index, finding index) pairs for the front page: findings about the zone before
-    findings about the text, reports in READER_ORDER, each report's findings in its own order,
-    up to MAX_FINDINGS."""
+    """(report index, finding index) pairs for the front page, up to MAX_FINDINGS: findings
+    about the zone before findings about the text; among them every report's first finding,
+    then every report's second, and so on, reports in READER_ORDER (unknown ones after, in
+    their own order)."""
     every = [
         (i, k) for i, report in enumerate(reports) for k, _ in enumerate(report.get("findings", []))
     ]
-    every.sort(
-        key=lambda ik: (*_reader_rank(reports[ik[0]], reports[ik[0]]["findings"][ik[1]]), ik)
-    )
-    return every[:MAX_FINDINGS]
+
+    def rank(ik: tuple[int, int]) -> tuple:
+        i, k = ik
+        finding = reports[i]["findings"][k]
+        return (*_reader_rank(reports[i], finding if isinstance(finding, dict) else {}, k), i)
+
+    return sorted(every, key=rank)[:MAX_FINDINGS]
 
 
 def _finding_item(report: dict[str, Any], finding: dict[str, Any]) -> str:
@@ -288,25 +292,25 @@ def lede(inputs: dict[str, Any], outcome_sentence: str = "") -> str:
     sentences = []
     if pairs is not None:
         scope = set(inputs.get("plan_scope", ()))
-        kinds = dict(zip(facts.metric_en, facts.kind))
+        metric = dict(zip(facts.fact_id, facts.metric_en))
+        kinds = dict(zip(facts.fact_id, facts.kind))
+        target_metrics = pairs.target_fact_id.map(metric)
         # The results the goals are read against: the report year's headline, ranks aside.
         compared = pairs[
-            pairs.result_metric.notna()
-            & ~pairs.target_metric.isin(scope)
-            & pairs.result_metric.map(kinds).ne("rank")
+            pairs.result_fact_id.notna()
+            & ~target_metrics.isin(scope)
+            & pairs.result_fact_id.map(kinds).ne("rank")
         ]
+        result_metrics = [metric[i] for i in compared.result_fact_id]
         rates = [
-            m
-            for m in compared.result_metric
-            if facts.loc[facts.metric_en == m, "kind"].eq("growth_rate").any()
+            m for i, m in zip(compared.result_fact_id, result_metrics) if kinds[i] == "growth_rate"
         ]
-        others = [m for m in compared.result_metric if m not in rates]
+        others = [m for m in result_metrics if m not in rates]
         delivered = _quoted(facts, rates + others)
         sentences.append(
             f"In {report_year}, by the article's account, the zone delivered {delivered}."
         )
-        not_goals = set(pairs.loc[pairs.relation == "size_threshold", "target_metric"])
-        not_goals |= scope
+        not_goals = set(target_metrics[pairs.relation == "size_threshold"]) | scope
         goals = [m for m in targets.metric_en if m not in not_goals]
         rate_goals = [
             m for m in goals if targets.loc[targets.metric_en == m, "kind"].eq("growth_rate").any()

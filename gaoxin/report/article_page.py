@@ -44,7 +44,7 @@ KIND_WORDS = {
     "level": "level 总量",
     "share": "share 占比",
     "count": "count 个数",
-    "rank": "rank or tier 名次",
+    "rank": "rank or tier 名次或方阵",
     "date": "date 日期",
     "duration": "duration 时长",
     "target": "target 目标",

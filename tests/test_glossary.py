@@ -182,3 +182,16 @@ def test_the_title_is_translated_with_the_glossary():
     readme = (NOTEBOOKS_DIR.parent / "README.md").read_text(encoding="utf-8")
     assert " ".join(g.english("全国一流园区").split()) in " ".join(readme.split())
     assert "national park" not in readme and "national park" not in source.title_en
+
+
+def test_da_is_shown_as_a_count_in_a_name_not_a_unit():
+    from gaoxin.data import load_facts
+    from gaoxin.report import article_page
+
+    facts = load_facts()
+    for quote in ("三大", "十大"):  # 抓好三大…, 十大中心: counts inside names
+        row = facts[facts.quote == quote].iloc[0].to_dict()
+        assert row["unit_raw"] == "大"  # the facts table keeps the character as written
+        tooltip = article_page.fact_row(row)
+        assert "a count in a name" in tooltip
+        assert "单位 Unit</span> 大" not in tooltip and " 大 (" not in tooltip

@@ -81,7 +81,7 @@ def test_labels_take_both_languages_from_the_glossary():
             checked += g.split_label(text) is not None
     assert checked >= 40
     assert labels.label("park") == "园区 Industrial park"
-    assert labels.UNITS["rank"] == "place 位"  # 第3位 is 3rd place
+    assert labels.UNITS["count"] == "count 个" and labels.KINDS["count"] == "个数 Count"
 
 
 def test_label_problem_catches_unknown_terms_and_other_english():
@@ -195,3 +195,11 @@ def test_da_is_shown_as_a_count_in_a_name_not_a_unit():
         tooltip = article_page.fact_row(row)
         assert "a count in a name" in tooltip
         assert "单位 Unit</span> 大" not in tooltip and " 大 (" not in tooltip
+
+
+def test_relation_labels_agree_with_the_glossary():
+    from gaoxin.facts.vocabulary import RELATIONS, relation_label
+
+    for code in RELATIONS:
+        assert g.label_problem(relation_label(code)) is None, relation_label(code)
+        assert g.split_label(relation_label(code)) is not None

@@ -20,7 +20,18 @@ from gaoxin.data import glossary as g
 # Notebooks whose labels are checked (the others join as they take their words from the glossary).
 CHECKED_NOTEBOOKS = ("01_industry", "02_innovation", "03_infrastructure")
 # Calls whose string arguments are labels a reader sees.
-LABEL_CALLS = {"Col", "set_xlabel", "set_ylabel", "set_title", "pairs", "present", "label"}
+LABEL_CALLS = {
+    "Col",
+    "set_xlabel",
+    "set_ylabel",
+    "set_title",
+    "set_yticks",
+    "set_xticks",
+    "text",
+    "pairs",
+    "present",
+    "label",
+}
 
 
 @pytest.fixture()
@@ -97,7 +108,7 @@ def test_label_problem_catches_unknown_terms_and_other_english():
 
 def _label_strings(tree):
     """Strings a reader sees as labels: arguments of label calls, values of dicts they take,
-    and values of module-level dicts (the code→words maps)."""
+    and top-level constants and dicts (code→words maps; WHOLE_ARTICLE = "全文 whole article")."""
 
     def strings(node):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -109,6 +120,9 @@ def _label_strings(tree):
         elif isinstance(node, ast.Dict):
             for v in node.values:
                 yield from strings(v)
+        elif isinstance(node, ast.List | ast.Tuple):
+            for v in node.elts:
+                yield from strings(v)
         elif isinstance(node, ast.Call) and _name(node.func) == "Col":
             yield from strings(node.args[0]) if node.args else ()
 
@@ -117,7 +131,9 @@ def _label_strings(tree):
             for arg in [*node.args, *(k.value for k in node.keywords)]:
                 yield from strings(arg)
     for node in getattr(tree, "body", []):
-        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Dict):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(
+            node.value, ast.Dict | ast.Constant
+        ):
             yield from strings(node.value)
 
 

@@ -117,6 +117,8 @@ def _normal(en: str) -> str:
     while _ASIDE.search(en) and not _ASIDE.fullmatch(en):
         en = _ASIDE.sub("", en)
     en = _AS_WRITTEN.sub("", en.lower()).strip().rstrip("?.,:")
+    if en.endswith("ies"):  # quantities → quantity
+        return en.removesuffix("ies") + "y"
     return en.removesuffix("s")
 
 

@@ -219,3 +219,14 @@ def test_relation_labels_agree_with_the_glossary():
     for code in RELATIONS:
         assert g.label_problem(relation_label(code)) is None, relation_label(code)
         assert g.split_label(relation_label(code)) is not None
+
+
+def test_the_scan_catches_a_planted_mislabel():
+    code = (
+        'present(df, {"a": Col("全国一流园区 National park", "text")})\n'
+        'ax.set_xlabel("500强 Fortune 500")\n'
+        'WHOLE = "火星 Mars"\n'
+    )
+    found = {t for t in _label_strings(ast.parse(code)) if g.split_label(t)}
+    problems = [g.label_problem(t) for t in found]
+    assert len(found) == 3 and all(problems), problems

@@ -6,6 +6,7 @@ table headers, axis labels and titles must use a glossary term with the glossary
 
 import ast
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -230,3 +231,17 @@ def test_the_scan_catches_a_planted_mislabel():
     found = {t for t in _label_strings(ast.parse(code)) if g.split_label(t)}
     problems = [g.label_problem(t) for t in found]
     assert len(found) == 3 and all(problems), problems
+
+
+GLOSS_RE = re.compile(r"«([\u3400-\u9fff0-9]+)»,? \(\*?([A-Za-z][^()\u3400-\u9fff*]*)\*?\)")
+
+
+@pytest.mark.parametrize("stem", CHECKED_NOTEBOOKS)
+def test_prose_glosses_agree_with_the_glossary(stem):
+    """«主战场» (main battlefield): a gloss in prose uses the glossary's English."""
+    nb = json.loads((NOTEBOOKS_DIR / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in nb["cells"])
+    glosses = GLOSS_RE.findall(text)
+    assert glosses, "the scan finds the notebook's glosses"
+    problems = [p for term, en in glosses if (p := g.label_problem(f"{term} {en}"))]
+    assert not problems, f"{stem}: " + "; ".join(problems)

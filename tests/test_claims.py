@@ -77,7 +77,7 @@ def test_reader_words_for_codes():
     assert labels.period_label("plan", 2018) == "2018年计划 2018 plan"
     assert labels.period_label("multi_year") == "多年 Multi-year"
     assert labels.label("general") == "综合 General"
-    assert labels.label("park") == "园区 Park"
+    assert labels.label("park") == "园区 Industrial park"
     assert labels.label("unknown_code") == "unknown_code"
     assert labels.qualifier_words("at_least") == "or more 以上"
     assert labels.qualifier_words("more_than+at_least") == "more than 多于 and or more 以上"

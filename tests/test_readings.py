@@ -247,19 +247,38 @@ def _code(nb_path: Path) -> list[str]:
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
+def _balanced(source: str, start: int) -> str:
+    """The bracketed literal that opens at source[start]."""
+    depth = 0
+    for i in range(start, len(source)):
+        if source[i] in "[{(":
+            depth += 1
+        elif source[i] in "]})":
+            depth -= 1
+        if depth == 0:
+            return source[start : i + 1]
+    return source[start:]
+
+
 def _tables_of_wordings(source: str) -> list[str]:
     found = []
     for match in TABLE_RE.finditer(source):
-        end = re.search(r"^[\]})]", source[match.end() :], re.M)
-        body = source[match.end() : match.end() + (end.start() if end else len(source))]
-        if WORDING_RE.search(body):
+        body = _balanced(source, match.end() - 1)
+        # A wording as a literal element, not as the argument of a lookup (gloss('计划')).
+        if any(source_char != "(" for source_char in _preceding(body)):
             found.append(match.group(1))
     return found
+
+
+def _preceding(body: str) -> list[str]:
+    return [body[m.start() - 1] if m.start() else "" for m in WORDING_RE.finditer(body)]
 
 
 def test_the_table_finder_finds_a_table_of_wordings():
     assert _tables_of_wordings('STAGES = {\n    "引进": "introduced",\n}\n') == ["STAGES"]
     assert _tables_of_wordings('LABELS = {\n    "value": "数值 Value",\n}\n') == []
+    assert _tables_of_wordings("PHASE = {\n    True: gloss('计划'),\n}\n") == []
+    assert _tables_of_wordings('MARKS = {r.w: r.en for r in rows}\nsay("«国家级»")\n') == []
 
 
 @pytest.mark.parametrize(

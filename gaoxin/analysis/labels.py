@@ -1,61 +1,64 @@
 """One map from internal codes to reader words, and the article's years and sections from the data.
 
 Notebooks never type a year, a section title or a positional id: they ask this module, which reads
-them from the loaded tables. Labels are bilingual (中文 English) where that helps the reader.
+them from the loaded tables. Labels are bilingual (中文 English) where that helps the reader;
+both languages come from the one glossary, data/annotations/glossary.csv (gaoxin.data.glossary).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from gaoxin.data import glossary
+
 DOMAINS = {
-    "industrial": "产业 Industry",
-    "innovation": "创新 Innovation",
-    "infrastructure": "基础设施 Infrastructure",
-    "investment": "投资 Investment",
-    "fiscal": "财政 Fiscal",
-    "social": "民生 Social",
-    "general": "综合 General",
+    "industrial": glossary.label("产业"),
+    "innovation": glossary.label("创新"),
+    "infrastructure": glossary.label("基础设施"),
+    "investment": glossary.label("投资"),
+    "fiscal": glossary.label("财政"),
+    "social": glossary.label("民生"),
+    "general": glossary.label("综合"),
 }
 PERIODS = {
-    "result": "实绩 Result",
-    "target": "目标 Target",
-    "multi_year": "多年 Multi-year",
-    "none": "无时期 No period",
+    "result": glossary.label("实绩"),
+    "target": glossary.label("目标"),
+    "multi_year": glossary.label("多年"),
+    "none": glossary.label("无时期"),
 }
 KINDS = {
-    "growth_rate": "增速 Growth rate",
-    "level": "总量 Level",
-    "share": "占比 Share",
-    "count": "数量 Count",
-    "rank": "排名 Rank",
-    "date": "日期 Date",
-    "duration": "时长 Duration",
-    "label": "名称中的数字 Number in a name",
-    "target": "目标 Target",
+    "growth_rate": glossary.label("增速"),
+    "level": glossary.label("总量"),
+    "share": glossary.label("占比"),
+    "count": glossary.label("个数"),
+    "rank": glossary.label("排名"),
+    "date": glossary.label("日期"),
+    "duration": glossary.label("时长"),
+    "label": glossary.label("名称中的数字"),
+    "target": glossary.label("目标"),
 }
 ENTITY_TYPES = {
-    "organisation": "机构 Organisation",
-    "park": "园区 Park",
-    "centre": "中心 Centre",
-    "place": "地名 Place",
-    "programme": "计划口号 Programme",
+    "organisation": glossary.label("机构"),
+    "park": glossary.label("园区"),
+    "centre": glossary.label("中心"),
+    "place": glossary.label("地名"),
+    "programme": glossary.label("计划与口号"),
 }
 ROLES = {
-    "title": "标题 Title",
-    "byline": "署名 Byline",
-    "heading": "小标题 Heading",
-    "body": "正文 Body",
-    "caption": "图片说明 Caption",
+    "title": glossary.label("标题"),
+    "byline": glossary.label("署名"),
+    "heading": glossary.label("小标题"),
+    "body": glossary.label("正文"),
+    "caption": glossary.label("图片说明"),
 }
 # Qualifier codes in words: what the stated number is to the true one.
 QUALIFIERS = {
-    "more_than": "more than 多于",
-    "at_least": "or more 以上",
-    "nearly": "nearly 近",
-    "top": "within the top 前",
-    "about": "about 约",
-    "before": "before 前",
+    "more_than": glossary.gloss("多于"),
+    "at_least": glossary.gloss("以上"),
+    "nearly": glossary.gloss("近"),
+    "top": glossary.gloss("前"),
+    "about": glossary.gloss("约"),
+    "before": glossary.gloss("之前"),
 }
 # Short signs for tables and chart labels (a floor is ≥, an open excess is >).
 QUALIFIER_SIGNS = {
@@ -67,23 +70,23 @@ QUALIFIER_SIGNS = {
     "before": "before",
 }
 UNITS = {
-    "yuan": "元 yuan",
-    "m2": "m² 平方米",
-    "m": "m 米",
+    "yuan": f"元 {glossary.english('元')}",
+    "m2": glossary.gloss("平方米", short=True),
+    "m": glossary.gloss("米", short=True),
     "percent": "%",
-    "percentage_point": "percentage points 百分点",
-    "count": "count 个",
-    "rank": "rank 位",
-    "year": "years 年",
-    "month": "months 月",
-    "day": "days 天",
-    "times": "times 倍",
+    "percentage_point": glossary.gloss("百分点"),
+    "count": glossary.gloss("个"),
+    "rank": glossary.gloss("位"),
+    "year": glossary.gloss("年"),
+    "month": glossary.gloss("月"),
+    "day": glossary.gloss("天"),
+    "times": glossary.gloss("倍"),
 }
 # What accounts for a run of numerals in the article (coverage accounting).
 ACCOUNTING = {
-    "quantity": "数量 Quantity",
-    "excluded": "非数量 Not a quantity (excluded)",
-    "unaccounted": "未解释 Unaccounted",
+    "quantity": glossary.label("数量"),
+    "excluded": glossary.label("非数量", "(excluded)"),
+    "unaccounted": glossary.label("未解释"),
 }
 LABELS: dict[str, str] = {
     **DOMAINS,
@@ -132,7 +135,7 @@ def plan_year(facts: pd.DataFrame) -> int:
     return years(facts, "target")[-1]
 
 
-PLAN = "计划 Plan"  # a target for the reported year itself: the yardstick of a result
+PLAN = glossary.label("计划")  # a target for the reported year itself: the yardstick of a result
 
 
 def period_label(period: str, year: object = None) -> str:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from gaoxin.analysis import labels
 from gaoxin.analysis.narrative import number, yuan
+from gaoxin.data import glossary
 
 FORMATS = ("auto", "text", "number", "integer", "percent", "yuan", "code", "qualifier", "quote")
 # Width budget of the reader page, in ems of table text: the HTML column is 47.5rem at a table
@@ -27,7 +28,7 @@ TABLE_WIDTH_EM = 55.0
 CELL_PADDING_EM = 1.2
 WRAP_EM = 8.0  # a long text column is expected to wrap at about this width
 LATIN_EM = 0.55  # average width of a Latin character or digit, in em
-BOOLEAN_WORDS = {True: "yes 是", False: "no 否"}
+BOOLEAN_WORDS = {True: glossary.gloss("是"), False: glossary.gloss("否")}
 
 
 class TableTooWide(ValueError):

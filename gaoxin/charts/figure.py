@@ -49,7 +49,7 @@ __all__ = [
 PNG_METADATA: dict[str, Any] = {"Software": None}
 SVG_METADATA: dict[str, Any] = {"Date": None, "Creator": None}
 
-SOURCE = f"{load_source().byline}, 衡阳高新区 work-conference report"
+SOURCE = f"{load_source().byline}, news report on the 衡阳高新区 work conference"
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 

@@ -77,11 +77,21 @@ WIDTH_TOLERANCE = 1.02  # tight bounding boxes may overshoot by a hair
 # One encoding for the same idea in every chart: a result is a filled circle, a plan a hollow
 # square, a target a hollow diamond; an "or more" floor adds an open arrow towards larger values.
 ENCODING: dict[str, dict[str, Any]] = {
-    "result": {"color": PALETTE[0], "marker": "o", "filled": True, "label": "实绩 Result"},
-    "plan": {"color": PALETTE[2], "marker": "s", "filled": False, "label": "计划 Plan"},
-    "target": {"color": PALETTE[5], "marker": "D", "filled": False, "label": "目标 Target"},
+    "result": {
+        "color": PALETTE[0],
+        "marker": "o",
+        "filled": True,
+        "label": labels.PERIODS["result"],
+    },
+    "plan": {"color": PALETTE[2], "marker": "s", "filled": False, "label": labels.PLAN},
+    "target": {
+        "color": PALETTE[5],
+        "marker": "D",
+        "filled": False,
+        "label": labels.PERIODS["target"],
+    },
 }
-FLOOR_LABEL = "→ or more 以上 (floor)"
+FLOOR_LABEL = f"→ {labels.QUALIFIERS['at_least']} (floor)"
 # How a target relates to the previous year's figure (data/annotations/target_pairs.csv).
 RELATION_COLOURS = {
     "same_measure": PALETTE[0],

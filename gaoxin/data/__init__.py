@@ -1,6 +1,6 @@
 """Load the processed tables as typed, validated pandas DataFrames (never imports the extractor)."""
 
-from gaoxin.data.curated import load_target_pairs
+from gaoxin.data.curated import load_target_pairs, load_vocab
 from gaoxin.data.loaders import (
     DataError,
     clear_cache,
@@ -15,6 +15,7 @@ from gaoxin.data.loaders import (
     load_table,
     read_raw_text,
 )
+from gaoxin.data.readings import load_readings, readings_table
 
 __all__ = [
     "DataError",
@@ -25,9 +26,12 @@ __all__ = [
     "load_exclusions",
     "load_facts",
     "load_paragraphs",
+    "load_readings",
     "load_sections",
     "load_sentences",
     "load_table",
     "load_target_pairs",
+    "load_vocab",
     "read_raw_text",
+    "readings_table",
 ]

@@ -1,8 +1,10 @@
 """Curated judgements kept as data (data/annotations/), validated against the facts on every load.
 
 `load_target_pairs()` reads target_pairs.csv: each target of the plan year beside the figure of the
-report year it can be read against. Any row that names a missing or wrong fact fails with the file,
-row and column named.
+report year it can be read against. `load_vocab()` reads vocab.csv: the word lists the notebooks
+follow (project stages, firms, platforms, plan marks, tier words, school levels), each word as
+written in the article. Any row that names a missing or wrong fact fails with the file, row and
+column named.
 """
 
 from __future__ import annotations
@@ -12,8 +14,16 @@ from pathlib import Path
 import pandas as pd
 
 from gaoxin.config import ANNOTATIONS_DIR
-from gaoxin.data.loaders import DataError, check_cell, load_facts, read_rows, typed_frame
-from gaoxin.data.schema import ANNOTATION_TABLES
+from gaoxin.data import glossary
+from gaoxin.data.loaders import (
+    DataError,
+    check_cell,
+    load_facts,
+    read_raw_text,
+    read_rows,
+    typed_frame,
+)
+from gaoxin.data.schema import ANNOTATION_TABLES, Field
 from gaoxin.facts.vocabulary import RELATIONS_WITHOUT_RESULT, relation_label
 
 TARGET_PAIRS_PATH = ANNOTATIONS_DIR / "target_pairs.csv"
@@ -86,6 +96,90 @@ def load_target_pairs(path: Path = TARGET_PAIRS_PATH, facts: pd.DataFrame | None
     return frame
 
 
+VOCAB_PATH = ANNOTATIONS_DIR / "vocab.csv"
+VOCAB_HINT = (
+    "The file is curated by hand: fix that row (wording as written in data/raw/article.txt; "
+    "metric_en names as in data/processed/facts.csv, ';'-separated)"
+)
+VOCAB_FIELDS = (
+    Field("list_id", "string", "The list the word belongs to"),
+    Field("wording", "string", "The word as written in the article"),
+    Field("en", "string", "Its English (the glossary's, for lists labelled from the glossary)"),
+    Field(
+        "metric_en",
+        "string",
+        "metric_en of the facts the word names, ';'-separated",
+        required=False,
+    ),
+    Field("note", "string", "Our one-line summary or usage note", required=False),
+)
+# list_id → (number of facts each word names, English taken from the glossary, note required)
+VOCAB_LISTS = {
+    "stages": (1, True, False),
+    "firms": (0, False, True),
+    "platforms": (0, False, False),
+    "plan_marks": (0, False, False),
+    "tier_words": (0, False, False),
+    "school_levels": (2, False, False),
+}
+
+
+def load_vocab(
+    list_id: str | None = None,
+    path: Path = VOCAB_PATH,
+    facts: pd.DataFrame | None = None,
+    raw: str | None = None,
+) -> pd.DataFrame:
+    """The notebooks' word lists (one list when list_id is given), verified, in file order."""
+    path = Path(path)
+    facts = load_facts() if facts is None else facts
+    raw = read_raw_text() if raw is None else raw
+    rows = read_rows(path, VOCAB_FIELDS, VOCAB_HINT)
+    seen: dict[tuple[str, str], int] = {}
+    for line, cells in enumerate(rows, start=2):
+        for f, value in zip(VOCAB_FIELDS, cells, strict=True):
+            check_cell(path, f, value, line, VOCAB_HINT)
+        name, wording, en, metrics, note = cells
+        if name not in VOCAB_LISTS:
+            raise _vocab_error(path, f"{name!r} is not one of {list(VOCAB_LISTS)}", line, "list_id")
+        if (name, wording) in seen:
+            raise _vocab_error(
+                path, f"{wording!r} is already in row {seen[name, wording]}", line, "wording"
+            )
+        seen[name, wording] = line
+        if wording not in raw:
+            raise _vocab_error(path, f"{wording!r} does not occur in the article", line, "wording")
+        n_metrics, from_glossary, needs_note = VOCAB_LISTS[name]
+        if from_glossary and en != glossary.english(wording):
+            raise _vocab_error(
+                path, f"{en!r} is not the glossary's English for {wording}", line, "en"
+            )
+        if needs_note and not note:
+            raise _vocab_error(path, f"a {name} row needs a note", line, "note")
+        names = [m for m in metrics.split(";") if m] if metrics else []
+        if len(names) != n_metrics:
+            raise _vocab_error(
+                path,
+                f"a {name} row names {n_metrics} metric(s), not {len(names)}",
+                line,
+                "metric_en",
+            )
+        for metric in names:
+            _one_fact(path, facts, metric, line, "metric_en", VOCAB_HINT)
+    frame = typed_frame(rows, VOCAB_FIELDS)
+    frame["metric_en"] = frame.metric_en.replace("", pd.NA)
+    frame["note"] = frame.note.replace("", pd.NA)
+    if list_id is not None:
+        if list_id not in VOCAB_LISTS:
+            raise KeyError(f"unknown word list {list_id!r}; lists: {', '.join(VOCAB_LISTS)}")
+        frame = frame[frame.list_id == list_id].reset_index(drop=True)
+    return frame
+
+
+def _vocab_error(path: Path, problem: str, line: int, column: str) -> DataError:
+    return DataError(path, problem, line, column, VOCAB_HINT)
+
+
 def _latest_year(facts: pd.DataFrame, period: str) -> int | None:
     years = facts.loc[facts.period == period, "year"].dropna()
     return int(years.max()) if len(years) else None
@@ -99,14 +193,17 @@ def _year(year) -> str:
     return "no year" if pd.isna(year) else str(int(year))
 
 
-def _one_fact(path: Path, facts: pd.DataFrame, metric: str, line: int, column: str) -> pd.Series:
+def _one_fact(
+    path: Path, facts: pd.DataFrame, metric: str, line: int, column: str, hint: str = CURATED_HINT
+) -> pd.Series:
     hits = facts[facts.metric_en == metric]
     if len(hits) != 1:
-        raise _error(
+        raise DataError(
             path,
             f"{metric!r} matches {len(hits)} facts by metric_en (must be exactly one)",
             line,
             column,
+            hint,
         )
     return hits.iloc[0]
 

@@ -172,19 +172,17 @@ def _check_applies(applies, wording, sentences, written, figure_ids, line, path)
             )
 
 
-def reading_for(readings: dict[str, Reading], ident: str) -> list[Reading]:
-    """The readings that name a fact or figure id."""
-    return [r for r in readings.values() if r.covers(ident)]
-
-
-def readings_frame(readings: dict[str, Reading] | None = None) -> pd.DataFrame:
-    """The register as a table for reports: wording, reading taken (in words), alternatives."""
+def readings_table(readings: dict[str, Reading] | None = None) -> pd.DataFrame:
+    """The register as a table indexed by reading_id, each code in words: wording (parts joined
+    by ';'), applies_to, reading (the words of the reading taken), alternatives (their words,
+    ';'-joined), open, reason."""
     readings = load_readings() if readings is None else readings
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         [
             {
                 "reading_id": r.reading_id,
-                "wording": "；".join(r.wording),
+                "wording": ";".join(r.wording),
+                "applies_to": ";".join(r.applies_to),
                 "reading": r.says(),
                 "alternatives": "; ".join(r.says(a) for a in r.alternatives),
                 "open": r.open,
@@ -193,6 +191,24 @@ def readings_frame(readings: dict[str, Reading] | None = None) -> pd.DataFrame:
             for r in readings.values()
         ]
     )
+    return frame.set_index("reading_id")
+
+
+def applied(table: pd.DataFrame, prefix: str) -> dict[str, pd.Series]:
+    """Fact or figure id → the reading (a row of readings_table()) among those whose id starts
+    with `prefix`; an id with two such readings is an error."""
+    out: dict[str, pd.Series] = {}
+    for reading_id, row in table[table.index.str.startswith(prefix)].iterrows():
+        for item in str(row.applies_to).split(";"):
+            if item in out:
+                raise LookupError(f"{item} has two {prefix} readings in readings.csv")
+            out[item] = row.rename(reading_id)
+    return out
+
+
+def reading_for(readings: dict[str, Reading], ident: str) -> list[Reading]:
+    """The readings that name a fact or figure id."""
+    return [r for r in readings.values() if r.covers(ident)]
 
 
 QUANTITY = "quantity"

@@ -45,7 +45,7 @@ KIND_WORDS = {
     "level": "level 总量",
     "share": "share 占比",
     "count": "count 个数",
-    "rank": "rank or tier 名次",
+    "rank": "rank or tier 名次或方阵",
     "date": "date 日期",
     "duration": "duration 时长",
     "target": "target 目标",
@@ -66,6 +66,9 @@ UNIT_WORDS = {
 }
 # Words that make a leading ordinal a tier rather than a place: 第一方阵 is "the first tier",
 # a group of zones, not "No. 1" (the genre also writes 第一梯队).
+# Words the facts table keeps after a number that make it a count in a name, not a unit:
+# 三大 "the three major …", 十大 "the ten major …" (see 大 in data/annotations/glossary.csv).
+NAME_COUNT_WORDS = ("大",)
 TIER_WORD_LENGTH = max(len(w) for w in TIER_WORDS)
 # Thousands separators only from here up: years (2018) and small counts read better without.
 GROUPING_FROM = Decimal(10000)
@@ -112,7 +115,9 @@ def value_words(row: dict[str, Any]) -> str:
     if not _blank(row.get("value_high")):
         text += f"–{plain_number(row['value_high'])}"
     unit_raw = "" if _blank(row.get("unit_raw")) else str(row["unit_raw"])
-    if unit_raw:
+    if unit_raw in NAME_COUNT_WORDS:
+        text = f"{row['quote']}: {text}, a count in a name"
+    elif unit_raw:
         text += f" {unit_raw}"
     if Decimal(str(row["multiplier"])) != 1:
         base = plain_number(row["value_normalized"])
@@ -146,6 +151,7 @@ def fact_row(row: dict[str, Any], tier: str = "") -> str:
         metric += f" · {row['subject_zh']}"
     base = UNIT_WORDS.get(str(row["unit_normalized"]), str(row["unit_normalized"]))
     written = "" if _blank(row.get("unit_raw")) else str(row["unit_raw"])
+    written = "" if written in NAME_COUNT_WORDS else written  # 三大: 大 is not a unit
     unit = f"{written} ({base})" if written and written != base else written or base
     lines = [
         _row_line("指标 Metric", metric),

@@ -35,7 +35,7 @@ def _nav(stem: str, variant: str) -> str:
 
 
 def _footer(key: str, source: str | None = None) -> str:
-    source = source or f"{load_source().byline}, 衡阳高新区 2019 work-conference report"
+    source = source or f"{load_source().byline}, news report on the 衡阳高新区 2019 work conference"
     return (
         f'<footer class="gx-footer">Source: {html.escape(source)}. '
         f"Build {html.escape(key[:12])}.</footer>"

@@ -127,9 +127,9 @@ def index_page(
     from gaoxin.report import frontpage
 
     parts = [
-        "<h1>衡阳高新区 2019 工作会报告 — 数据分析 Reports</h1>",
-        "<p>Analysis notebooks on the 2019 work-conference report of the Hengyang National "
-        f"High-tech Zone ({_esc(load_source().byline)}). "
+        "<h1>衡阳高新区 2019 工作会新闻报道 — 数据分析 Reports</h1>",
+        "<p>Analysis notebooks on a news report about the 2019 work conference of the Hengyang "
+        f"National High-tech Zone ({_esc(load_source().byline)}). "
         "Every report comes in four formats, built from one "
         "execution of its notebook.</p>",
     ]

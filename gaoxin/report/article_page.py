@@ -45,12 +45,14 @@ KIND_WORDS = {
     "level": "level 总量",
     "share": "share 占比",
     "count": "count 个数",
-    "rank": "rank or tier 名次或方阵",
+    "rank": "rank 名次",
     "date": "date 日期",
     "duration": "duration 时长",
     "target": "target 目标",
     "label": "number in a name 名称中的数字",
 }
+# A rank whose ordinal names a tier (第一方阵) is shown as a tier, never as a place.
+TIER_KIND = "tier 方阵"
 UNIT_WORDS = {
     "yuan": "yuan",
     "m2": "m²",
@@ -141,6 +143,11 @@ def tier_word(fact: dict[str, Any], raw: str) -> str:
     return after if fact["kind"] == "rank" and after in TIER_WORDS else ""
 
 
+def kind_words(row: dict[str, Any], tier: str = "") -> str:
+    """The kind of a fact in words; a rank that names a tier is a tier (readings: first_tier)."""
+    return TIER_KIND if tier else KIND_WORDS.get(str(row["kind"]), str(row["kind"]))
+
+
 def fact_row(row: dict[str, Any], tier: str = "") -> str:
     """The fact's table row as a hidden tooltip (shown by CSS; read by screen readers).
 
@@ -170,7 +177,7 @@ def fact_row(row: dict[str, Any], tier: str = "") -> str:
         _row_line(
             "限定 Qualifier", qualifier_words(row.get("qualifier"), row.get("qualifier_raw"))
         ),
-        _row_line("类型 Kind", KIND_WORDS.get(str(row["kind"]), str(row["kind"]))),
+        _row_line("类型 Kind", kind_words(row, tier)),
     ]
     return (
         f'<span class="gx-row" id="{_esc(fid)}-row" role="tooltip">'

@@ -14,11 +14,12 @@ from typing import Any
 from gaoxin.data.readings import quantity_kinds
 from gaoxin.report.article_page import (
     ARTICLE_PAGE,
-    KIND_WORDS,
     has_inputs,
+    kind_words,
     load_inputs,
     period_words,
     qualifier_words,
+    tier_word,
     value_words,
 )
 from gaoxin.report.render import render_page
@@ -39,7 +40,7 @@ def _esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _row(fact: dict[str, Any]) -> str:
+def _row(fact: dict[str, Any], raw: str) -> str:
     fid = _esc(fact["fact_id"])
     metric = _esc(fact["metric_en"])
     if fact.get("subject_zh"):
@@ -51,16 +52,16 @@ def _row(fact: dict[str, Any]) -> str:
         f"<td>{_esc(value_words(fact))}</td>",
         f"<td>{_esc(qualifier_words(fact.get('qualifier'), fact.get('qualifier_raw')))}</td>",
         f"<td>{_esc(period_words(fact))}</td>",
-        f"<td>{_esc(KIND_WORDS.get(str(fact['kind']), fact['kind']))}</td>",
+        f"<td>{_esc(kind_words(fact, tier_word(fact, raw)))}</td>",
     ]
     return f'<tr id="row-{fid}">{"".join(cells)}</tr>'
 
 
-def facts_body(facts: list[dict[str, Any]]) -> str:
+def facts_body(facts: list[dict[str, Any]], raw: str) -> str:
     kinds = quantity_kinds()
     n_quantities = sum(f["kind"] in kinds for f in facts)
     head = "".join(f'<th scope="col">{_esc(c)}</th>' for c in COLUMNS)
-    rows = "".join(_row(f) for f in facts)
+    rows = "".join(_row(f, raw) for f in facts)
     return (
         '<nav class="gx-nav" aria-label="站点 Site"><a href="index.html">← 目录 Index</a>'
         f'<a href="{ARTICLE_PAGE}">原文 The article</a><a href="data/facts.csv">facts.csv</a></nav>'
@@ -78,7 +79,8 @@ def facts_page(data_dir: Path) -> bytes | None:
     """exports/facts.html for a data folder, or None without the article and its tables."""
     if not has_inputs(data_dir):
         return None
-    facts = load_inputs(data_dir)["facts"]
+    inputs = load_inputs(data_dir)
+    facts, raw = inputs["facts"], inputs["raw"]
     css = ".gx-facts td, .gx-facts th { text-align: left; }"
-    page = render_page("事实表 Facts", facts_body(facts), "gx-facts-page", extra_css=(css,))
+    page = render_page("事实表 Facts", facts_body(facts, raw), "gx-facts-page", extra_css=(css,))
     return page.encode("utf-8")

@@ -331,11 +331,9 @@ def lede(inputs: dict[str, Any], outcome_sentence: str = "") -> str:
         )
     if outcome_sentence:
         sentences.append(outcome_sentence)
-    body = " ".join(sentences)
-    return (
-        '<section class="gx-lede" aria-label="导语 Lede">'
-        f'{claim}<p lang="en" class="gx-lede-text">{body}</p></section>'
-    )
+    body = "".join(f'<p lang="en" class="gx-lede-text">{s}</p>' for s in sentences)
+    return f'<section class="gx-lede" aria-label="导语 Lede">{claim}{body}</section>'
+
 
 
 def _figure_line(label: str, fact: dict[str, Any], raw: str, extra: str = "") -> str:
@@ -402,8 +400,8 @@ def cards_section(inputs: dict[str, Any]) -> str:
         f'<h2 id="cards-h">目标与实绩 Targets beside {report_year}</h2>'
         '<p class="gx-cards-note" lang="en">Each target as the article writes it, beside the '
         f"{report_year} figure it can be read against. ⚠ marks pairs that measure different "
-        "things; the pairing is curated in data/annotations/target_pairs.csv. Click a figure to "
-        "see it in the article.</p>"
+        "things; the pairing is curated data, checked against the article on every build. Click "
+        "a figure to see it in the article.</p>"
         f'<ul class="gx-card-list">{"".join(cards)}</ul>{rest}</section>'
     )
 

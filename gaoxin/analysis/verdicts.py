@@ -52,6 +52,7 @@ HEADINGS = {
 }
 # Readings (data/annotations/readings.csv) that verdicts consult by id.
 STACKED_FLOOR = "stacked_floor"
+FIRST_TIER = "first_tier"
 # Counts of things are whole numbers: 'more than 10' is reached at 11.
 WHOLE_NUMBER_KINDS = ("count",)
 UNIT_WORDS = {"percent": "points", "count": "", "yuan": "亿元", "rank": "places"}
@@ -271,7 +272,7 @@ def verdict_table(
                 "subject_zh": t.subject_zh,
                 "domain": t.domain,
                 "kind": t.kind,
-                "target_quote": t.quote,
+                "target_quote": _as_read(t, readings),
                 "target_qualifier": t.qualifier,
                 "relation": p.relation,
                 "reading_id": p.reading_id or "",
@@ -291,11 +292,27 @@ def verdict_table(
                 "by_reading": _reading_text(options, outcomes, readings, unit)
                 if verdict == DEPENDS
                 else "",
+                "margin_reading": _taken_words(options[0], readings) if verdict == DEPENDS else "",
                 "reason": taken.reason,
                 "note": p.note,
             }
         )
     return pd.DataFrame(rows)
+
+
+def _as_read(target: pd.Series, readings: dict) -> str:
+    """The target's quote as the register reads it: 第一 inside 第一方阵 is shown as the tier."""
+    tier = readings.get(FIRST_TIER)
+    if tier is not None and tier.covers(target.fact_id):
+        whole = next((w for w in tier.wording if w.startswith(target.quote)), None)
+        if whole:
+            return whole
+    return str(target.quote)
+
+
+def _taken_words(option: dict[str, str], readings: dict) -> str:
+    """'if signed (签约) counts as introduced (引进)': the readings a margin is given on."""
+    return "if " + " and ".join(readings[rid].says(code) for rid, code in option.items())
 
 
 # Pairings that are not goals: a size that defines another target, the size of a plan's list.

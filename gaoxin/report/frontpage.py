@@ -335,7 +335,6 @@ def lede(inputs: dict[str, Any], outcome_sentence: str = "") -> str:
     return f'<section class="gx-lede" aria-label="导语 Lede">{claim}{body}</section>'
 
 
-
 def _figure_line(label: str, fact: dict[str, Any], raw: str, extra: str = "") -> str:
     return (
         f'<p class="gx-card-fig"><span class="gx-k">{_esc(label)}</span> {_fact_link(fact, raw)} '

@@ -339,7 +339,7 @@ ARTICLE_TERMS = {
 }
 QUOTING_TABLES = frozenset(
     {"sections", "paragraphs", "sentences", "facts", "exclusions", "entities"}
-    | {"fact_annotations", "target_pairs"}
+    | {"fact_annotations", "target_pairs", "readings"}
     | {"followup_figures", "followup_target_outcomes", "followup_result_pairs"}
 )
 

@@ -205,7 +205,7 @@ def score_article(raw: str, facts: list[dict], expected: list[dict]) -> LayoutSc
         a, b = int(f["start"]), int(f["end"])
         if not any(s < b and a < e for s, e in spans):
             result.stray += 1
-            result.misses.append(f"{f['quote']!r}: stray row ({f['kind']})")
+            result.misses.append(f"{raw[a:b]!r}: stray row ({f['kind']})")
     return result
 
 

@@ -470,14 +470,16 @@ class FactRules:
             period_start=gov.interval[0] if period != "none" else "",
             period_end=gov.interval[1] if period != "none" else "",
             period_source=(f"{gov.expression.text} ({gov.scope})" if gov.expression else gov.scope),
-            unit_source=self._unit_source(start, q),
+            unit_source=self._unit_source(start, q, kind),
         )
 
-    def _unit_source(self, start: int, q: Quantity) -> str:
+    def _unit_source(self, start: int, q: Quantity, kind: str) -> str:
         cell = self.cell_at.get(start)
         if cell is not None and cell.unit and q.unit_raw:
             return f"table header: {cell.unit_header}"
-        return "text" if q.unit_raw else "none written (a bare number counts)"
+        if q.unit_raw or kind in ("rank", "date", "label"):
+            return "text"
+        return "none written (a bare number counts)"
 
     def _kind(self, q: Quantity, text, s_start, before, after, lead="") -> str:
         """`lead`: the raw text just before the quantity (a heading or dateline has no clause)."""

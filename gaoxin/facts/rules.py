@@ -9,6 +9,8 @@ zones), not about one article.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
@@ -108,6 +110,7 @@ MARKUP_RE = re.compile(
     r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|</?[a-zA-Z][^<>]*>", re.S | re.I
 )
 SPAN = "span"
+NON_QUANTITY_BY_LENGTH = sorted(NON_QUANTITY_WORDS.items(), key=lambda kv: -len(kv[0]))
 # A list marker: a Chinese numeral opening an item (一是…, 二、…, （三）…).
 LIST_MARKER_NUMERAL = re.compile("[一二三四五六七八九十]+")
 ITEM_OPENERS = "\n\r \u3000\t，,；;。：:！？!?●·•—-"
@@ -138,6 +141,11 @@ class FactRules:
         self.cells = numeric_cells(self.raw)
         self.cell_at = {c.sign_start: c for c in self.cells.values()}
         self.header_units = unit_spans(self.raw)
+        self.timexes = find_time_expressions(self.raw, self.target_year)
+        self.timex_starts = [e.start for e in self.timexes]
+        self.section_starts = [s.start for s in article.sections]
+        self.mention_starts = sorted((m.start, i) for i, m in enumerate(mentions))
+        self.longest_mention = max((m.end - m.start for m in mentions), default=0)
         # Markup pasted into a text (tags, scripts) is not the article's words.
         self.markup = [m.span() for m in MARKUP_RE.finditer(self.raw)]
 
@@ -216,9 +224,12 @@ class FactRules:
                 for q in find_quantities(self.raw[a:b]):
                     yield a + q.start, a + q.end, q
 
-    def run(self):
+    def run(self, progress: Callable[[int, int], None] | None = None):
+        """Facts and exclusions; `progress(offset, length)` is told how far the reading is."""
         facts, exclusions = [], []
         for start, end, q in self.candidates():
+            if progress is not None:
+                progress(start, len(self.raw))
             sentence = self._sentence_for(start)
             excluded = self._exclusion_reason(start, end, q)
             if excluded:
@@ -265,8 +276,11 @@ class FactRules:
                 start,
                 end,
             ), "part of a code written with Latin letters (5G, A1), not a quantity"
-        for word, reason in sorted(NON_QUANTITY_WORDS.items(), key=lambda kv: -len(kv[0])):
-            for m in re.finditer(re.escape(word), self.raw[max(0, start - 8) : end + 8]):
+        snippet = self.raw[max(0, start - 8) : end + 8]
+        for word, reason in NON_QUANTITY_BY_LENGTH:
+            if word not in snippet:
+                continue
+            for m in re.finditer(re.escape(word), snippet):
                 w_start = max(0, start - 8) + m.start()
                 w_end = w_start + len(word)
                 numeral_start = (
@@ -275,7 +289,7 @@ class FactRules:
                 ordinal = self.raw[w_start - 1 : w_start] == "第"
                 if w_start <= numeral_start < w_end and not ordinal:
                     return (w_start, w_end), f"not a quantity: {word} — {reason}"
-        for mention in self.mentions:
+        for mention in self._mentions_covering(start):
             if mention.entity_type == "programme":
                 continue  # numerals in programme names are labels (facts), not exclusions
             if mention.start <= start and end <= mention.end and not q.unit_raw:
@@ -283,6 +297,13 @@ class FactRules:
             if mention.start <= start < mention.end and q.unit_raw in ("", "大"):
                 return (start, end), f"part of the proper name {mention.name}"
         return None
+
+    def _mentions_covering(self, offset: int) -> list[Mention]:
+        """The mentions that cover an offset, in their original order (a binary search)."""
+        lo = bisect_left(self.mention_starts, (offset - self.longest_mention, -1))
+        hi = bisect_right(self.mention_starts, (offset, len(self.mentions)))
+        hits = sorted(i for _, i in self.mention_starts[lo:hi])
+        return [self.mentions[i] for i in hits if self.mentions[i].end > offset]
 
     def _reference(self) -> tuple[int, Governor]:
         """The month the report was written (its dateline, else the month after the part of the
@@ -342,12 +363,16 @@ class FactRules:
                     g = self._found(e, begin, start, sentence, relative=e.year - self.target_year)
                 g.scope = "table header"
                 return g
-        section = next(s for s in self.article.sections if s.start <= start < s.end)
+        section = self.article.sections[bisect_right(self.section_starts, start) - 1]
         para = self.article.paragraph_at(start)
         begin = para.start if start < self.body_start else max(section.start, self.body_start)
-        window = self.raw[begin:start]
-        own_sentence = sentence.start - begin if sentence else len(window)
-        found = find_time_expressions(window, self.target_year)
+        own_sentence = sentence.start if sentence else start
+        # The expressions of the window [begin, start): found once for the whole text, so the
+        # cost stays linear in the article's length.
+        lo = bisect_left(self.timex_starts, begin)
+        hi = bisect_left(self.timex_starts, start)
+        found = [e for e in self.timexes[lo:hi] if e.end <= start]
+        begin = 0  # the expressions carry raw offsets
         for i in range(len(found) - 1, -1, -1):
             e = found[i]
             if e.form == "base":

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 # Full-width digits, point, comma and percent sign map one-to-one onto ASCII, so offsets survive.
 _WIDTH = str.maketrans("０１２３４５６７８９．，％－～", "0123456789.,%-~")
@@ -283,6 +284,7 @@ class Quantity:
         return normalize(self.value_high, self.multiplier, self.unit_raw)
 
 
+@lru_cache(maxsize=1024)
 def base_unit(unit_raw: str) -> tuple[str, Decimal]:
     """Base unit and factor for a unit as written (without multiplier): '平方米' → ('m2', 1)."""
     if unit_raw in SPECIAL_UNITS:

@@ -8,7 +8,7 @@ the raw text; joined paragraphs keep the list of raw spans they were made from.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from gaoxin.config import ARTICLE_PATH
@@ -143,15 +143,29 @@ class Article:
         return [p for p in self.paragraphs if p.role == "body"]
 
     def sentence_at(self, offset: int) -> Sentence:
-        for s in self.sentences:
-            if s.start <= offset < s.end:
-                return s
+        """The sentence covering a raw offset (a binary search: sentences are in text order)."""
+        key = (id(self.sentences), len(self.sentences))
+        if getattr(self, "_sentence_key", None) != key:
+            self._sentence_starts = [s.start for s in self.sentences]
+            self._sentence_key = key
+        i = bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and self.sentences[i].start <= offset < self.sentences[i].end:
+            return self.sentences[i]
         raise KeyError(f"no sentence covers offset {offset}")
 
     def paragraph_at(self, offset: int) -> Paragraph:
-        for p in self.paragraphs:
-            if any(a <= offset < b for a, b in p.spans):
-                return p
+        """The paragraph one of whose raw spans covers an offset (a binary search)."""
+        key = (id(self.paragraphs), len(self.paragraphs))
+        if getattr(self, "_span_key", None) != key:
+            spans = sorted((a, b, i) for i, p in enumerate(self.paragraphs) for a, b in p.spans)
+            self._spans = spans
+            self._span_starts = [a for a, _, _ in spans]
+            self._span_key = key
+        i = bisect_right(self._span_starts, offset) - 1
+        if i >= 0:
+            a, b, k = self._spans[i]
+            if a <= offset < b:
+                return self.paragraphs[k]
         raise KeyError(f"no paragraph covers offset {offset}")
 
 

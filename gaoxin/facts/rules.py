@@ -330,9 +330,8 @@ class FactRules:
         if part is not None:
             year = part.year or self.target_year
             interval = (f"{year}-{part.months[0]:02d}", f"{year}-{part.months[1]:02d}")
-            default = Governor(part, "default", fixed=("result", year), interval=interval)
-            default.expression = None
-            default.scope = f"default: partial-year report ({part.text})"
+            scope = f"default: partial-year report ({part.text})"
+            default = Governor(None, scope, fixed=("result", year), interval=interval)
             return month or min(part.months[1] + 1, 12), default
         year = self.result_year
         interval = (f"{year}-01", f"{year}-12") if year else ("", "")

@@ -176,3 +176,52 @@ def quote_in_sentence(row: pd.Series) -> str:
     if i < 0:
         return escape(text)
     return f"{escape(text[:i])}**{escape(quote)}**{escape(text[i + len(quote) :])}"
+
+
+DEFAULT_PREFIX = "default"
+BARE_UNIT_PREFIX = "none written"
+
+
+def period_sources(data: ArticleData) -> pd.DataFrame:
+    """Each quantity with what decided its period (a time expression and where it sits, or a
+    document default) and its unit (the text, a table header, or none written); rows decided by a
+    default come first, so an analyst confirms them in an annotations CSV.
+
+    The rules are re-run on the article's text: these readings are not columns of the tables."""
+    from gaoxin.facts.entities import find_mentions
+    from gaoxin.facts.rules import FactRules
+    from gaoxin.text.structure import parse
+
+    article = parse(data.raw)
+    facts, _ = FactRules(article, find_mentions(article)).run()
+    by_id = {f.fact_id: f for f in facts}
+    rows = []
+    for _, q in data.quantities.iterrows():
+        f = by_id.get(q.fact_id)
+        period_source = f.period_source if f else ""
+        unit_source = f.unit_source if f else ""
+        rows.append(
+            {
+                "fact_id": q.fact_id,
+                "quote": q.quote,
+                "period": q.period,
+                "year": q.year,
+                "period_source": period_source,
+                "unit_source": unit_source,
+                "period_default": period_source.startswith(DEFAULT_PREFIX),
+                "unit_default": unit_source.startswith(BARE_UNIT_PREFIX),
+            }
+        )
+    columns = [
+        "fact_id",
+        "quote",
+        "period",
+        "year",
+        "period_source",
+        "unit_source",
+        "period_default",
+        "unit_default",
+    ]
+    out = pd.DataFrame(rows, columns=columns)
+    flagged = out.period_default | out.unit_default
+    return pd.concat([out[flagged], out[~flagged]], ignore_index=True)

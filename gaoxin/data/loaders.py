@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import pandas as pd
 from gaoxin.config import ARTICLE_PATH, PROCESSED_DIR, REGENERATE_HINT
 from gaoxin.data.manifest import manifest_path, mismatch, recorded_stats
 from gaoxin.data.schema import TABLES, Field
-from gaoxin.text.numbers import NumberParseError, parse_quantity
+from gaoxin.text.numbers import NumberParseError, parse_quantity, to_halfwidth
 from gaoxin.text.reader import ArticleError, decode_raw
 from gaoxin.text.reader import read_raw as read_raw_text  # noqa: F401  (re-exported)
 from gaoxin.text.structure import without_breaks
@@ -133,6 +134,9 @@ def _cell_problem(f: Field, value: str) -> str | None:
     return None
 
 
+TABLE_MINUS = "−-－"
+
+
 def _check_fact_value(path: Path, row: dict, line: int) -> None:
     """A fact's numbers must be what its quote says (catches hand edits of value columns)."""
     quote = without_breaks(row["quote"])  # a number the layout broke over two lines
@@ -140,10 +144,17 @@ def _check_fact_value(path: Path, row: dict, line: int) -> None:
         raise DataError(
             path, f"number_text {row['number_text']!r} is not in the quote", line, "number_text"
         )
+    # A number in a table: its unit sits in a header and a minus sign may lead it.
+    sign = -1 if quote[:1] in TABLE_MINUS else 1
+    text = quote[1:] if sign < 0 else quote
+    if row["unit_raw"] and row["unit_raw"] not in to_halfwidth(text).replace(" ", ""):
+        text += row["unit_raw"]
     try:
-        q = parse_quantity(quote)
+        q = parse_quantity(text)
     except NumberParseError:
         raise DataError(path, f"quote {row['quote']!r} does not parse", line, "quote") from None
+    if sign < 0:
+        q = replace(q, value=-q.value)
     if Decimal(row["value"]) != q.value:
         raise DataError(
             path, f"value {row['value']} ≠ {q.value} read from the quote", line, "value"

@@ -37,7 +37,7 @@ def article_outputs(article_path: Path, annotations_path: Path | None = None) ->
     """Like rendered_outputs, for any article of the genre: rules alone unless an annotations
     file is given, and the Data Package described from the article's own text."""
     article = load_article(article_path)
-    tables = extract_tables(article, annotations_path)
+    tables = extract_tables(article, annotations_path, progress_line(Path(article_path), article))
     rules = FactRules(article, [])
     byline = article.byline.text if article.byline else ""
     source = f"{article.title.text} ({byline})" if byline else article.title.text
@@ -51,6 +51,29 @@ def article_outputs(article_path: Path, annotations_path: Path | None = None) ->
         "plan_year": rules.target_year,
     }
     return _render(tables, None, about)
+
+
+# A text this long (characters) takes seconds to read: extraction says how far it has come.
+LONG_INPUT_CHARS = 200_000
+PROGRESS_STEP = 10  # percent
+
+
+def progress_line(path: Path, article, stream=None):
+    """For a long text, a callback that writes 'extract: NAME: 30% read' to stderr every
+    PROGRESS_STEP percent; None for a short one (no output)."""
+    if len(article.raw) < LONG_INPUT_CHARS:
+        return None
+    stream = stream or sys.stderr
+    print(f"extract: {path.name}: {len(article.raw):,} characters, reading…", file=stream)
+    shown = [0]
+
+    def report(offset: int, length: int) -> None:
+        percent = offset * 100 // max(length, 1) // PROGRESS_STEP * PROGRESS_STEP
+        if percent > shown[0]:
+            shown[0] = percent
+            print(f"extract: {path.name}: {percent}% read", file=stream, flush=True)
+
+    return report
 
 
 def extract_article(

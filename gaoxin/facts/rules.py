@@ -9,7 +9,9 @@ zones), not about one article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
 
@@ -18,21 +20,29 @@ from gaoxin.facts.subjects import clause_bounds, inherit_subjects, inside_quotes
 from gaoxin.facts.vocabulary import (
     CLAUSE_VERBS,
     DOMAIN_KEYWORDS,
-    FIVE_YEAR_PLANS,
     GROWTH_WORDS,
     LABEL_CLASSIFIERS,
     MULTI_YEAR_WORDS,
     NON_QUANTITY_WORDS,
     PLAN_WORDS,
-    RELATIVE_YEARS,
+    RANK_MOVES,
     TARGET_WORDS,
     TIER_WORDS,
     YEAR_RE,
     ZONE_NAME_RE,
     ZONE_SELF_REFERENCES,
 )
-from gaoxin.text.numbers import Quantity, decimal_to_str, find_quantities, to_halfwidth
+from gaoxin.text.grid import NumericCell, numeric_cells, unit_spans
+from gaoxin.text.numbers import (
+    NumberParseError,
+    Quantity,
+    decimal_to_str,
+    find_quantities,
+    parse_quantity,
+    to_halfwidth,
+)
 from gaoxin.text.structure import Article, Sentence, without_breaks
+from gaoxin.text.timex import TimeExpression, dateline, find_time_expressions
 
 
 @dataclass
@@ -62,6 +72,25 @@ class Fact:
     metric_en: str
     cumulative: bool
     sentence: str
+    # Not columns of data/processed/facts.csv (the seed's tables keep their schema): the interval
+    # the period names (YYYY-MM, '' = open), the time expression that decided it and where it
+    # sits (clause, sentence, paragraph, heading, section, or a document default), and where
+    # the unit came from (text, table header).
+    period_start: str = ""
+    period_end: str = ""
+    period_source: str = ""
+    unit_source: str = "text"
+
+
+@dataclass
+class Governor:
+    """The time expression that decides a quantity's period, and where it was found."""
+
+    expression: TimeExpression | None
+    scope: str  # clause | sentence | paragraph | heading | section | default
+    relative: int | str | None = None  # years after the report year, or SPAN
+    fixed: tuple[str, int | None] | None = None  # (period, year) decided by a part of a year
+    interval: tuple[str, str] = ("", "")
 
 
 @dataclass
@@ -82,12 +111,12 @@ MARKUP_RE = re.compile(
     r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|</?[a-zA-Z][^<>]*>", re.S | re.I
 )
 SPAN = "span"
-TIME_RE = re.compile(
-    r"(?<![0-9])(?P<year>1[89][0-9]{2}|20[0-9]{2})年"
-    "|(?P<word>" + "|".join(sorted(RELATIVE_YEARS, key=len, reverse=True)) + ")"
-    # A span of years: a five-year plan, or 三年内 / 近五年来 / 两年间.
-    "|(?P<span>" + "|".join(FIVE_YEAR_PLANS) + r"|(?:[两二三四五六七八九十]|[2-9])年[内內来來间間])"
-)
+NON_QUANTITY_BY_LENGTH = sorted(NON_QUANTITY_WORDS.items(), key=lambda kv: -len(kv[0]))
+# A list marker: a Chinese numeral opening an item (一是…, 二、…, （三）…).
+LIST_MARKER_NUMERAL = re.compile("[一二三四五六七八九十]+")
+ITEM_OPENERS = "\n\r \u3000\t，,；;。：:！？!?●·•—-"
+# Parts of a year that make a whole report a partial-year one (mid-year analysis).
+PARTIAL_YEAR_FORMS = ("part", "point")
 
 
 class FactRules:
@@ -108,6 +137,16 @@ class FactRules:
         )
         self.zone_names = self._zone_names()
         self.mentions = mentions
+        self.ref_month, self.default = self._reference()
+        # Numbers in a table written as text, with the unit and period their headers give.
+        self.cells = numeric_cells(self.raw)
+        self.cell_at = {c.sign_start: c for c in self.cells.values()}
+        self.header_units = unit_spans(self.raw)
+        self.timexes = find_time_expressions(self.raw, self.target_year)
+        self.timex_starts = [e.start for e in self.timexes]
+        self.section_starts = [s.start for s in article.sections]
+        self.mention_starts = sorted((m.start, i) for i, m in enumerate(mentions))
+        self.longest_mention = max((m.end - m.start for m in mentions), default=0)
         # Markup pasted into a text (tags, scripts) is not the article's words.
         self.markup = [m.span() for m in MARKUP_RE.finditer(self.raw)]
 
@@ -118,6 +157,11 @@ class FactRules:
         conference = CONFERENCE_YEAR_RE.search(body)
         if conference:
             return int(conference.group(1))
+        # A full dateline (——2023年2月10日在…会议上, a table's 2024年1月18日) is the report's date.
+        for para in self.article.paragraphs[1:4]:
+            date = dateline(para.text)
+            if date and date[0]:
+                return date[0]
         for s in self.article.sentences:
             if any(w in s.text for w in TARGET_WORDS):
                 ys = [int(y) for y in YEAR_RE.findall(to_halfwidth(s.text)) if int(y) <= MAX_YEAR]
@@ -136,6 +180,30 @@ class FactRules:
     # Entities -----------------------------------------------------------------------------
 
     def candidates(self):
+        """(start, end, quantity) for every numeral run outside the byline; a bare number in a
+        table takes the unit its header gives, and its minus sign."""
+        for start, end, q in self._numeral_runs():
+            cell = self.cells.get(start)
+            if cell is not None and not q.unit_raw and not q.qualifier_raw:
+                q = self._in_cell(q, cell)
+                start = cell.sign_start
+            yield start, end, q
+
+    def _in_cell(self, q: Quantity, cell: NumericCell) -> Quantity:
+        try:
+            headed = parse_quantity(q.number_text + cell.unit) if cell.unit else q
+        except NumberParseError:
+            headed = q
+        sign = -1 if cell.negative else 1
+        return replace(
+            headed,
+            start=q.start - (cell.start - cell.sign_start),
+            end=q.end,
+            quote=self.raw[cell.sign_start : cell.start] + q.quote,
+            value=headed.value * sign,
+        )
+
+    def _numeral_runs(self):
         """(start, end, quantity) with raw offsets for every numeral run outside the byline.
 
         Quantities are read from each paragraph's joined text, so a number the layout broke over
@@ -157,9 +225,12 @@ class FactRules:
                 for q in find_quantities(self.raw[a:b]):
                     yield a + q.start, a + q.end, q
 
-    def run(self):
+    def run(self, progress: Callable[[int, int], None] | None = None):
+        """Facts and exclusions; `progress(offset, length)` is told how far the reading is."""
         facts, exclusions = [], []
         for start, end, q in self.candidates():
+            if progress is not None:
+                progress(start, len(self.raw))
             sentence = self._sentence_for(start)
             excluded = self._exclusion_reason(start, end, q)
             if excluded:
@@ -192,8 +263,25 @@ class FactRules:
         for a, b in self.markup:
             if a <= start < b:
                 return (start, end), "inside markup (an HTML tag or script), not article text"
-        for word, reason in sorted(NON_QUANTITY_WORDS.items(), key=lambda kv: -len(kv[0])):
-            for m in re.finditer(re.escape(word), self.raw[max(0, start - 8) : end + 8]):
+        left, right = self.raw[max(0, start - 1) : start], self.raw[end : end + 1]
+        if not q.unit_raw and not q.qualifier_raw and LIST_MARKER_NUMERAL.fullmatch(q.quote):
+            item_start = not left or left in ITEM_OPENERS
+            if (item_start and right in ("是", "、")) or (left in "（(" and right in "）)"):
+                return (start, end), "list marker (一是, 一、, （一）), not a quantity"
+        if any(a <= start and end <= b for a, b in self.header_units):
+            return (start, end), "unit written in a table header (（亿元）, 单位), not a quantity"
+        if not q.unit_raw and self.raw[end : end + 2] == "季度":
+            return (start, end), "part of a time expression (一季度), not a quantity"
+        if (left.isascii() and left.isalpha()) or (right.isascii() and right.isalpha()):
+            return (
+                start,
+                end,
+            ), "part of a code written with Latin letters (5G, A1), not a quantity"
+        snippet = self.raw[max(0, start - 8) : end + 8]
+        for word, reason in NON_QUANTITY_BY_LENGTH:
+            if word not in snippet:
+                continue
+            for m in re.finditer(re.escape(word), snippet):
                 w_start = max(0, start - 8) + m.start()
                 w_end = w_start + len(word)
                 numeral_start = (
@@ -202,7 +290,7 @@ class FactRules:
                 ordinal = self.raw[w_start - 1 : w_start] == "第"
                 if w_start <= numeral_start < w_end and not ordinal:
                     return (w_start, w_end), f"not a quantity: {word} — {reason}"
-        for mention in self.mentions:
+        for mention in self._mentions_covering(start):
             if mention.entity_type == "programme":
                 continue  # numerals in programme names are labels (facts), not exclusions
             if mention.start <= start and end <= mention.end and not q.unit_raw:
@@ -211,33 +299,158 @@ class FactRules:
                 return (start, end), f"part of the proper name {mention.name}"
         return None
 
-    def _relative_year(self, start: int, sentence: Sentence | None) -> int | str | None:
-        """The year a number speaks of, relative to the plan year (-1 = the report year), or SPAN.
+    def _mentions_covering(self, offset: int) -> list[Mention]:
+        """The mentions that cover an offset, in their original order (a binary search)."""
+        lo = bisect_left(self.mention_starts, (offset - self.longest_mention, -1))
+        hi = bisect_right(self.mention_starts, (offset, len(self.mentions)))
+        hits = sorted(i for _, i in self.mention_starts[lo:hi])
+        return [self.mentions[i] for i in hits if self.mentions[i].end > offset]
 
-        The nearest year or time word (去年, 今年, 十四五, 三年内 …) before the number decides: in
-        its sentence, then earlier in its section and its heading. A span (十四五, 三年内) holds
+    def _reference(self) -> tuple[int, Governor]:
+        """The month the report was written (its dateline, else the month after the part of the
+        year the title or lead names, else January) and the document's default period: a
+        partial-year report (上半年经济运行分析会) speaks of that part of the current year; an
+        annual report of the year before its plan year."""
+        lead = [p for p in self.article.paragraphs[:4] if p.role != "byline"]
+        part = None
+        for para in lead:
+            found = [
+                e
+                for e in find_time_expressions(para.text, self.target_year)
+                if e.form in PARTIAL_YEAR_FORMS and e.months[1] < 12
+            ]
+            if found:
+                part = found[0]
+                break
+        month = None
+        for para in lead[1:]:
+            date = dateline(para.text)
+            if date:
+                month = date[1]
+                break
+        if part is not None:
+            year = part.year or self.target_year
+            interval = (f"{year}-{part.months[0]:02d}", f"{year}-{part.months[1]:02d}")
+            scope = f"default: partial-year report ({part.text})"
+            default = Governor(None, scope, fixed=("result", year), interval=interval)
+            return month or min(part.months[1] + 1, 12), default
+        year = self.result_year
+        interval = (f"{year}-01", f"{year}-12") if year else ("", "")
+        return month or 1, Governor(
+            None, "default: annual report (the year before the plan year)", interval=interval
+        )
+
+    def _governor(self, start: int, sentence: Sentence | None) -> Governor:
+        """The time expression that governs a number: the nearest one before it in its clause,
+        sentence and paragraph (list item), then earlier in its section and the section's
+        heading; none, and the document default decides.
+
+        A comparison base (去年同期) never governs. A span (十四五, 三年内, 2023—2025年) holds
         only inside its own sentence. A number in the headline reads only the headline's own
         words; the headline decides nothing for the body."""
-        section = next(s for s in self.article.sections if s.start <= start < s.end)
+        cell = self.cell_at.get(start)
+        if cell is not None and cell.period_header and self.target_year:
+            head = [
+                e
+                for e in find_time_expressions(cell.period_header, self.target_year)
+                if e.form in ("year", "part", "word")
+            ]
+            if head:
+                e, begin = head[0], cell.period_header_start
+                if e.form == "part":
+                    g = self._part(e, [], begin, start, sentence)
+                else:
+                    g = self._found(e, begin, start, sentence, relative=e.year - self.target_year)
+                g.scope = "table header"
+                return g
+        section = self.article.sections[bisect_right(self.section_starts, start) - 1]
         para = self.article.paragraph_at(start)
         begin = para.start if start < self.body_start else max(section.start, self.body_start)
-        window = self.half[begin:start]
-        own_sentence = sentence.start - begin if sentence else len(window)
-        for m in reversed(list(TIME_RE.finditer(window))):
-            if m.group("span"):
-                if m.start() >= own_sentence:
-                    return SPAN
+        own_sentence = sentence.start if sentence else start
+        # The expressions of the window [begin, start): found once for the whole text, so the
+        # cost stays linear in the article's length.
+        lo = bisect_left(self.timex_starts, begin)
+        hi = bisect_left(self.timex_starts, start)
+        found = [e for e in self.timexes[lo:hi] if e.end <= start]
+        begin = 0  # the expressions carry raw offsets
+        for i in range(len(found) - 1, -1, -1):
+            e = found[i]
+            if e.form == "base":
                 continue
-            if m.group("word"):
-                return RELATIVE_YEARS[m.group("word")]
-            year = int(m.group("year"))
+            if e.form in ("span", "plan", "range"):
+                if e.start >= own_sentence:
+                    return self._found(e, begin, start, sentence, relative=SPAN)
+                continue
+            if e.form == "word":
+                return self._found(e, begin, start, sentence, relative=e.relative)
+            if e.form in PARTIAL_YEAR_FORMS:
+                return self._part(e, found[:i], begin, start, sentence)
+            year = e.year
             if not self.target_year:
                 continue
             if year in (self.result_year, self.target_year) or year > self.target_year:
-                return year - self.target_year
-            if m.start() >= own_sentence:
-                return SPAN  # 较2016年翻了一番: a change over several years
-        return None
+                return self._found(e, begin, start, sentence, relative=year - self.target_year)
+            if e.start >= own_sentence:
+                # 较2016年翻了一番: a change over several years
+                g = self._found(e, begin, start, sentence, relative=SPAN)
+                g.interval = (f"{year}-01", f"{self.result_year}-12")
+                return g
+        return self.default
+
+    def _part(self, e, earlier, begin, start, sentence) -> Governor:
+        """A part of a year (上半年, 1—6月, 全年, 截至6月底): its year is its own, else that of the
+        nearest year before it, else the document's; it is a result when it ends before the
+        report was written, a target when it does not."""
+        year = None
+        if e.form == "part" and e.year is not None and self._explicit_year(e):
+            year = e.year
+        for prior in reversed(earlier):
+            if year is not None:
+                break
+            if prior.form in ("year", "word") or (
+                prior.form == "part" and self._explicit_year(prior)
+            ):
+                year = prior.year
+        if year is None:
+            year = self.target_year if self.default.fixed else self.result_year
+        g = self._found(e, begin, start, sentence)
+        if year is None or self.target_year is None:
+            return g
+        g.interval = (f"{year}-{e.months[0]:02d}", f"{year}-{e.months[1]:02d}")
+        if year > self.target_year:
+            g.relative = year - self.target_year
+        elif year < self.target_year or e.months[1] < self.ref_month:
+            g.fixed = ("result", year)
+        else:
+            g.fixed = ("target", year)
+        return g
+
+    @staticmethod
+    def _explicit_year(e: TimeExpression) -> bool:
+        return bool(YEAR_RE.match(to_halfwidth(e.text)))
+
+    def _found(self, e, begin, start, sentence, relative=None) -> Governor:
+        at = begin + e.start
+        para = self.article.paragraph_at(start)
+        if sentence and at >= sentence.start:
+            i = sentence.text_index(at)
+            j = sentence.text_index(start)
+            scope = (
+                "clause" if not any(c in sentence.text[i:j] for c in ",，;；:：") else "sentence"
+            )
+        elif para.start <= at:
+            scope = "paragraph"
+        elif self.article.paragraph_at(at).role == "heading":
+            scope = "heading"
+        else:
+            scope = "section"
+        g = Governor(e, scope, relative=relative)
+        if relative is not None and relative != SPAN and self.target_year and e.form != "horizon":
+            y = self.target_year + relative
+            g.interval = (f"{y}-01", f"{y}-12")
+        else:
+            g.interval = e.interval(self.target_year)
+        return g
 
     def _fact(self, start, end, q: Quantity, sentence: Sentence | None) -> Fact:
         text = sentence.text if sentence else self.raw[start:end]
@@ -246,8 +459,9 @@ class FactRules:
         c_left, c_right = clause_bounds(text, s_start, s_end)
         before = text[c_left:s_start]
         after = text[s_end:c_right]
-        kind = self._kind(q, text, s_start, before, after)
+        kind = self._kind(q, text, s_start, before, after, self.raw[max(0, start - 4) : start])
         period, year = self._period(kind, q, start, sentence, before, after)
+        gov = self.governor
         subject = subject_of(kind, q, text, s_start, before, after, self.zone_names)
         return Fact(
             fact_id=f"F{start:05d}",
@@ -278,10 +492,24 @@ class FactRules:
             metric_en="",
             cumulative="累计" in before,
             sentence=text,
+            period_start=gov.interval[0] if period != "none" else "",
+            period_end=gov.interval[1] if period != "none" else "",
+            period_source=(f"{gov.expression.text} ({gov.scope})" if gov.expression else gov.scope),
+            unit_source=self._unit_source(start, q, kind),
         )
 
-    def _kind(self, q: Quantity, text, s_start, before, after) -> str:
+    def _unit_source(self, start: int, q: Quantity, kind: str) -> str:
+        cell = self.cell_at.get(start)
+        if cell is not None and cell.unit and q.unit_raw:
+            return f"table header: {cell.unit_header}"
+        if q.unit_raw or kind in ("rank", "date", "label"):
+            return "text"
+        return "none written (a bare number counts)"
+
+    def _kind(self, q: Quantity, text, s_start, before, after, lead="") -> str:
+        """`lead`: the raw text just before the quantity (a heading or dateline has no clause)."""
         unit = q.unit_raw
+        lead = before or lead
         quoted = inside_quotes(text, s_start)
         if quoted and quoted[1] - quoted[0] <= 16:
             return "label"
@@ -291,6 +519,8 @@ class FactRules:
             return "label"
         if q.qualifier_raw.startswith(("第", "前")) or after.startswith(TIER_WORDS):
             return "rank"
+        if unit == "位" and before.endswith(RANK_MOVES):
+            return "rank"  # 排名上升两位: two places
         if q.unit_normalized == "year" and YEAR_RE.fullmatch(format(q.value, "f")):
             return "date"
         if not unit and YEAR_RE.fullmatch(to_halfwidth(q.number_text)):
@@ -299,7 +529,7 @@ class FactRules:
             return "date"
         if unit == "月" and re.search(r"[0-9]{4}年$", to_halfwidth(text[:s_start])):
             return "date"
-        if q.unit_raw == "日" and re.search(r"[0-9一二三四五六七八九十]月$", to_halfwidth(before)):
+        if q.unit_raw == "日" and re.search(r"[0-9一二三四五六七八九十]月$", to_halfwidth(lead)):
             return "date"  # 1月10日
         if unit == "月" and q.value in CALENDAR_MONTHS:
             return "date"  # 6月 is June (a duration is 6个月); 6月底前 is a deadline
@@ -320,11 +550,15 @@ class FactRules:
         return "count"
 
     def _period(self, kind, q, start, sentence, before, after) -> tuple[str, int | None]:
+        """The row's period and year; self.governor keeps what decided them."""
+        self.governor = Governor(None, "")
         if kind in ("date", "label"):
             return "none", None
         if kind == "duration" and q.unit_normalized == "year" and q.value > 1:
+            self.governor = Governor(None, "the quantity itself (a span of years)")
             return "multi_year", None  # 三年内, 已有26年: a span of years
-        relative = self._relative_year(start, sentence)
+        gov = self.governor = self._governor(start, sentence)
+        relative = gov.relative
         if relative == SPAN:
             return "multi_year", None
         year = self.target_year + relative if self.target_year and relative is not None else None
@@ -332,6 +566,8 @@ class FactRules:
         span_in = (before + after) if kind != "duration" else (sentence.text if sentence else "")
         if any(w in span_in for w in MULTI_YEAR_WORDS):
             return "multi_year", None
+        if gov.fixed is not None:
+            return gov.fixed  # a part of a year: a result or a target of that year
         if kind == "target":
             if any(w in before for w in PLAN_WORDS):
                 # A plan figure (计划年度投资…) is the goal of the year it sits in, not a result.

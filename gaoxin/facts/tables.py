@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from gaoxin.config import ANNOTATIONS_DIR
@@ -16,13 +18,16 @@ DEFAULT_ANNOTATIONS = ANNOTATIONS_DIR / "facts.csv"
 
 
 def extract_tables(
-    article: Article, annotations_path: Path | None = DEFAULT_ANNOTATIONS
+    article: Article,
+    annotations_path: Path | None = DEFAULT_ANNOTATIONS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, list[dict]]:
     """All processed tables as lists of row dicts (column order = the schema's).
 
-    `annotations_path=None` extracts by the rules alone (no curated names)."""
+    `annotations_path=None` extracts by the rules alone (no curated names); `progress` is told
+    how far the rules have read (raw offset, length)."""
     mentions = find_mentions(article)
-    facts, exclusions = FactRules(article, mentions).run()
+    facts, exclusions = FactRules(article, mentions).run(progress)
     if annotations_path is not None:
         apply_annotations(facts, article.raw, annotations_path)
     for f in facts:
@@ -92,5 +97,8 @@ def render_csv(rows: list[dict], columns: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
+
+
 def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"' if any(ch in text for ch in ',"\r\n') else text
+    return '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES.search(text) else text

@@ -61,6 +61,12 @@ NON_QUANTITY_WORDS = {
     "零售": "word 'retail' (社会消费品零售总额 = retail sales of consumer goods)",
     "千万": "adverb 'by all means'",
     "一成不变": "idiom 'unchanging'",
+    "零部件": "word 'parts and components'",
+    "零配件": "word 'spare parts'",
+    "零件": "word 'parts'",
+    "过去一年": "time phrase 'the past year' (the reporting year), not a duration",
+    "每万": "'per ten thousand': the denominator of a rate, not a quantity",
+    "一组": "vague quantity 'a set of'",
 }
 # Name suffixes: an enumerated item ending in one of these is a proper name (entity).
 ENTITY_SUFFIXES = {
@@ -206,11 +212,14 @@ CLAUSE_VERBS = (
     "增长",
 )
 RANK_VERBS = ("位列", "名列", "进入", "居")
+# A move in a ranking: 上升两位 is two places, not two people.
+RANK_MOVES = ("上升", "下降", "提升", "前移", "后移", "跃升", "攀升", "前进", "后退")
 CLAUSE_DELIMITERS = ",，;；:：。！？!?"
 GROWTH_WORDS = ("增长", "增加", "提高", "提升", "下降", "减少", "增速")
 PLAN_WORDS = ("计划",)
 MULTI_YEAR_WORDS = ("至今", "以来", "历史", "年均", *FIVE_YEAR_PLANS)
-LABEL_CLASSIFIERS = ("版", "代", "届", "强", "批")
+# 期 names a phase (孵化器二期, 一期工程), as 版 names a version.
+LABEL_CLASSIFIERS = ("版", "代", "届", "强", "批", "期")
 DOMAIN_KEYWORDS = (
     ("fiscal", ("财政", "税", "预算")),
     ("social", ("学位", "小学", "幼儿", "安置房", "小区", "医疗", "养老", "教育")),
@@ -237,19 +246,6 @@ DOMAIN_KEYWORDS = (
     ),
 )
 YEAR_RE = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2})(?![0-9])")
-# Words that name a year relative to the plan year (the year of the work conference).
-RELATIVE_YEARS = {
-    "过去的一年": -1,
-    "前年": -2,
-    "去年": -1,
-    "上年": -1,
-    "上一年": -1,
-    "新的一年": 0,
-    "今年": 0,
-    "本年度": 0,
-    "明年": 1,
-    "下一年": 1,
-}
 # Sentence words that mark the plan year's goals (the plan year is the year they name).
 TARGET_WORDS = ("目标", "预期", "力争")
 
@@ -312,12 +308,12 @@ SUBJECT_TAIL_TRIM = both_scripts(SUBJECT_TAIL_TRIM)
 FOLLOW_STOP_WORDS = both_scripts(FOLLOW_STOP_WORDS)
 CLAUSE_VERBS = both_scripts(CLAUSE_VERBS)
 RANK_VERBS = both_scripts(RANK_VERBS)
+RANK_MOVES = both_scripts(RANK_MOVES)
 GROWTH_WORDS = both_scripts(GROWTH_WORDS)
 PLAN_WORDS = both_scripts(PLAN_WORDS)
 MULTI_YEAR_WORDS = both_scripts(MULTI_YEAR_WORDS)
 LABEL_CLASSIFIERS = both_scripts(LABEL_CLASSIFIERS)
 TARGET_WORDS = both_scripts(TARGET_WORDS)
-RELATIVE_YEARS = _both_keys(RELATIVE_YEARS)
 DOMAIN_KEYWORDS = tuple((domain, both_scripts(words)) for domain, words in DOMAIN_KEYWORDS)
 ZONE_NAME_RE = re.compile("高新[区區]")
 

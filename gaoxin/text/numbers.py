@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 # Full-width digits, point, comma and percent sign map one-to-one onto ASCII, so offsets survive.
 _WIDTH = str.maketrans("０１２３４５６７８９．，％－～", "0123456789.,%-~")
@@ -147,6 +148,8 @@ PREFIX_QUALIFIERS = {
     "不到": "less_than",
     "不足": "less_than",
 }
+# Characters before 约 that make it the end of a word (签约 'sign', 节约 'save'), not 'about'.
+WORDS_ENDING_YUE = "签簽合节節预預制契公条條集"
 INFIX_QUALIFIERS = {"余": "more_than", "餘": "more_than", "多": "more_than"}
 SUFFIX_QUALIFIERS = {
     "以上": "at_least",
@@ -281,6 +284,7 @@ class Quantity:
         return normalize(self.value_high, self.multiplier, self.unit_raw)
 
 
+@lru_cache(maxsize=1024)
 def base_unit(unit_raw: str) -> tuple[str, Decimal]:
     """Base unit and factor for a unit as written (without multiplier): '平方米' → ('m2', 1)."""
     if unit_raw in SPECIAL_UNITS:
@@ -325,15 +329,19 @@ _SUFFIX_ALTERNATION = "|".join(
 )
 _NUM = f"(?:{ARABIC_RE}|{CN_RE})"
 
+# A blank as apps and tables set it between a number and its unit or qualifier (５００ 億元,
+# 8% 左右): one space, taken only when a unit, multiplier or qualifier follows it.
+_GAP = "[ \u3000\u00a0]?"
+
 QUANTITY_RE = re.compile(
-    rf"(?P<prefix>{_PREFIX_ALTERNATION})?"
+    rf"(?:(?P<prefix>{_PREFIX_ALTERNATION}){_GAP})?"
     rf"(?P<number>{ARABIC_RE}|{CN_RE})"
     rf"(?:(?P<lowtail>(?:{_MULT_ALTERNATION})?(?:{_UNIT_ALTERNATION})?)"
     rf"[{RANGE_SEPARATORS}](?P<high>{_NUM}))?"
-    rf"(?P<mult>{_MULT_ALTERNATION})?"
+    rf"(?:{_GAP}(?P<mult>{_MULT_ALTERNATION}))?"
     rf"(?P<infix>[余餘多])?"
-    rf"(?P<unit>{_UNIT_ALTERNATION})?"
-    rf"(?P<suffix>{_SUFFIX_ALTERNATION})?"
+    rf"(?:{_GAP}(?P<unit>{_UNIT_ALTERNATION}))?"
+    rf"(?:{_GAP}(?P<suffix>{_SUFFIX_ALTERNATION}))?"
 )
 
 
@@ -350,6 +358,8 @@ def _split_chinese_multiplier(number: str, mult: str) -> tuple[str, str]:
 
 def quantity_from_match(m: re.Match[str], source: str) -> Quantity | None:
     """Build a Quantity from a QUANTITY_RE match on `to_halfwidth(source)`, or None."""
+    if m.group("prefix") in ("约", "約") and source[m.start() - 1 : m.start()] in WORDS_ENDING_YUE:
+        return None  # 签约, 合约, 节约: the 约 ends a word and is no "about"
     number, mult = _split_chinese_multiplier(m.group("number"), m.group("mult") or "")
     try:
         value = parse_number(number)

@@ -8,10 +8,11 @@ the raw text; joined paragraphs keep the list of raw spans they were made from.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from gaoxin.config import ARTICLE_PATH
+from gaoxin.text.grid import is_table_row
 from gaoxin.text.reader import read_raw
 
 SENTENCE_END = "。！？!?"
@@ -22,6 +23,10 @@ HEADING_MAX_CHARS = 30
 CAPTION_MAX_CHARS = 40
 # Image placeholders leave at least this many blank lines before a caption.
 CAPTION_MIN_BLANK_LINES = 2
+# A line opening with a bullet is a list item, never a heading.
+BULLETS = "—●•·▪■◆★-"
+# 'label：value' with a number after the colon (指标：地区生产总值 增速：7.5%) is a line of figures.
+LABELLED_FIGURE_RE = re.compile(r"[:：].*[0-9０-９]")
 BYLINE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:[ \u3000]+[\u4e00-\u9fff]{2,4})+")
 # A line and its end (LF, CRLF or a lone CR; none at the end of the text).
 LINE_RE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
@@ -138,15 +143,29 @@ class Article:
         return [p for p in self.paragraphs if p.role == "body"]
 
     def sentence_at(self, offset: int) -> Sentence:
-        for s in self.sentences:
-            if s.start <= offset < s.end:
-                return s
+        """The sentence covering a raw offset (a binary search: sentences are in text order)."""
+        key = (id(self.sentences), len(self.sentences))
+        if getattr(self, "_sentence_key", None) != key:
+            self._sentence_starts = [s.start for s in self.sentences]
+            self._sentence_key = key
+        i = bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and self.sentences[i].start <= offset < self.sentences[i].end:
+            return self.sentences[i]
         raise KeyError(f"no sentence covers offset {offset}")
 
     def paragraph_at(self, offset: int) -> Paragraph:
-        for p in self.paragraphs:
-            if any(a <= offset < b for a, b in p.spans):
-                return p
+        """The paragraph one of whose raw spans covers an offset (a binary search)."""
+        key = (id(self.paragraphs), len(self.paragraphs))
+        if getattr(self, "_span_key", None) != key:
+            spans = sorted((a, b, i) for i, p in enumerate(self.paragraphs) for a, b in p.spans)
+            self._spans = spans
+            self._span_starts = [a for a, _, _ in spans]
+            self._span_key = key
+        i = bisect_right(self._span_starts, offset) - 1
+        if i >= 0:
+            a, b, k = self._spans[i]
+            if a <= offset < b:
+                return self.paragraphs[k]
         raise KeyError(f"no paragraph covers offset {offset}")
 
 
@@ -172,6 +191,10 @@ def blocks(raw: str) -> list[Block]:
 
 def _is_heading(block: Block) -> bool:
     text = block.text
+    if (text[0] in BULLETS and text[:2] != "——") or LABELLED_FIGURE_RE.search(text):
+        return False
+    if is_table_row(text):
+        return False
     return (
         len(text) <= HEADING_MAX_CHARS
         and text[-1] not in PARAGRAPH_END
@@ -212,7 +235,8 @@ def parse(raw: str) -> Article:
     for role, b in classify(blocks(raw)):
         if pending is not None and b.blank_before == 0 and role in ("heading", "caption"):
             role = "body"  # a line break inside a sentence (even inside a number), not a block
-        if role == "body" and pending is not None:
+        row = is_table_row(b.text)  # a table row stands alone: never joined, never cut
+        if role == "body" and pending is not None and not row:
             pending.spans.append((b.start, b.end))
             pending.text += b.text
         else:
@@ -222,7 +246,7 @@ def parse(raw: str) -> Article:
         last = paragraphs[-1]
         # Captions sit between the two halves of a cut paragraph, so they do not end it.
         if role == "body":
-            pending = last if last.text[-1] not in PARAGRAPH_END else None
+            pending = last if last.text[-1] not in PARAGRAPH_END and not row else None
         elif role != "caption":
             pending = None
 

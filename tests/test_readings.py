@@ -209,10 +209,30 @@ def test_one_reading_for_the_capital_and_the_project_counts(readings):
     table = vd.verdict_table(readings=readings).set_index("target_metric")
     rows = table.loc[["capital to attract", "projects over 1 billion yuan to attract"]]
     assert set(rows.reading_id) == {"introduced_vs_signed"}
-    assert list(rows.verdict_taken) == [vd.MET, vd.MISSED]
-    other = _register_with(readings, "introduced_vs_signed", "distinct_counts", (), False)
-    flipped = vd.verdict_table(readings=other).set_index("target_metric")
-    assert set(flipped.loc[rows.index, "verdict"]) == {vd.NOT_COMPARABLE}
+    signing = readings["introduced_vs_signed"]
+    assert signing.open and signing.reading == "distinct_counts"
+    assert set(rows.verdict_taken) == {vd.NOT_COMPARABLE}
+    same = _register_with(readings, "introduced_vs_signed", "same_count", (), False)
+    flipped = vd.verdict_table(readings=same).set_index("target_metric")
+    assert list(flipped.loc[rows.index, "verdict"]) == [vd.MET, vd.MISSED]
+
+
+def test_the_target_pairs_read_signed_and_introduced_as_the_register_does(readings):
+    """A 2019 target and a 2018 result that differ only in 引进 vs 签约 are one measure exactly
+    when the register's reading says signed counts as introduced."""
+    from gaoxin.data import load_target_pairs
+
+    signing = readings["introduced_vs_signed"]
+    pairs = load_target_pairs()
+    both = pairs[
+        pairs.target_fact_id.isin(signing.applies_to)
+        & pairs.result_fact_id.isin(signing.applies_to)
+    ]
+    assert len(both) >= 2
+    if signing.reading == "distinct_counts":
+        assert set(both.relation) == {"different_measure"}
+    else:
+        assert "same_measure" in set(both.relation)
 
 
 def test_plan_scope_counts_are_not_goals(readings):

@@ -265,6 +265,9 @@ def verdict_table(
         unit = str(t.unit_normalized)
         codes = {v.verdict for v in outcomes}
         verdict = taken.verdict if len(codes) == 1 else DEPENDS
+        margin, margin_reading = taken.margin, ""
+        if verdict == DEPENDS or margin is None:
+            margin, margin_reading = _scored_margin(options, outcomes, readings)
         rows.append(
             {
                 "target_metric": p.target_metric,
@@ -286,13 +289,13 @@ def verdict_table(
                 "outcome_high": math.nan if taken.outcome is None else taken.outcome.high,
                 "verdict": verdict,
                 "verdict_taken": taken.verdict,
-                "margin_low": math.nan if taken.margin is None else taken.margin.low,
-                "margin_high": math.nan if taken.margin is None else taken.margin.high,
-                "margin": margin_text(taken.margin, unit),
+                "margin_low": math.nan if margin is None else margin.low,
+                "margin_high": math.nan if margin is None else margin.high,
+                "margin": margin_text(margin, unit),
                 "by_reading": _reading_text(options, outcomes, readings, unit)
                 if verdict == DEPENDS
                 else "",
-                "margin_reading": _taken_words(options[0], readings) if verdict == DEPENDS else "",
+                "margin_reading": margin_reading,
                 "reason": taken.reason,
                 "note": p.note,
             }
@@ -310,9 +313,18 @@ def _as_read(target: pd.Series, readings: dict) -> str:
     return str(target.quote)
 
 
-def _taken_words(option: dict[str, str], readings: dict) -> str:
-    """'if signed (签约) counts as introduced (引进)': the readings a margin is given on."""
-    return "if " + " and ".join(readings[rid].says(code) for rid, code in option.items())
+def _scored_margin(options, outcomes, readings) -> tuple[Bounds | None, str]:
+    """When the register's own reading gives no margin: the margin over the readings that give
+    one, and 'if …' naming the readings those share."""
+    scored = [i for i, v in enumerate(outcomes) if v.margin is not None]
+    if not scored:
+        return None, ""
+    fixed = [
+        readings[rid].says(options[scored[0]][rid])
+        for rid in options[0]
+        if len({options[i][rid] for i in scored}) == 1
+    ]
+    return _hull([outcomes[i].margin for i in scored]), "if " + " and ".join(fixed)
 
 
 # Pairings that are not goals: a size that defines another target, the size of a plan's list.

@@ -76,7 +76,7 @@ FINDING_MIMETYPE = "application/vnd.gaoxin.finding+json"
 # student notebooks drop solutions; the walkthrough shows everything.
 SOLUTION_TAG = "solution"
 CHECK_TAG = "check"  # a claim guarded by gaoxin.analysis.claims.check: prints nothing
-WALKTHROUGH_TAG = "walkthrough"  # output too wide for the reader page (kept with a CSV link)
+WALKTHROUGH_TAG = "walkthrough"  # walkthrough only: code-facing sentences, too-wide output
 READER_HIDDEN_TAGS = frozenset({SOLUTION_TAG, CHECK_TAG, WALKTHROUGH_TAG})
 
 # The project's own Jupyter kernel (make env installs it into .venv): a name no other environment

@@ -96,14 +96,13 @@ def _walk(box, ancestors=()):
 
 def layout_problems(page_html: str, extra_css: str = "") -> list[str]:
     """Quotes, table rows or images split over pages; pages ending in a heading; wide tables."""
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from gaoxin.report.render import stylesheet
+    from gaoxin.report.render import print_page
 
     fonts = FontConfiguration()
-    css = CSS(string=stylesheet("print.css") + extra_css, font_config=fonts)
-    document = HTML(string=page_html).render(stylesheets=[css], font_config=fonts)
+    document = HTML(string=print_page(page_html, extra_css)).render(font_config=fonts)
     pages_of: dict[object, set[int]] = {}
     problems = []
     for number, page in enumerate(document.pages, start=1):
@@ -177,3 +176,116 @@ def test_pdf_is_byte_identical_when_rendered_twice():
 
     page = _long_page("<h1>标题 Title</h1><p>衡阳高新区 2019.</p>")
     assert render_pdf(page) == render_pdf(page)
+
+
+# --------------------------------------------------------------------------------------------
+# Print that reads (issue 16, item 6): measured on the built PDFs (tests/printcheck.py)
+
+
+def _figure_png(width_in: float, height_in: float, font_pt: float) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    from gaoxin.charts import figure
+
+    fig, ax = plt.subplots(figsize=(width_in, height_in))
+    ax.set_title("A chart title", fontsize=font_pt)
+    ax.tick_params(labelsize=font_pt)
+    data = figure._png_bytes(fig)
+    plt.close(fig)
+    return data
+
+
+def _pdf_with_image(tmp_path, png: bytes, style: str = "", before: str = ""):
+    import base64
+
+    from gaoxin.report.render import render_pdf
+
+    src = "data:image/png;base64," + base64.b64encode(png).decode()
+    page = _long_page(f"{before}<img alt='chart' src='{src}' style='{style}'>")
+    figures = tmp_path / "figures"
+    figures.mkdir(exist_ok=True)
+    (figures / "chart.png").write_bytes(png)
+    pdf = tmp_path / "page.pdf"
+    pdf.write_bytes(render_pdf(page))
+    return pdf, figures
+
+
+def test_chart_text_is_measured_at_its_printed_size(tmp_path):
+    """A chart at its drawn size keeps its 8 pt; the same chart squeezed to half is caught."""
+    from tests.printcheck import MIN_PRINTED_PT, printed_charts
+
+    png = _figure_png(7.0, 2.5, 8)
+    pdf, figures = _pdf_with_image(tmp_path, png)
+    (chart,) = printed_charts(pdf, figures)
+    assert chart.min_font_pt == 8 and abs(chart.printed_pt - 8) < 0.05, chart
+    pdf, figures = _pdf_with_image(tmp_path, png, style="width: 50%")
+    (small,) = printed_charts(pdf, figures)
+    assert small.printed_pt < MIN_PRINTED_PT - 3, small
+
+
+def test_a_page_left_half_empty_before_a_figure_is_caught(tmp_path):
+    from tests.printcheck import MAX_EMPTY_SHARE, empty_shares
+
+    filler = "<p>" + "Filler text for the page. " * 40 + "</p>"
+    png = _figure_png(7.0, 7.5, 8)
+    pdf, _ = _pdf_with_image(tmp_path, png, before=filler * 2)
+    shares = empty_shares(pdf)
+    assert len(shares) == 2 and shares[0] > MAX_EMPTY_SHARE, shares
+
+
+def test_repeated_quotes_are_found_across_line_breaks():
+    from tests.printcheck import repeated_quotes
+
+    sentence = "数据显示,2018年,衡阳高新区实现地区生产总值同比增长8.6%;财政收入同比增长15.42%。"
+    once = f"page one\n{sentence[:20]}\n{sentence[20:]}\nand the clause …财政收入同比增长15.42%…"
+    assert repeated_quotes(once, [sentence]) == {}
+    assert repeated_quotes(once + "\n" + sentence, [sentence]) == {sentence: 2}
+
+
+def test_real_pdfs_print_chart_text_at_8_pt_or_more(real):
+    from tests.printcheck import MIN_PRINTED_PT, SIZE_TOLERANCE_PT, printed_charts
+
+    small, count = [], 0
+    for pdf in sorted((real.exports / "pdf").glob("*.pdf")):
+        charts = printed_charts(pdf, real.exports / "figures" / pdf.stem)
+        assert charts, f"{pdf.name}: no chart found"
+        count += len(charts)
+        small += [
+            f"{pdf.name} p. {c.page}: {c.printed_pt:.2f} pt"
+            for c in charts
+            if not c.printed_pt >= MIN_PRINTED_PT - SIZE_TOLERANCE_PT  # NaN fails too
+        ]
+    assert count >= 7 and not small, small
+
+
+def test_real_pdfs_have_no_page_more_than_half_empty(real):
+    from tests.printcheck import MAX_EMPTY_SHARE, empty_shares
+
+    empty = []
+    for pdf in sorted((real.exports / "pdf").glob("*.pdf")):
+        shares = empty_shares(pdf)[:-1]  # the last page ends where the report ends
+        empty += [
+            f"{pdf.name} p. {i}: {s:.0%} empty"
+            for i, s in enumerate(shares, 1)
+            if s > MAX_EMPTY_SHARE
+        ]
+    assert not empty, empty
+
+
+def test_real_pdfs_print_each_long_quote_in_full_once(real):
+    from gaoxin import config
+    from tests.printcheck import article_sentences, repeated_quotes
+    from tests.readercheck import pdf_text
+
+    buildsite.need_tool(shutil.which("pdftotext"), "pdftotext (poppler-utils)")
+    sentences = article_sentences(config.PROCESSED_DIR / "sentences.csv")
+    assert len(sentences) > 20
+    repeats = {}
+    for pdf in sorted((real.exports / "pdf").glob("*.pdf")):
+        found = repeated_quotes(pdf_text(pdf), sentences)
+        if found:
+            repeats[pdf.name] = [f"{n}× {s[:30]}…" for s, n in found.items()]
+    assert not repeats, repeats

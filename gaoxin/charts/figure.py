@@ -30,6 +30,7 @@ from gaoxin.config import FIGURE_MIMETYPE
 from gaoxin.source import load_source
 
 __all__ = [
+    "MIN_FONT_KEY",
     "NOTE_CHARS_PER_LINE",
     "NOTE_GAP_INCHES",
     "PNG_METADATA",
@@ -37,6 +38,7 @@ __all__ = [
     "SVG_METADATA",
     "TITLE_CHARS_PER_LINE",
     "layout_problems",
+    "min_font_pt",
     "publish",
     "render",
     "show",
@@ -102,9 +104,25 @@ def source_note(fig: plt.Figure, section: str, source: str | None = None) -> Non
     )
 
 
+# PNG text key with the smallest font size (pt) drawn in the figure: the print test multiplies it
+# by the printed width over the drawn width to get the chart's smallest text on the PDF page.
+MIN_FONT_KEY = "gaoxin:min-font-pt"
+
+
+def min_font_pt(fig: plt.Figure) -> float:
+    """The smallest font size (pt, at the figure's drawn size) of any visible text."""
+    sizes = [
+        t.get_fontsize()
+        for t in fig.findobj(mpl.text.Text)
+        if t.get_visible() and t.get_text().strip()
+    ]
+    return float(min(sizes)) if sizes else float("inf")
+
+
 def _png_bytes(fig: plt.Figure) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=EXPORT_DPI, bbox_inches="tight", metadata=PNG_METADATA)
+    metadata = {**PNG_METADATA, MIN_FONT_KEY: f"{min_font_pt(fig):g}"}
+    fig.savefig(buf, format="png", dpi=EXPORT_DPI, bbox_inches="tight", metadata=metadata)
     return buf.getvalue()
 
 

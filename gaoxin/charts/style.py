@@ -62,8 +62,10 @@ GREY = "#8c8c8c"  # context marks, connectors, reference lines
 GREY_LIGHT = "#d9d9d9"  # background bars, "no figure" placeholders
 
 # Figures are drawn at the text width of the reader pages, so they are never scaled down:
-# the A4 PDF text width is 210 − 2 × 16 mm = 178 mm (7.0 in); the HTML column is 47.5rem
-# (760 px), wider than 7.0 in at 96 px/in. Text is then at least MIN_FONT_PT as shown.
+# the A4 PDF text width is 210 − 2 × 14 mm = 182 mm (7.17 in), room for 7.0 in and the small
+# overshoot of a tight bounding box, and print.css prints each PNG at EXPORT_DPI, its drawn
+# size; the HTML column is 47.5rem (760 px), wider than 7.0 in at 96 px/in. Text is then at
+# least MIN_FONT_PT as shown (tests/test_print.py measures it on the PDF pages).
 COLUMN_WIDTH_IN = 7.0
 MIN_FONT_PT = 8.0
 FIGSIZE = (COLUMN_WIDTH_IN, 3.6)

@@ -10,6 +10,7 @@ from typing import Any
 from gaoxin.config import READER_HIDDEN_TAGS
 from gaoxin.report.fonts import embed_font
 from gaoxin.report.sanitize import sanitize_html
+from gaoxin.report.transform import reader_notebook
 from gaoxin.source import load_source
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -66,7 +67,10 @@ def render_html(
     nb: Any, stem: str, title: str, key: str, variant: str, source: str | None = None
 ) -> str:
     """Reader ("reader") or walkthrough ("walkthrough") HTML page, font embedded; `source`
-    names another article than the project's in the footer (plain text, escaped here)."""
+    names another article than the project's in the footer (plain text, escaped here). The
+    reader page (and the PDF made from it) shows the reader edition: see reader_notebook."""
+    if variant == "reader":
+        nb = reader_notebook(nb)
     resources = {
         "metadata": {"name": stem},
         "gaoxin": {
@@ -108,14 +112,21 @@ def render_page(
     return embed_font(page)
 
 
+def print_page(page: str, extra_css: str = "") -> str:
+    """The page with print.css as its last author stylesheet, so that it overrides screen.css
+    (a stylesheet passed to WeasyPrint apart is a user sheet, which author rules win over)."""
+    sheet = f"<style>\n{stylesheet('print.css')}\n{extra_css}\n</style>\n"
+    head_end = page.find("</head>")
+    if head_end < 0:
+        return sheet + page
+    return page[:head_end] + sheet + page[head_end:]
+
+
 def render_pdf(page: str) -> bytes:
     """Tagged A4 PDF with page numbers from a self-contained page (its @font-face gives the CJK
     font); the tags carry headings, tables, lists and each image's alt text."""
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    sheet = CSS(string=stylesheet("print.css"), font_config=fonts)
-    return HTML(string=page, base_url=None).write_pdf(
-        stylesheets=[sheet], font_config=fonts, pdf_tags=True
-    )
+    return HTML(string=print_page(page), base_url=None).write_pdf(font_config=fonts, pdf_tags=True)

@@ -1,15 +1,32 @@
-"""Notebook transforms: title and summary, cleaned execution, student copy, figures, alt checks."""
+"""Notebook transforms: title and summary, cleaned execution, reader edition, student copy,
+figures, alt checks."""
 
 from __future__ import annotations
 
 import base64
+import html
 import re
 from typing import Any
 
-from gaoxin.config import FIGURE_MIMETYPE, SOLUTION_TAG
+from gaoxin.config import FIGURE_MIMETYPE, READER_HIDDEN_TAGS, SOLUTION_TAG
 from gaoxin.report.errors import BuildError
 
 FIGURE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+
+# The notebooks' own conventions (README "Adding a notebook"; gaoxin.report.teacher reads the
+# same ones): learning goals are lines "- **G1** …" in the opening cell, introduced by a line
+# ending in ":"; the exercises are the section under "## Exercises", up to the next "## ".
+EXERCISES_HEADING = re.compile(r"^##\s+(Exercises|练习)\b", re.IGNORECASE)
+SECTION_HEADING = re.compile(r"^#{1,2}\s")
+GOAL_LINE = re.compile(r"^-\s+\*\*G\d+\*\*\s")
+# An inline code span (one or more backticks, the same number closing it).
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~])")
+# A quote of the article this long (characters, spaces left out) is printed in full only once
+# per reader edition; a later quote of the same text shows only the clause around its number.
+LONG_QUOTE_CHARS = 30
+CLAUSE_ENDS = "，,；;：:。！？!?"
+QUOTED_ABOVE = "the whole sentence is quoted above"
 
 
 def _plain_markdown(text: str) -> str:
@@ -52,6 +69,115 @@ def clean_executed(nb: Any) -> None:
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)
+
+
+def _tags(cell: Any) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def _without_goals(markdown: str) -> str:
+    """The opening cell without its list of learning goals and the line that introduces it."""
+    lines = markdown.splitlines()
+    goals = [i for i, line in enumerate(lines) if GOAL_LINE.match(line.strip())]
+    if not goals:
+        return markdown
+    drop = set(goals)
+    intro = goals[0] - 1
+    if intro >= 0 and lines[intro].rstrip().endswith(":"):
+        drop.add(intro)
+    kept = [line for i, line in enumerate(lines) if i not in drop]
+    return "\n".join(kept).rstrip() + "\n"
+
+
+def plain_code_spans(markdown: str) -> str:
+    """Markdown with each inline code span turned into plain text (its characters escaped, so
+    `value_normalized` stays one word and nothing in it becomes markup)."""
+    return CODE_SPAN.sub(lambda m: MARKDOWN_SPECIALS.sub(r"\\\1", m.group(2).strip()), markdown)
+
+
+def reader_notebook(nb: Any) -> Any:
+    """The reader edition of an executed notebook: narrative, charts, tables and caveats only.
+
+    Dropped: cells tagged solution, check or walkthrough; the exercise section; the learning
+    goals of the opening cell; error and stderr outputs. Inline code marks become plain text
+    (a table's word such as `label` reads as a word); code, API names and paths themselves
+    belong in cells tagged `walkthrough`, which tests/test_reader_edition.py enforces."""
+    import copy
+
+    nb = copy.deepcopy(nb)
+    cells, in_exercises = [], False
+    for cell in nb.cells:
+        first = cell.source.lstrip().split("\n", 1)[0] if cell.cell_type == "markdown" else ""
+        if SECTION_HEADING.match(first):
+            in_exercises = bool(EXERCISES_HEADING.match(first))
+        if in_exercises or _tags(cell) & READER_HIDDEN_TAGS:
+            continue
+        if cell.cell_type == "markdown":
+            cell.source = plain_code_spans(cell.source)
+        elif cell.cell_type == "code":
+            cell.outputs = [_reader_output(o) for o in cell.get("outputs", []) if _kept(o)]
+        cells.append(cell)
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            cell.source = _without_goals(cell.source)
+            break
+    _shorten_repeated_quotes(cells)
+    nb.cells = cells
+    return nb
+
+
+def _quote_plain(body: str) -> str:
+    return "".join(html.unescape(body.replace("**", "")).split())
+
+
+def _clause(body: str) -> str:
+    """The clause of a quoted sentence that holds its bold quote, with ellipses where cut."""
+    text = html.unescape(body)
+    start = text.find("**")
+    end = text.find("**", start + 2) + 2 if start >= 0 else -1
+    if start < 0 or end < 2:
+        return html.escape(text[: LONG_QUOTE_CHARS // 2], quote=True) + "…"
+    left, bold, right = text[:start], text[start:end], text[end:]
+    cut_left = max(left.rfind(ch) for ch in CLAUSE_ENDS)
+    cut_right = min((right.find(ch) for ch in CLAUSE_ENDS if ch in right), default=-1)
+    left = "…" + left[cut_left + 1 :] if cut_left >= 0 else left
+    right = right[:cut_right] + "…" if cut_right >= 0 else right
+    inner = html.escape(bold[2:-2], quote=True)
+    return f"{html.escape(left, quote=True)}**{inner}**{html.escape(right, quote=True)}"
+
+
+def _shorten_repeated_quotes(cells: list[Any]) -> None:
+    """A long article quote (nv.quote_fact / nv.quote_block: "> body" + "> — location") that
+    repeats one shown earlier in the edition keeps only the clause around its bold number."""
+    shown: list[str] = []
+    for cell in cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            markdown = output.get("data", {}).get("text/markdown")
+            if not markdown or not markdown.startswith("> "):
+                continue
+            lines = markdown.split("\n")
+            plain = _quote_plain(lines[0][2:])
+            if len(plain) < LONG_QUOTE_CHARS:
+                continue
+            if any(plain in earlier for earlier in shown):
+                lines[0] = "> " + _clause(lines[0][2:])
+                lines[-1] = f"{lines[-1]} ({QUOTED_ABOVE})"
+                output["data"]["text/markdown"] = "\n".join(lines)
+            else:
+                shown.append(plain)
+
+
+def _kept(output: Any) -> bool:
+    if output.get("output_type") == "error":
+        return False
+    return not (output.get("output_type") == "stream" and output.get("name") == "stderr")
+
+
+def _reader_output(output: Any) -> Any:
+    markdown = output.get("data", {}).get("text/markdown")
+    if markdown is not None:
+        output["data"]["text/markdown"] = plain_code_spans(markdown)
+    return output
 
 
 def student_notebook(source_nb: Any) -> Any:

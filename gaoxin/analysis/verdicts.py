@@ -52,7 +52,6 @@ HEADINGS = {
 }
 # Readings (data/annotations/readings.csv) that verdicts consult by id.
 STACKED_FLOOR = "stacked_floor"
-FIRST_TIER = "first_tier"
 # Counts of things are whole numbers: 'more than 10' is reached at 11.
 WHOLE_NUMBER_KINDS = ("count",)
 UNIT_WORDS = {"percent": "points", "count": "", "yuan": "亿元", "rank": "places"}
@@ -239,7 +238,7 @@ def verdict_table(
     its outcome, its verdict class, and the verdict and margin on the register's readings."""
     from gaoxin.data import load_facts
     from gaoxin.data.followup import load_followup_figures, load_target_outcomes
-    from gaoxin.data.readings import load_readings
+    from gaoxin.data.readings import as_read, load_readings
 
     facts = load_facts() if facts is None else facts
     figures = load_followup_figures() if figures is None else figures
@@ -275,7 +274,7 @@ def verdict_table(
                 "subject_zh": t.subject_zh,
                 "domain": t.domain,
                 "kind": t.kind,
-                "target_quote": _as_read(t, readings),
+                "target_quote": as_read(t, readings),
                 "target_qualifier": t.qualifier,
                 "relation": p.relation,
                 "reading_id": p.reading_id or "",
@@ -301,16 +300,6 @@ def verdict_table(
             }
         )
     return pd.DataFrame(rows)
-
-
-def _as_read(target: pd.Series, readings: dict) -> str:
-    """The target's quote as the register reads it: 第一 inside 第一方阵 is shown as the tier."""
-    tier = readings.get(FIRST_TIER)
-    if tier is not None and tier.covers(target.fact_id):
-        whole = next((w for w in tier.wording if w.startswith(target.quote)), None)
-        if whole:
-            return whole
-    return str(target.quote)
 
 
 def _scored_margin(options, outcomes, readings) -> tuple[Bounds | None, str]:

@@ -93,7 +93,8 @@ ENCODING: dict[str, dict[str, Any]] = {
         "label": labels.PERIODS["target"],
     },
 }
-FLOOR_LABEL = f"→ {labels.QUALIFIERS['at_least']} (floor)"
+# Every floor: 以上 includes the number, 突破/超过/余/多 exceed it (the readings register).
+FLOOR_LABEL = f"→ floor ({labels.QUALIFIERS['at_least']}, {labels.QUALIFIERS['more_than']})"
 # How a target relates to the previous year's figure (data/annotations/target_pairs.csv).
 RELATION_COLOURS = {
     "same_measure": PALETTE[0],

@@ -234,3 +234,16 @@ def quantity_kinds(path: Path = READINGS_PATH) -> tuple[str, ...]:
 def is_quantity(facts: pd.DataFrame, path: Path = READINGS_PATH) -> pd.Series:
     """Which rows of a facts table are quantities (not dates, not numbers inside names)."""
     return facts.kind.isin(quantity_kinds(path))
+
+
+FIRST_TIER = "first_tier"
+
+
+def as_read(fact, readings: dict[str, Reading]) -> str:
+    """A fact's quote as the register reads it: 第一 inside 第一方阵 is shown as the whole tier."""
+    tier = readings.get(FIRST_TIER)
+    if tier is not None and tier.covers(fact.fact_id):
+        whole = next((w for w in tier.wording if w.startswith(str(fact.quote))), None)
+        if whole:
+            return whole
+    return str(fact.quote)

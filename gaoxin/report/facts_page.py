@@ -40,6 +40,12 @@ def _esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _value(fact: dict[str, Any], raw: str) -> str:
+    """The value in words; a tier (第一方阵) has no value to read, it is a group, not a place."""
+    tier = tier_word(fact, raw)
+    return f"a tier ({fact['quote']}{tier}), not a place" if tier else value_words(fact)
+
+
 def _row(fact: dict[str, Any], raw: str) -> str:
     fid = _esc(fact["fact_id"])
     metric = _esc(fact["metric_en"])
@@ -47,9 +53,9 @@ def _row(fact: dict[str, Any], raw: str) -> str:
         metric += f' <span lang="zh-Hans">{_esc(fact["subject_zh"])}</span>'
     cells = [
         f'<th scope="row"><a href="{ARTICLE_PAGE}#{fid}">{fid}</a></th>',
-        f'<td lang="zh-Hans">{_esc(fact["quote"])}</td>',
+        f'<td lang="zh-Hans">{_esc(fact["quote"] + tier_word(fact, raw))}</td>',
         f"<td>{metric}</td>",
-        f"<td>{_esc(value_words(fact))}</td>",
+        f"<td>{_esc(_value(fact, raw))}</td>",
         f"<td>{_esc(qualifier_words(fact.get('qualifier'), fact.get('qualifier_raw')))}</td>",
         f"<td>{_esc(period_words(fact))}</td>",
         f"<td>{_esc(kind_words(fact, tier_word(fact, raw)))}</td>",

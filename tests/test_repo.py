@@ -1,7 +1,12 @@
 """The README's promises match the repository: commands, file tree, CI entry point, layout."""
 
+import json
+import os
 import re
 import subprocess
+from pathlib import Path
+
+import pytest
 
 from gaoxin.config import PROJECT_ROOT
 
@@ -12,6 +17,7 @@ ALLOWED_TOP = {
     ".ci",
     ".gitattributes",
     ".gitignore",
+    ".pre-commit-config.yaml",
     "LICENSE",
     "Makefile",
     "README.md",
@@ -68,8 +74,8 @@ def test_nothing_unexpected_at_the_top_level():
 
 def test_readme_commands_are_makefile_targets():
     makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
-    targets = set(re.findall(r"^([a-z]+):", makefile, re.M))
-    commands = set(re.findall(r"`?make ([a-z]+)", README))
+    targets = set(re.findall(r"^([a-z-]+):", makefile, re.M))
+    commands = set(re.findall(r"`?make ([a-z][a-z-]*)\b(?!/)", README))
     assert {"report", "test", "lab"} <= commands
     assert commands <= targets, commands - targets
 
@@ -123,3 +129,107 @@ def test_nothing_reads_the_shared_folder():
         path = PROJECT_ROOT / f
         if path.suffix in (".py", ".ipynb", ".toml", ".json", ".md", ".txt", ""):
             assert OUTSIDE_FOLDER not in path.read_text(encoding="utf-8", errors="ignore"), f
+
+
+# Notebooks stay clean: what `make env` sets up in git strips outputs from every commit, and a
+# commit fails (never slips outputs in) in a checkout whose .venv is missing.
+
+EXECUTED = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "execution_count": 3,
+            "id": "cell-one",
+            "metadata": {},
+            "outputs": [{"name": "stdout", "output_type": "stream", "text": "SECRET-OUTPUT\n"}],
+            "source": "print(1)",
+        }
+    ],
+    "metadata": {
+        "kernelspec": {"display_name": "Python (gaoxin)", "language": "python", "name": "gaoxin"}
+    },
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+def _git(repo, *args, check=True):
+    return subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.org", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=check,
+    )
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A git repository with the project's Makefile, .gitattributes and pre-commit config, whose
+    .venv/bin holds this environment's python, ruff and pre-commit; `make git-setup` run in it
+    (the step of `make env` that sets up git)."""
+    import shutil
+    import sys
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("Makefile", ".gitattributes", ".pre-commit-config.yaml", "pyproject.toml"):
+        shutil.copy(PROJECT_ROOT / name, repo / name)
+    bin_dir = repo / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    here = Path(sys.executable).parent
+    for name, target in (("python", sys.executable), ("ruff", here / "ruff")):
+        wrapper = bin_dir / name
+        wrapper.write_text(f'#!/bin/sh\nexec "{target}" "$@"\n')
+        wrapper.chmod(0o755)
+    (bin_dir / "pre-commit").symlink_to(here / "pre-commit")
+    (repo / ".gitignore").write_text(".venv/\nvenv-gone/\n")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "setup")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "GIT_"))}
+    done = subprocess.run(
+        ["make", "git-setup"], cwd=repo, capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return repo
+
+
+def test_a_commit_of_an_executed_notebook_keeps_no_outputs(repo):
+    (repo / "nb.ipynb").write_text(json.dumps(EXECUTED, indent=1) + "\n", encoding="utf-8")
+    _git(repo, "add", "nb.ipynb")
+    done = _git(repo, "commit", "-q", "-m", "executed notebook", check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    committed = json.loads(_git(repo, "show", "HEAD:nb.ipynb").stdout)
+    cell = committed["cells"][0]
+    assert cell["outputs"] == [] and cell["execution_count"] is None
+    assert cell["id"] == "cell-one", "the cell id was kept"
+    assert "SECRET-OUTPUT" not in _git(repo, "show", "HEAD:nb.ipynb").stdout
+
+
+def test_without_venv_the_commit_fails_instead(repo):
+    notebook = repo / "nb.ipynb"
+    notebook.write_text(json.dumps(EXECUTED, indent=1) + "\n", encoding="utf-8")
+    _git(repo, "add", "nb.ipynb")
+    _git(repo, "commit", "-q", "-m", "notebook")
+    head = _git(repo, "rev-parse", "HEAD").stdout
+    notebook.write_text(notebook.read_text().replace("SECRET", "MORE-SECRET"), encoding="utf-8")
+    (repo / ".venv").rename(repo / "venv-gone")
+    added = _git(repo, "add", "nb.ipynb", check=False)
+    assert added.returncode != 0, "git add kept the outputs"
+    assert "run make env" in added.stderr
+    committed = _git(repo, "commit", "-q", "-a", "-m", "x", check=False)
+    assert committed.returncode != 0, "the commit went through"
+    assert _git(repo, "rev-parse", "HEAD").stdout == head, "a commit was made"
+    assert "SECRET" not in _git(repo, "show", ":nb.ipynb").stdout
+
+
+def test_readme_by_hand_setup_matches_make_env():
+    row = next(line for line in README.splitlines() if line.startswith("| `env` |"))
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    for piece in ("nbstripout --keep-id", "filter.nbstripout.required true", "pre-commit install"):
+        assert piece in row and piece in makefile, piece
+    assert "--install" not in row.replace("gaoxin.kernel --install", ""), (
+        "nbstripout --install rewrites .gitattributes and drops cell ids"
+    )
+    assert "ipykernel install" not in row and "--user" not in makefile

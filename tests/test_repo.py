@@ -233,3 +233,45 @@ def test_readme_by_hand_setup_matches_make_env():
         "nbstripout --install rewrites .gitattributes and drops cell ids"
     )
     assert "ipykernel install" not in row and "--user" not in makefile
+
+
+def _make_question(folder, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    return subprocess.run(
+        ["make", "-q", "env", *args], cwd=folder, capture_output=True, text=True, env=env
+    ).returncode
+
+
+def test_venv_is_remade_for_another_folder_or_python(tmp_path):
+    """`make env` is up to date only for the folder and the Python .venv was made for: a copied
+    checkout or another PYTHON=... makes it again (make -q: 0 up to date, 1 would run)."""
+    import shutil
+    import sys
+
+    folder = tmp_path / "checkout"
+    folder.mkdir()
+    for name in ("Makefile", "requirements.txt", "pyproject.toml"):
+        shutil.copy(PROJECT_ROOT / name, folder / name)
+    python = sys.executable
+    identity = subprocess.run(
+        [python, "-c", "import sys; print(sys.executable, sys.version.split()[0])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    venv_dir = folder / ".venv"
+    venv_dir.mkdir()
+    (venv_dir / ".env-id").write_text(f"{folder} {identity}\n")
+    (venv_dir / ".installed-stamp").touch()
+    assert _make_question(folder, f"PYTHON={python}") == 0, "a fresh .venv was not up to date"
+    copy = tmp_path / "copy"
+    subprocess.run(["cp", "-a", str(folder), str(copy)], check=True)
+    assert _make_question(copy, f"PYTHON={python}") == 1, "a copied .venv was kept"
+    other = shutil.which("python3") or "python3"
+    if (
+        subprocess.run(
+            [other, "-c", "import sys; print(sys.executable)"], capture_output=True, text=True
+        ).stdout.strip()
+        != python
+    ):
+        assert _make_question(folder, f"PYTHON={other}") == 1, "another PYTHON kept .venv"

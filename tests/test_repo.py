@@ -275,3 +275,57 @@ def test_venv_is_remade_for_another_folder_or_python(tmp_path):
         != python
     ):
         assert _make_question(folder, f"PYTHON={other}") == 1, "another PYTHON kept .venv"
+
+
+def _entry_points() -> list[str]:
+    """Every module run as `python -m gaoxin...`: those with a __main__ guard."""
+    found = []
+    for path in sorted((PROJECT_ROOT / "gaoxin").rglob("*.py")):
+        if '__name__ == "__main__"' in path.read_text(encoding="utf-8"):
+            module = path.relative_to(PROJECT_ROOT).with_suffix("").as_posix().replace("/", ".")
+            found.append(module.removesuffix(".__main__"))
+    return found
+
+
+def test_every_entry_point_has_help():
+    import sys
+
+    modules = _entry_points()
+    assert {"gaoxin", "gaoxin.kernel", "gaoxin.lab"} <= set(modules)
+    for module in modules:
+        out = subprocess.run(
+            [sys.executable, "-m", module, "--help"],
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+            timeout=120,
+        )
+        assert out.returncode == 0, f"{module} --help: {out.stderr[-500:]}"
+        assert out.stdout.startswith("usage:") and "Traceback" not in out.stderr, module
+
+
+def _gaoxin(*args):
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "gaoxin", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+    )
+
+
+def test_version_verbose_and_quiet():
+    import gaoxin
+
+    version = _gaoxin("--version")
+    assert version.returncode == 0 and version.stdout.strip() == f"gaoxin {gaoxin.__version__}"
+    quiet = _gaoxin("check", "--quiet")
+    assert quiet.returncode == 0 and quiet.stdout == "", quiet.stdout
+    loud = _gaoxin("-v", "check")
+    assert loud.returncode == 0 and "check: OK" in loud.stdout
+    first = loud.stderr.splitlines()[0]
+    assert str(PROJECT_ROOT / "gaoxin") in first and f"project {PROJECT_ROOT}" in first
+    both = _gaoxin("check", "-v", "--quiet")
+    assert both.returncode == 2 and "not allowed with" in both.stderr

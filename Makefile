@@ -17,18 +17,19 @@ endif
 LAB_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help env env-changed git-setup jupyter-path data check report test lint format lab bench clean
+.PHONY: help env env-changed git-setup lock jupyter-path data check report test lint format lab bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.lock pyproject.toml
 	@if [ "$$(cat $(ENV_ID_FILE) 2>/dev/null)" != "$(strip $(ENV_ID))" ] && [ -d $(VENV) ]; then \
 	  echo "make env: $(VENV) was made for another folder or Python; making it again"; \
 	  rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
-	@# pip's own progress (no --quiet): the first install takes minutes.
-	$(BIN)/python -m pip install --disable-pip-version-check -r requirements.txt
+	@# The whole environment from the lock file, every file checked against its hash; pip's own
+	@# progress (no --quiet): the first install takes minutes.
+	$(BIN)/python -m pip install --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@# The project's kernel, in .venv only (never for the user: one kernel per checkout). Outside
 	@# clients find it with JUPYTER_PATH="$$(make -s jupyter-path)".
@@ -53,6 +54,12 @@ git-setup:
 	    $(BIN)/pre-commit install; \
 	  else echo "make env: a linked worktree shares its git hooks; pre-commit not installed here (make lint runs the same checks)"; fi; \
 	else echo "make env: not a git work tree; no notebook filter or hooks set up"; fi
+
+# requirements.txt pins the direct dependencies; requirements.lock, made from it, pins the whole
+# environment with hashes, one file for Python 3.10 to 3.13 (markers where a version differs).
+lock: $(STAMP)  ## refresh requirements.lock from requirements.txt (uv; needs the package index)
+	$(BIN)/uv pip compile requirements.txt --universal --python-version 3.10 --generate-hashes \
+	  --quiet --custom-compile-command "make lock" -o requirements.lock
 
 jupyter-path:  ## print the folder outside Jupyter clients need on JUPYTER_PATH to find this kernel
 	@$(BIN)/python -m gaoxin.kernel --jupyter-path

@@ -26,6 +26,7 @@ ALLOWED_TOP = {
     "gaoxin",
     "notebooks",
     "pyproject.toml",
+    "requirements.lock",
     "requirements.txt",
     "tests",
 }
@@ -329,3 +330,36 @@ def test_version_verbose_and_quiet():
     assert str(PROJECT_ROOT / "gaoxin") in first and f"project {PROJECT_ROOT}" in first
     both = _gaoxin("check", "-v", "--quiet")
     assert both.returncode == 2 and "not allowed with" in both.stderr
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[\[=<>; ]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_lock_file_pins_the_direct_requirements_with_hashes():
+    """requirements.lock (make lock) holds every pin of requirements.txt, for the same Pythons,
+    and a hash for every package; a pin changed without `make lock` fails here."""
+    from packaging.markers import Marker
+
+    lock = (PROJECT_ROOT / "requirements.lock").read_text(encoding="utf-8")
+    entries = re.findall(
+        r"^([A-Za-z0-9][^\s=]*)==(\S+)(?: ; (.+?))? \\\n((?:\s+--hash=\S+(?: \\)?\n)+)", lock, re.M
+    )
+    pins = {(name.lower(), version, marker) for name, version, marker, _ in entries}
+    assert len(entries) == len(re.findall(r"^[A-Za-z0-9].*==", lock, re.M)), "a pin without hash"
+    assert len(entries) > 100, "the lock holds the whole environment"
+    for line in (PROJECT_ROOT / "requirements.txt").read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        requirement, _, marker = line.partition(";")
+        name, version = _name(requirement), requirement.split("==")[1].strip()
+        for minor in ("3.10", "3.11", "3.12", "3.13"):
+            wanted = not marker or Marker(marker.strip()).evaluate({"python_version": minor})
+            env = {"python_version": minor, "python_full_version": minor + ".0"}
+            locked = {
+                v
+                for n, v, m in pins
+                if n == name and (not m or Marker(m).evaluate({**env, "sys_platform": "linux"}))
+            }
+            if wanted:
+                assert locked == {version}, f"{name} on {minor}: lock {locked}, pinned {version}"

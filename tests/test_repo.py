@@ -251,7 +251,7 @@ def test_venv_is_remade_for_another_folder_or_python(tmp_path):
 
     folder = tmp_path / "checkout"
     folder.mkdir()
-    for name in ("Makefile", "requirements.txt", "pyproject.toml"):
+    for name in ("Makefile", "requirements.lock", "pyproject.toml"):
         shutil.copy(PROJECT_ROOT / name, folder / name)
     python = sys.executable
     identity = subprocess.run(

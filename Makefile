@@ -52,7 +52,7 @@ git-setup:
 	  git config diff.ipynb.textconv "$(BIN)/python -m nbstripout --keep-id -t" && \
 	  if [ "$$(cd "$$(git rev-parse --git-dir)" && pwd -P)" = "$$(cd "$$(git rev-parse --git-common-dir)" && pwd -P)" ]; then \
 	    $(BIN)/pre-commit install; \
-	  else echo "make env: a linked worktree shares its git hooks; pre-commit not installed here (make lint runs the same checks)"; fi; \
+	  else echo "make env: a linked worktree shares its git hooks; pre-commit not installed here (make lint runs ruff)"; fi; \
 	else echo "make env: not a git work tree; no notebook filter or hooks set up"; fi
 
 # requirements.txt pins the direct dependencies; requirements.lock, made from it, pins the whole

@@ -1,32 +1,68 @@
 # Two commands do everything on a fresh machine with Python 3.10+:
 #   make report   build the environment, the data and every export
 #   make test     lint and run every test
+#   make env PYTHON=python3.13   choose the Python (3.10 to 3.13); changing it rebuilds .venv
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# What .venv was made for: this folder and this Python. When either differs (a copied or moved
+# checkout, another PYTHON=...), .venv is made again from scratch: a copy never runs the
+# original's environment, and one Python's packages never meet another's.
+ENV_ID := $(CURDIR) $(shell $(PYTHON) -c 'import sys; print(sys.executable, sys.version.split()[0])' 2>/dev/null)
+ENV_ID_FILE := $(VENV)/.env-id
+ifneq ($(shell cat $(ENV_ID_FILE) 2>/dev/null),$(strip $(ENV_ID)))
+$(STAMP): env-changed
+endif
+LAB_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help env data check report test lint format lab bench clean
+.PHONY: help env env-changed git-setup lock jupyter-path data check report test lint format lab bench clean
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.lock pyproject.toml
+	@if [ "$$(cat $(ENV_ID_FILE) 2>/dev/null)" != "$(strip $(ENV_ID))" ] && [ -d $(VENV) ]; then \
+	  echo "make env: $(VENV) was made for another folder or Python; making it again"; \
+	  rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@# The whole environment from the lock file, every file checked against its hash; pip's own
+	@# progress (no --quiet): the first install takes minutes.
+	$(BIN)/python -m pip install --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	@# The project's kernel: in .venv (what this environment's Jupyter uses first), and for the user
-	@# so Jupyter clients of other environments (nbmake, a system Lab) find it by name too.
-	$(BIN)/python -m ipykernel install --sys-prefix --name gaoxin --display-name "Python (gaoxin)" >/dev/null
-	$(BIN)/python -m ipykernel install --user --name gaoxin --display-name "Python (gaoxin)" >/dev/null
-	@# Strip notebook outputs when they are staged (.gitattributes names the filter); the command is
-	@# relative because git runs it from the top of the work tree, where this .venv is.
-	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
-	  git config filter.nbstripout.clean "$(BIN)/python -m nbstripout --keep-id" && \
-	  git config filter.nbstripout.smudge cat && \
-	  git config diff.ipynb.textconv "$(BIN)/python -m nbstripout --keep-id -t"; fi
+	@# The project's kernel, in .venv only (never for the user: one kernel per checkout). Outside
+	@# clients find it with JUPYTER_PATH="$$(make -s jupyter-path)".
+	$(BIN)/python -m gaoxin.kernel --install
+	$(MAKE) --no-print-directory git-setup
+	echo "$(strip $(ENV_ID))" > $(ENV_ID_FILE)
 	touch $@
+
+env-changed:
+
+# Strip notebook outputs when they are staged (.gitattributes names the filter). The command is
+# relative because git runs it from the top of the work tree, where that checkout's .venv is; it
+# is required, so a commit fails (it never slips outputs in) where .venv is missing. git shares
+# hooks between linked worktrees, so pre-commit is installed from the main work tree only.
+git-setup:
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean 'if [ -x $(BIN)/python ]; then exec $(BIN)/python -m nbstripout --keep-id; fi; echo "nbstripout: no $(BIN)/python in $$PWD: run make env there" >&2; exit 1' && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config filter.nbstripout.required true && \
+	  git config diff.ipynb.textconv "$(BIN)/python -m nbstripout --keep-id -t" && \
+	  if [ "$$(cd "$$(git rev-parse --git-dir)" && pwd -P)" = "$$(cd "$$(git rev-parse --git-common-dir)" && pwd -P)" ]; then \
+	    $(BIN)/pre-commit install; \
+	  else echo "make env: a linked worktree shares its git hooks; pre-commit not installed here (make lint runs ruff)"; fi; \
+	else echo "make env: not a git work tree; no notebook filter or hooks set up"; fi
+
+# requirements.txt pins the direct dependencies; requirements.lock, made from it, pins the whole
+# environment with hashes, one file for Python 3.10 to 3.13 (markers where a version differs).
+lock: $(STAMP)  ## refresh requirements.lock from requirements.txt (uv; needs the package index)
+	$(BIN)/uv pip compile requirements.txt --universal --python-version 3.10 --generate-hashes \
+	  --quiet --custom-compile-command "make lock" -o requirements.lock
+
+jupyter-path:  ## print the folder outside Jupyter clients need on JUPYTER_PATH to find this kernel
+	@$(BIN)/python -m gaoxin.kernel --jupyter-path
 
 env: $(STAMP)  ## create .venv and install the pinned dependencies and gaoxin (editable)
 
@@ -39,6 +75,10 @@ check: $(STAMP)  ## provenance and coverage of the extracted data
 report: $(STAMP)  ## build data and every export into exports/ (incremental; instant when nothing changed)
 	$(BIN)/python -m gaoxin report
 
+lint: $(STAMP)  ## ruff: lint and format check, changing nothing
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 test: $(STAMP)  ## lint, then every test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -48,13 +88,13 @@ format: $(STAMP)  ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-lab: $(STAMP)  ## open the notebooks in JupyterLab (project kernel; Chinese in the bundled font)
-	$(BIN)/python -m gaoxin.lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(STAMP)  ## open the notebooks in JupyterLab (LAB_ARGS="--port=8899 --no-browser" passes options)
+	$(BIN)/python -m gaoxin.lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(STAMP)  ## benchmark the report build against naive nbconvert runs
 	$(BIN)/python -m gaoxin bench
 
 clean:  ## remove exports, the build cache and any leftovers of a stopped publish (keeps .venv)
 	rm -rf exports/html exports/walkthrough exports/pdf exports/student exports/figures \
-	  exports/data exports/index.html exports/article.html exports/facts.html .cache \
+	  exports/data exports/index.html exports/article.html exports/facts.html exports/teacher.html .cache \
 	  .exports-staging-* .exports-ready-* .exports-old-*

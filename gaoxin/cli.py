@@ -84,6 +84,20 @@ def _check_article_options(parser: argparse.ArgumentParser, args: argparse.Names
 def make_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show the full traceback of an error")
+    loudness = common.add_mutually_exclusive_group()
+    loudness.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="say which package, project and Python run, and show tracebacks",
+    )
+    loudness.add_argument(
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print only warnings and errors (for CI logs)",
+    )
     common.add_argument(
         "--root",
         metavar="DIR",
@@ -94,6 +108,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG, description=__doc__.split("\n")[0], parents=[common]
     )
+    parser.add_argument("--version", action="version", version=f"gaoxin {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     add = functools.partial(commands.add_parser, parents=[common])
     extract = add(
@@ -145,7 +160,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _build_kwargs(args: argparse.Namespace) -> dict:
-    return {
+    kwargs = {
         "notebooks_dir": args.notebooks,
         "exports_dir": args.exports,
         "cache_dir": args.cache,
@@ -154,6 +169,64 @@ def _build_kwargs(args: argparse.Namespace) -> dict:
         "jobs": args.jobs,
         "timeout": args.timeout,
     }
+    if getattr(args, "quiet", False):
+        kwargs["out"] = _QuietStream(sys.stdout)
+    return kwargs
+
+
+def _version() -> str:
+    from gaoxin import __version__
+
+    return __version__
+
+
+# Libraries the report build imports, by the extra that installs them.
+EXTRAS = {
+    "notebooks": ("nbclient", "nbconvert", "nbformat", "ipykernel", "jupyter_client", "fontTools"),
+    "pdf": ("weasyprint",),
+}
+
+
+def missing_extras(command: str) -> str | None:
+    """One line naming the extras to install when a command needs libraries that are missing."""
+    import importlib.util
+
+    if command not in ("build", "report", "bench"):
+        return None
+    missing = {
+        extra: [name for name in names if importlib.util.find_spec(name) is None]
+        for extra, names in EXTRAS.items()
+    }
+    extras = [extra for extra, names in missing.items() if names]
+    if not extras:
+        return None
+    names = ", ".join(name for extra in extras for name in missing[extra])
+    return (
+        f"{PROG} {command}: needs the {' and '.join(extras)} extra{'s' * (len(extras) > 1)} "
+        f"(missing: {names}): "
+        f"pip install 'gaoxin[{','.join(extras)}]', or `make env` in a checkout"
+    )
+
+
+class _QuietStream:
+    """--quiet: pass on only lines that report a problem (ERROR, warning, failed)."""
+
+    KEEP = ("error", "warning", "failed", "executed notebook kept")
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        *lines, self.pending = self.pending.split("\n")
+        for line in lines:
+            if any(word in line.lower() for word in self.KEEP):
+                self.stream.write(line + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -220,11 +293,32 @@ def main(argv: list[str] | None = None) -> int:
     from gaoxin.report.errors import BuildError
     from gaoxin.report.pool import BuildInterrupted
 
-    if not config.PROJECT_FOUND:
+    where = f"{PROG} {args.command}"
+    needs = missing_extras(args.command)
+    if needs:
+        print(needs, file=sys.stderr)
+        return 2
+    # Extracting any article (--article, --out) needs nothing from a project.
+    standalone = args.command == "extract" and args.article is not None
+    if not config.PROJECT_FOUND and not standalone:
         print(config.not_found_message(), file=sys.stderr)
         return 2
-    where = f"{PROG} {args.command}"
+    if getattr(args, "verbose", False):
+        import gaoxin
+
+        args.debug = True
+        project = config.PROJECT_ROOT if config.PROJECT_FOUND else "none"
+        print(
+            f"{where}: gaoxin {_version()} from {Path(gaoxin.__file__).parent}; project "
+            f"{project}; Python {sys.version.split()[0]} at {sys.executable}",
+            file=sys.stderr,
+        )
     try:
+        if getattr(args, "quiet", False):
+            import contextlib
+
+            with contextlib.redirect_stdout(_QuietStream(sys.stdout)):
+                return run(args)
         return run(args)
     except BuildInterrupted as exc:
         print(f"{where}: {exc}", file=sys.stderr)

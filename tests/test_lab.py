@@ -6,7 +6,10 @@ DejaVu Sans for the Chinese heading (boxes on screen).
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -18,7 +21,7 @@ import pytest
 
 from gaoxin import lab
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 TOKEN = "gaoxin-lab-test"
 STARTUP_SECONDS = 90
@@ -91,6 +94,7 @@ def _fonts_for(page, selector: str) -> dict[str, int]:
     return {f["familyName"]: f["glyphCount"] for f in fonts}
 
 
+@pytest.mark.browser
 def test_lab_draws_chinese_with_the_bundled_font(lab_url, browser):
     # The session's one Chromium (conftest): Playwright's sync API allows one at a time.
     page = browser.new_page()
@@ -138,3 +142,56 @@ def test_stylesheet_points_at_the_copied_font(tmp_path):
     font = config_dir / "custom" / "NotoSansCJKsc-Regular.otf"
     assert font.stat().st_size > 1_000_000
     assert f'url("{font.name}")' in css and "--jp-content-font-family" in css
+
+
+def _kernels_started(base: str) -> None:
+    request = urllib.request.Request(
+        f"{base}/api/kernels?token={TOKEN}",
+        data=json.dumps({"name": "gaoxin"}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        assert answer.status == 201
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_stops_lab_and_its_kernels(tmp_path, signum):
+    """`python -m gaoxin.lab` (what `make lab` runs) stopped by SIGTERM or Ctrl-C leaves neither
+    the server nor a kernel running."""
+    import psutil
+
+    port = _free_port()
+    env = dict(os.environ)
+    env.update(JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_DATA_DIR=str(tmp_path / "d"))
+    args = [sys.executable, "-m", "gaoxin.lab", "--no-browser", f"--port={port}"]
+    args += ["--ServerApp.port_retries=0", f"--IdentityProvider.token={TOKEN}"]
+    args += [f"--notebook-dir={tmp_path}", "--ServerApp.ip=127.0.0.1"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")
+    log = (tmp_path / "lab.log").open("w")
+    proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+    family: list[psutil.Process] = []
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(f"{base}/api/status?token={TOKEN}", proc)
+        _kernels_started(base)
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            family = psutil.Process(proc.pid).children(recursive=True)
+            if any("launch.py" in " ".join(p.cmdline()) for p in family if p.is_running()):
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail("the kernel did not start")
+        assert len(family) >= 2, "the server and a kernel run below gaoxin.lab"
+        proc.send_signal(signum)
+        assert proc.wait(timeout=60) == 128 + signum
+        _, alive = psutil.wait_procs(family, timeout=10)
+        alive = [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+        assert not alive, f"left running: {[' '.join(p.cmdline()[:4]) for p in alive]}"
+    finally:
+        for p in [*family, psutil.Process(proc.pid)] if proc.poll() is None else family:
+            with contextlib.suppress(psutil.Error):
+                p.kill()
+        log.close()

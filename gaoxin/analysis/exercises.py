@@ -215,9 +215,15 @@ def update(notebooks_dir: Path = NOTEBOOKS_DIR) -> dict[str, str]:
     return hashes
 
 
+USAGE = "usage: python -m gaoxin.analysis.exercises update"
+
+
 def main(argv: list[str]) -> int:
+    if argv in (["-h"], ["--help"]):
+        print(f"{USAGE}\n\nRe-run the walkthroughs; rewrite the hashes in {EXERCISES_PATH.name}.")
+        return 0
     if argv != ["update"]:
-        print("usage: python -m gaoxin.analysis.exercises update", file=sys.stderr)
+        print(f"{USAGE} (or --help)", file=sys.stderr)
         return 2
     print(json.dumps(sorted(update()), ensure_ascii=False))
     return 0

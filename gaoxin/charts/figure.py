@@ -34,7 +34,6 @@ __all__ = [
     "NOTE_CHARS_PER_LINE",
     "NOTE_GAP_INCHES",
     "PNG_METADATA",
-    "SOURCE",
     "SVG_METADATA",
     "TITLE_CHARS_PER_LINE",
     "layout_problems",
@@ -51,7 +50,12 @@ __all__ = [
 PNG_METADATA: dict[str, Any] = {"Software": None}
 SVG_METADATA: dict[str, Any] = {"Date": None, "Creator": None}
 
-SOURCE = f"{load_source().byline}, news report on the 衡阳高新区 work conference"
+
+def project_source() -> str:
+    """The project article's source line for chart notes (read when a chart needs it, never at
+    import: the package imports outside a project too)."""
+    return f"{load_source().byline}, news report on the 衡阳高新区 work conference"
+
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
@@ -96,7 +100,7 @@ def source_note(fig: plt.Figure, section: str, source: str | None = None) -> Non
     fig.text(
         0.01,
         y,
-        wrap(f"Source: {source or SOURCE} — section «{section}»", NOTE_CHARS_PER_LINE),
+        wrap(f"Source: {source or project_source()} — section «{section}»", NOTE_CHARS_PER_LINE),
         ha="left",
         va="top",
         fontsize=MIN_FONT_PT,

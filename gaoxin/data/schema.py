@@ -370,7 +370,6 @@ def datapackage(
     tables out; `about` (name, title, description, sources, report_year, plan_year) describes an
     article other than data/raw/article.txt."""
     stats = stats or {}
-    source = load_source()
     resources = []
     for name, (description, fields) in TABLES.items():
         path = f"processed/{name}.csv"
@@ -379,6 +378,7 @@ def datapackage(
         resources.append(_resource(name, path, description, fields, stats.get(name)))
     if about is not None:
         return {"profile": "tabular-data-package", **about, "resources": resources}
+    source = load_source()  # the project's own article only: --article needs no project
     return {
         "profile": "tabular-data-package",
         "name": "hengyang-high-tech-zone-2019",

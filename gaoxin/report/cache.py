@@ -44,6 +44,7 @@ VERSIONED_PACKAGES = (
     "mplfonts",
     "openpyxl",
     "bleach",
+    "nh3",
     "mistune",
     "pygments",
 )

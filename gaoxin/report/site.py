@@ -93,6 +93,23 @@ def _headline_section(headline: dict[str, Any]) -> list[str]:
     return parts
 
 
+def summary_html(summary: str) -> str:
+    """A notebook's summary (plain text, gaoxin.report.transform) as HTML: a line starting "- "
+    is a list item, any other line a paragraph."""
+    parts: list[str] = []
+    items: list[str] = []
+    for line in [*summary.splitlines(), ""]:
+        if line.startswith("- "):
+            items.append(f"<li>{_esc(line[2:])}</li>")
+            continue
+        if items:
+            parts.append(f"<ul>{''.join(items)}</ul>")
+            items = []
+        if line:
+            parts.append(f"<p>{_esc(line)}</p>")
+    return "".join(parts)
+
+
 def _report_section(report: dict[str, Any]) -> list[str]:
     stem = report["stem"]
     links = [
@@ -101,10 +118,14 @@ def _report_section(report: dict[str, Any]) -> list[str]:
         (f"pdf/{stem}.pdf", "PDF (A4)"),
         (f"student/{stem}.ipynb", "练习 Student notebook"),
     ]
-    anchors = "".join(f'<a href="{_esc(h)}">{_esc(t)}</a>' for h, t in links)
+    # The student notebook is a file to download and open in Jupyter, not a page to read.
+    anchors = "".join(
+        f'<a href="{_esc(h)}"{" download" if h.endswith(".ipynb") else ""}>{_esc(t)}</a>'
+        for h, t in links
+    )
     parts = [
         f'<section class="gx-report" id="{_esc(stem)}"><h2>{_esc(report["title"])}</h2>'
-        f'<p>{_esc(report["summary"])}</p><p class="gx-links">{anchors}</p>'
+        f'{summary_html(report["summary"])}<p class="gx-links">{anchors}</p>'
     ]
     if report["figures"]:
         parts.append('<ul class="gx-figures">')

@@ -29,16 +29,40 @@ CLAUSE_ENDS = "，,；;：:。！？!?"
 QUOTED_ABOVE = "the whole sentence is quoted above"
 
 
-def _plain_markdown(text: str) -> str:
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"<[^>]+>", "", text)
-    text = re.sub(r"[*_`]{1,3}", "", text)
-    return " ".join(text.split())
+def _inline_text(tokens: Any) -> str:
+    """The words of inline Markdown: emphasis, code and links keep their text; images and HTML
+    are dropped."""
+    words = []
+    for token in tokens or ():
+        if token.type in ("text", "code_inline"):
+            words.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            words.append(" ")
+    return " ".join("".join(words).split())
+
+
+def _plain_markdown(text: str, blocks: bool = True) -> str:
+    """Markdown as plain text (markdown-it-py, CommonMark): one line per paragraph, and one line
+    starting "- " per list item, so a list stays a list. blocks=False reads one line of inline
+    Markdown (a heading's text), where "1. " is not a list."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    if not blocks:
+        return _inline_text(md.parseInline(text)[0].children)
+    lines, depth = [], 0
+    for token in md.parse(text):
+        depth += {"list_item_open": 1, "list_item_close": -1}.get(token.type, 0)
+        if token.type == "inline":
+            line = _inline_text(token.children)
+            if line:
+                lines.append(f"- {line}" if depth else line)
+    return "\n".join(lines)
 
 
 def title_and_summary(nb: Any, stem: str) -> tuple[str, str]:
-    """Title (first heading) and one-line summary (first paragraph) of the first markdown cell."""
+    """Title (first heading) and summary (first paragraph, with a list that follows it without a
+    blank line) of the first markdown cell, as plain text; list items are lines starting "- "."""
     title, summary = stem, ""
     for cell in nb.cells:
         if cell.cell_type != "markdown":
@@ -48,7 +72,7 @@ def title_and_summary(nb: Any, stem: str) -> tuple[str, str]:
             stripped = line.strip()
             if stripped.startswith("#"):
                 if title == stem:
-                    title = _plain_markdown(stripped.lstrip("#")) or stem
+                    title = _plain_markdown(stripped.lstrip("#"), blocks=False) or stem
                 if paragraph:
                     break
                 continue
@@ -57,7 +81,7 @@ def title_and_summary(nb: Any, stem: str) -> tuple[str, str]:
                     break
                 continue
             paragraph.append(stripped.lstrip(">").strip())
-        summary = _plain_markdown(" ".join(paragraph))
+        summary = _plain_markdown("\n".join(paragraph))
         break
     return title, summary
 

@@ -1,0 +1,57 @@
+"""Each notebook's opening as the front page shows it: plain text from Markdown (markdown-it-py),
+with its goal list kept a list; the student notebook offered as a download."""
+
+import re
+
+import nbformat
+
+from gaoxin.config import NOTEBOOKS_DIR
+from gaoxin.report import site
+from gaoxin.report.transform import _plain_markdown, title_and_summary
+
+OPENING = """# 07 · **Example** 例子
+
+This notebook reads [the data](data/x.csv) with `pandas`.
+By the end you can:
+- **G1** read a *table*;
+- **G2** draw ![a chart](x.png) a chart <b>well</b>.
+
+More text after a blank line.
+"""
+
+
+def test_markdown_becomes_text_with_lists_kept():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(OPENING)])
+    title, summary = title_and_summary(nb, "07_example")
+    assert title == "07 · Example 例子"
+    assert summary.splitlines() == [
+        "This notebook reads the data with pandas. By the end you can:",
+        "- G1 read a table;",
+        "- G2 draw a chart well.",
+    ]
+
+
+def test_a_numbered_heading_is_not_a_list():
+    assert _plain_markdown(" 1. Intro *one*", blocks=False) == "1. Intro one"
+
+
+def test_every_notebook_goal_list_is_a_list_on_the_front_page():
+    for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
+        _, summary = title_and_summary(nbformat.read(path, as_version=4), path.stem)
+        html = site.summary_html(summary)
+        items = re.findall(r"<li>(G\d) ", html)
+        assert html.count("<ul>") == 1 and len(items) >= 3, (path.name, html)
+        assert items == [f"G{i}" for i in range(1, len(items) + 1)], path.name
+        assert " - " not in html and "**" not in html, path.name
+
+
+def test_summary_html_escapes():
+    html = site.summary_html("a <b>\n- <script>x</script>")
+    assert html == "<p>a &lt;b&gt;</p><ul><li>&lt;script&gt;x&lt;/script&gt;</li></ul>"
+
+
+def test_student_notebook_link_is_a_download():
+    report = {"stem": "01_x", "title": "T", "summary": "S", "figures": []}
+    section = "".join(site._report_section(report))
+    assert '<a href="student/01_x.ipynb" download>' in section
+    assert '<a href="html/01_x.html">' in section

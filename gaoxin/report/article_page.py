@@ -108,6 +108,9 @@ def qualifier_words(code: Any, raw: Any) -> str:
 
 def period_words(row: dict[str, Any]) -> str:
     words = PERIOD_WORDS.get(str(row["period"]), str(row["period"]))
+    if str(row.get("cumulative")).lower() == "true" and not _blank(row.get("year")):
+        # 累计: a running total up to that year; the article gives no start, so no single year.
+        return f"累计 cumulative to {row['year']}"
     return f"{row['year']} {words}" if not _blank(row.get("year")) else words
 
 

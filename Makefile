@@ -39,10 +39,10 @@ check: $(STAMP)  ## provenance and coverage of the extracted data
 report: $(STAMP)  ## build data and every export into exports/ (incremental; instant when nothing changed)
 	$(BIN)/python -m gaoxin report
 
-test: $(STAMP)  ## lint, then every test
+test: $(STAMP)  ## lint, then every test (PYTEST_ARGS="-m unit": the fast tier alone)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 format: $(STAMP)  ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -185,8 +185,13 @@ def execute(
     path: Path,
     timeout: int,
     on_kernel: Callable[[int | None], None] = lambda pid: None,
+    timings: dict[str, float] | None = None,
 ) -> Any:
-    """Run every cell of nb (in place) and return it; raise ExecutionFailed naming the cell."""
+    """Run every cell of nb (in place) and return it; raise ExecutionFailed naming the cell.
+
+    timings, when given, receives the seconds of "kernel start" and of "cells"."""
+    started = time.perf_counter()
+    ready: dict[str, float] = {}
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
@@ -205,6 +210,7 @@ def execute(
         reply = await client.async_wait_for_reply(msg_id)
         if reply is None or reply["content"].get("status") != "ok":
             raise RuntimeError("the kernel did not accept the warnings-as-errors setting")
+        ready["at"] = time.perf_counter()
 
     # Sockets, connection file and kernel spec in a private folder: nothing in the working tree
     # or in Jupyter's runtime folder, and all of it removed below.
@@ -254,6 +260,10 @@ def execute(
             runner.join(JOIN_POLL_SECONDS)
         if outcome["error"] is not None:
             raise outcome["error"]
+        if timings is not None:
+            kernel_ready = ready.get("at", started)
+            timings["kernel start"] = kernel_ready - started
+            timings["cells"] = time.perf_counter() - kernel_ready
         problem = strict_problem(nb)
         if problem is not None:
             index, reason = problem

@@ -3,6 +3,7 @@ fresh cache entry (reader HTML, walkthrough HTML, PDF, student notebook, figures
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from gaoxin.report import fonts
 from gaoxin.report.cache import read_entry, write_entry
 from gaoxin.report.execute import (
     SOURCE_DATE_EPOCH,
@@ -31,9 +33,13 @@ from gaoxin.report.transform import (
 )
 
 EXECUTED = "executed.ipynb"
+# When set (by `gaoxin bench`), each notebook's seconds per stage go to this file as a JSON line.
+STAGES_LOG_ENV = "GAOXIN_BENCH_STAGES"
 
 
-def _execute(task: dict[str, Any], source_nb: Any, result: dict[str, Any]) -> Any:
+def _execute(
+    task: dict[str, Any], source_nb: Any, result: dict[str, Any], stages: dict[str, float]
+) -> Any:
     """The executed notebook, or None when execution failed (result says where and why)."""
     import nbformat
 
@@ -50,7 +56,7 @@ def _execute(task: dict[str, Any], source_nb: Any, result: dict[str, Any]) -> An
 
     nb = nbformat.from_dict(json.loads(json.dumps(source_nb)))
     try:
-        execute(nb, Path(task["path"]), task["timeout"], on_kernel)
+        execute(nb, Path(task["path"]), task["timeout"], on_kernel, timings=stages)
     except ExecutionFailed as exc:
         failed = Path(task["failed_dir"]) / f"{task['stem']}.ipynb"
         failed.parent.mkdir(parents=True, exist_ok=True)
@@ -61,20 +67,42 @@ def _execute(task: dict[str, Any], source_nb: Any, result: dict[str, Any]) -> An
     return nb
 
 
-def _export(task: dict[str, Any], source_nb: Any, nb: Any) -> None:
+class _Stages:
+    """Seconds per export stage; the font subsets made inside a stage are counted apart."""
+
+    def __init__(self, stages: dict[str, float]):
+        self.stages = stages
+        self.last = time.perf_counter()
+        self.fonts = fonts.SUBSET_SECONDS[0]
+
+    def done(self, name: str) -> None:
+        now, subsets = time.perf_counter(), fonts.SUBSET_SECONDS[0]
+        font = subsets - self.fonts
+        self.stages[name] = self.stages.get(name, 0.0) + now - self.last - font
+        if font:
+            self.stages["font subsets"] = self.stages.get("font subsets", 0.0) + font
+        self.last, self.fonts = now, subsets
+
+
+def _export(task: dict[str, Any], source_nb: Any, nb: Any, stages: dict[str, float]) -> None:
     """Every format from one executed notebook, written as a verified cache entry."""
     import nbformat
 
+    clock = _Stages(stages)
     stem = task["stem"]
     title, summary = title_and_summary(source_nb, stem)
     key = task["key"]
     figures, listing = extract_figures(nb, stem)
     files: dict[str, bytes] = dict(figures)
+    clock.done("figures")
     reader = render_html(nb, stem, title, key, "reader")
     files[f"html/{stem}.html"] = reader.encode("utf-8")
+    clock.done("reader html")
     walkthrough = render_html(nb, stem, title, key, "walkthrough")
     files[f"walkthrough/{stem}.html"] = walkthrough.encode("utf-8")
+    clock.done("walkthrough html")
     files[f"pdf/{stem}.pdf"] = render_pdf(reader)
+    clock.done("pdf")
     files[f"student/{stem}.ipynb"] = nbformat.writes(student_notebook(source_nb)).encode()
     meta = {
         "stem": stem,
@@ -86,6 +114,7 @@ def _export(task: dict[str, Any], source_nb: Any, nb: Any) -> None:
         "files": sorted(files),
     }
     write_entry(Path(task["entry"]), {f"files/{rel}": data for rel, data in files.items()}, meta)
+    clock.done("student, findings, cache entry")
 
 
 def build_notebook(task: dict[str, Any]) -> dict[str, Any]:
@@ -120,11 +149,12 @@ def _build_notebook(task: dict[str, Any]) -> dict[str, Any]:
     }
     source_nb = nbformat.read(path, as_version=4)
     exec_entry = Path(task["exec_entry"])
+    stages: dict[str, float] = {}
     if read_entry(exec_entry) is not None:
         nb = nbformat.reads((exec_entry / EXECUTED).read_text(encoding="utf-8"), as_version=4)
         result["reused_execution"] = True
     else:
-        nb = _execute(task, source_nb, result)
+        nb = _execute(task, source_nb, result, stages)
         if nb is None:
             result["seconds"] = time.perf_counter() - started
             return result
@@ -134,7 +164,7 @@ def _build_notebook(task: dict[str, Any]) -> dict[str, Any]:
         nb = nbformat.reads(text, as_version=4)
     executed = time.perf_counter()
     try:
-        _export(task, source_nb, nb)
+        _export(task, source_nb, nb, stages)
     except Exception as exc:  # export problems are reported like cell failures
         result.update(
             seconds=time.perf_counter() - started,
@@ -148,4 +178,13 @@ def _build_notebook(task: dict[str, Any]) -> dict[str, Any]:
     result.update(
         ok=True, seconds=finished - started, execute=executed - started, export=finished - executed
     )
+    _log_stages(stem, stages)
     return result
+
+
+def _log_stages(stem: str, stages: dict[str, float]) -> None:
+    log = os.environ.get(STAGES_LOG_ENV)
+    if log:
+        # A worker may outlive the benchmark's run that asked for the log: never fail on it.
+        with contextlib.suppress(OSError), open(log, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"stem": stem, "stages": stages}) + "\n")

@@ -38,7 +38,10 @@ STAGES_LOG_ENV = "GAOXIN_BENCH_STAGES"
 
 
 def _execute(
-    task: dict[str, Any], source_nb: Any, result: dict[str, Any], stages: dict[str, float]
+    task: dict[str, Any],
+    source_nb: Any,
+    result: dict[str, Any],
+    stages: dict[str, float] | None = None,
 ) -> Any:
     """The executed notebook, or None when execution failed (result says where and why)."""
     import nbformat
@@ -84,26 +87,43 @@ class _Stages:
         self.last, self.fonts = now, subsets
 
 
-def _export(task: dict[str, Any], source_nb: Any, nb: Any, stages: dict[str, float]) -> None:
-    """Every format from one executed notebook, written as a verified cache entry."""
+def export_files(
+    nb: Any,
+    source_nb: Any,
+    stem: str,
+    title: str,
+    key: str,
+    source: str | None = None,
+    stages: dict[str, float] | None = None,
+) -> tuple[dict[str, bytes], list[dict[str, str]]]:
+    """The one list of a notebook's exports, from its execution: figures, reader HTML,
+    walkthrough HTML, PDF and student notebook (paths relative to exports/), and the figures'
+    listing. The build and the article profile both export through it."""
     import nbformat
 
-    clock = _Stages(stages)
-    stem = task["stem"]
-    title, summary = title_and_summary(source_nb, stem)
-    key = task["key"]
+    clock = _Stages({} if stages is None else stages)
     figures, listing = extract_figures(nb, stem)
     files: dict[str, bytes] = dict(figures)
     clock.done("figures")
-    reader = render_html(nb, stem, title, key, "reader")
+    reader = render_html(nb, stem, title, key, "reader", source=source)
     files[f"html/{stem}.html"] = reader.encode("utf-8")
     clock.done("reader html")
-    walkthrough = render_html(nb, stem, title, key, "walkthrough")
+    walkthrough = render_html(nb, stem, title, key, "walkthrough", source=source)
     files[f"walkthrough/{stem}.html"] = walkthrough.encode("utf-8")
     clock.done("walkthrough html")
     files[f"pdf/{stem}.pdf"] = render_pdf(reader)
     clock.done("pdf")
     files[f"student/{stem}.ipynb"] = nbformat.writes(student_notebook(source_nb)).encode()
+    clock.done("student, findings, cache entry")
+    return files, listing
+
+
+def _export(task: dict[str, Any], source_nb: Any, nb: Any, stages: dict[str, float]) -> None:
+    """Every format from one executed notebook, written as a verified cache entry."""
+    stem = task["stem"]
+    title, summary = title_and_summary(source_nb, stem)
+    files, listing = export_files(nb, source_nb, stem, title, task["key"], stages=stages)
+    clock = _Stages(stages)
     meta = {
         "stem": stem,
         "title": title,

@@ -79,10 +79,10 @@ lint: $(STAMP)  ## ruff: lint and format check, changing nothing
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP)  ## lint, then every test
+test: $(STAMP)  ## lint, then every test (PYTEST_ARGS="-m unit": the fast tier alone)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 format: $(STAMP)  ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .

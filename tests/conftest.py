@@ -1,13 +1,102 @@
-"""Shared fixtures: the real article, its parse, and the extracted tables (built once)."""
+"""Shared fixtures: the real article, its parse, the extracted tables, and the session's one
+strict build of the project's notebooks (each notebook executes at most once per session).
 
+Test tiers (markers registered in pyproject.toml): `build` (builds reports or executes
+notebooks; `slow` is its older name), `browser` (needs headless Chromium), and `unit`,
+given here to every other test, so `pytest -m unit` runs the fast tier alone.
+"""
+
+import contextlib
+import hashlib
+import os
 import shutil
+import tempfile
 
 import pytest
 
 from gaoxin import data
 from gaoxin.config import DATAPACKAGE_PATH, PROCESSED_DIR
 from gaoxin.facts.tables import extract_tables
+from gaoxin.report.execute import EXECUTION_LOG_ENV, KERNEL_NAME
 from gaoxin.text.structure import load_article
+from tests.fixtures import buildsite
+
+# Marks the test that counts executions: it runs after every other test of the session.
+COUNTS_EXECUTIONS = "counts_executions"
+NBCLIENT_PREFIX = "nbclient:"
+
+
+def pytest_configure(config):
+    """Every notebook execution of the session (build workers, CLI subprocesses and direct
+    nbclient runs alike) is logged to one file, so a test can count them."""
+    if EXECUTION_LOG_ENV not in os.environ:
+        handle, log = tempfile.mkstemp(prefix="gaoxin-executions-", suffix=".log")
+        os.close(handle)
+        os.environ[EXECUTION_LOG_ENV] = log
+        config._gaoxin_execution_log = log
+    _log_direct_nbclient_runs()
+
+
+def pytest_unconfigure(config):
+    log = getattr(config, "_gaoxin_execution_log", None)
+    if log:
+        with contextlib.suppress(OSError):
+            os.unlink(log)
+        os.environ.pop(EXECUTION_LOG_ENV, None)
+
+
+def _log_direct_nbclient_runs() -> None:
+    """Tests that run nbclient themselves (not through the build) log a hash of the cell
+    sources; processes forked from this one inherit the wrapper."""
+    from nbclient import NotebookClient
+
+    if getattr(NotebookClient.async_execute, "_gaoxin_logged", False):
+        return
+    original = NotebookClient.async_execute
+
+    async def async_execute(self, *args, **kwargs):
+        log = os.environ.get(EXECUTION_LOG_ENV)
+        # The build's own executions (its kernel) log their notebook's path themselves.
+        if log and self.kernel_name != KERNEL_NAME:
+            with open(log, "a", encoding="utf-8") as f:
+                # Also without the first cell: a test may inject one before the notebook's own.
+                whole, rest = cells_hash(self.nb.cells), cells_hash(self.nb.cells[1:])
+                f.write(f"{NBCLIENT_PREFIX}{whole} {rest}\n")
+        return await original(self, *args, **kwargs)
+
+    async_execute._gaoxin_logged = True
+    NotebookClient.async_execute = async_execute
+
+
+def cells_hash(cells) -> str:
+    """Hash of the sources of a notebook's cells."""
+    h = hashlib.sha256()
+    for cell in cells:
+        h.update(cell.source.encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.build)
+        if not (item.get_closest_marker("build") or item.get_closest_marker("browser")):
+            item.add_marker(pytest.mark.unit)
+    # The execution count is only complete once every other test has run.
+    items.sort(key=lambda item: item.get_closest_marker(COUNTS_EXECUTIONS) is not None)
+
+
+@pytest.fixture(scope="session")
+def strict_build(tmp_path_factory):
+    """The session's one strict build of the project's notebooks with the project's data:
+    every test that needs executed project notebooks or their exports reads them from it."""
+    return buildsite.real_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def executed_notebooks(strict_build):
+    """stem -> (executed notebook, seconds its execution took), from the strict build's cache."""
+    return buildsite.executed_notebooks(strict_build)
 
 
 @pytest.fixture(scope="session")

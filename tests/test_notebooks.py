@@ -1,16 +1,17 @@
-"""Every notebook runs cleanly in a fresh kernel (warnings are errors) and has the agreed shape."""
+"""Every notebook runs cleanly in a fresh kernel (warnings are errors) and has the agreed shape.
+
+The executions come from the session's strict build (tests/conftest.py): no notebook runs twice.
+"""
 
 import json
 import re
-import time
-from concurrent.futures import ProcessPoolExecutor
 
 import nbformat
 import pytest
 
 from gaoxin.analysis.claims import CHECK_TAG, heading_anchor
 from gaoxin.charts import FIGURE_MIMETYPE
-from gaoxin.config import FINDING_MIMETYPE, KERNEL_NAME, NOTEBOOKS_DIR
+from gaoxin.config import FINDING_MIMETYPE, NOTEBOOKS_DIR
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 EXPECTED = [
@@ -22,9 +23,6 @@ EXPECTED = [
     "05_targets",
     "06_promises",
 ]
-# Injected before the notebook's own cells at test time only: any warning (a missing glyph, a
-# pandas deprecation) becomes an exception and fails the notebook.
-STRICT_CELL = "import warnings\nwarnings.simplefilter('error')"
 MIN_FIGURES = {"00_article": 2}
 DEFAULT_MIN_FIGURES = 4
 CLOSING_HEADINGS = ["## Takeaways", "## Caveats", "## Exercises"]
@@ -34,33 +32,10 @@ CLEAN_HINT = (
 )
 
 
-def _execute(path_str: str, cwd: str) -> tuple[str, float]:
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(path_str, as_version=4)
-    nb.cells.insert(0, nbformat.v4.new_code_cell(STRICT_CELL))
-    start = time.perf_counter()
-    NotebookClient(
-        nb, timeout=300, kernel_name=KERNEL_NAME, resources={"metadata": {"path": cwd}}
-    ).execute()
-    elapsed = time.perf_counter() - start
-    nb.cells.pop(0)
-    return nbformat.writes(nb), elapsed
-
-
 @pytest.fixture(scope="session")
-def executed(tmp_path_factory):
-    """Execute all notebooks once, in parallel, from a working directory that is not notebooks/."""
-    cwd = str(tmp_path_factory.mktemp("elsewhere"))
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        futures = {p.stem: pool.submit(_execute, str(p), cwd) for p in NOTEBOOKS}
-        results = {}
-        for stem, fut in futures.items():
-            text, elapsed = fut.result()
-            results[stem] = (nbformat.reads(text, as_version=4), elapsed)
-    for stem, (_, elapsed) in results.items():
-        print(f"{stem}: executed in {elapsed:.1f} s")
-    return results
+def executed(executed_notebooks):
+    """Every notebook as the session's one strict build executed it (warnings were errors)."""
+    return executed_notebooks
 
 
 def test_the_notebooks_exist():

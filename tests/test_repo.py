@@ -83,8 +83,13 @@ def test_readme_commands_are_makefile_targets():
 
 def test_ci_runs_the_readme_test_command():
     ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert re.search(r"^make test$", ci, re.M)
+    # The whole suite once, with the README's command unchanged, its wall time printed.
+    assert len(re.findall(r"^timed \"[^\"]+\" make test$", ci, re.M)) == 1
     assert "apt-get install" in ci and "chromium" in ci and "poppler-utils" in ci
+    # Other Pythons: the fast tier and one real build, in fresh clones.
+    assert "3.10" in ci and "3.13" in ci and "git clone" in ci
+    assert re.search(r'make -C "\$clone" PYTHON="\$python" test PYTEST_ARGS="-m unit"', ci)
+    assert re.search(r'make -C "\$clone" PYTHON="\$python" report', ci)
 
 
 def test_requirements_pin_exact_versions():

@@ -3,7 +3,8 @@
 ``python -m gaoxin bench`` measures, on copies in a temporary folder (the repository, its
 ``.cache/`` and ``exports/`` are never touched):
 
-1. cold build (empty cache, empty exports),
+1. cold build (empty cache, empty exports), with the seconds of each notebook per stage (kernel
+   start, cells, figures, reader and walkthrough HTML, CJK font subsets, PDF, the rest),
 2. no-op rebuild,
 3. rebuild after changing the bytes of one notebook copy,
 4. the naive baseline: for every notebook, one ``nbconvert --execute`` per format — reader HTML
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from gaoxin import config
 from gaoxin.report import build as gbuild
+from gaoxin.report.worker import STAGES_LOG_ENV
 
 
 def _timed_build(**kwargs: object) -> tuple[float, gbuild.BuildResult]:
@@ -79,6 +82,38 @@ def naive_baseline(
     return totals, single
 
 
+def read_stages(log: Path) -> dict[str, dict[str, float]]:
+    """stem -> stage -> seconds, from the lines the build's workers wrote."""
+    out: dict[str, dict[str, float]] = {}
+    if log.is_file():
+        for line in log.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            out[record["stem"]] = record["stages"]
+    return out
+
+
+def stage_table(stages: dict[str, dict[str, float]]) -> list[str]:
+    """Lines of a table: one row per notebook, one column per stage, totals last."""
+    columns: list[str] = []
+    for per in stages.values():
+        columns += [c for c in per if c not in columns]
+    if not columns:
+        return []
+    width = max(len(s) for s in [*stages, "total"])
+    widths = [max(7, len(c)) for c in columns]
+    head = " ".join(f"{c:>{w}}" for c, w in zip(columns, widths))
+    lines = [f"    {'':<{width}} {head} {'sum':>7}"]
+    rows = [*sorted(stages.items()), ("total", _sum_stages(stages.values(), columns))]
+    for stem, per in rows:
+        cells = " ".join(f"{per.get(c, 0.0):{w}.2f}" for c, w in zip(columns, widths))
+        lines.append(f"    {stem:<{width}} {cells} {sum(per.values()):7.2f}")
+    return lines
+
+
+def _sum_stages(rows: object, columns: list[str]) -> dict[str, float]:
+    return {c: sum(r.get(c, 0.0) for r in rows) for c in columns}  # type: ignore[attr-defined]
+
+
 def _touch(notebook: Path) -> None:
     """Change the bytes of a notebook copy without changing what it computes."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
@@ -111,8 +146,20 @@ def run(args: argparse.Namespace) -> int:
             "jobs": args.jobs,
         }
         print(f"bench: {len(notebooks)} notebooks from {source_dir}, working in {work}")
-        cold, res = _timed_build(**common)
+        stages_log = work / "stages.jsonl"
+        previous = os.environ.get(STAGES_LOG_ENV)
+        os.environ[STAGES_LOG_ENV] = str(stages_log)
+        try:
+            cold, res = _timed_build(**common)
+        finally:
+            if previous is None:
+                os.environ.pop(STAGES_LOG_ENV, None)
+            else:
+                os.environ[STAGES_LOG_ENV] = previous
         print(f"  cold build          {cold:7.2f} s  ({len(res.executed)} executed)")
+        print(f"  cold build, seconds per notebook and stage ({args.jobs or 'all'} jobs):")
+        for line in stage_table(read_stages(stages_log)):
+            print(line)
         noop, res = _timed_build(**common)
         print(f"  no-op rebuild       {noop:7.2f} s  ({len(res.executed)} executed)")
         _touch(notebooks[0])

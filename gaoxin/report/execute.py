@@ -5,6 +5,10 @@ run, so neither an installed ``python3`` spec nor another environment can stand 
 imports ``gaoxin`` from this checkout (``PYTHONPATH``). Its sockets and connection file live in
 a private temporary folder that is always removed. Whatever happens (an error, a timeout, a dead
 kernel, SIGINT/SIGTERM), the kernel's whole process group is killed before this returns.
+
+Execution is strict, the bar jupyter-book's ``-W`` sets: every warning is an error in the kernel,
+and a cell that writes to stderr or shows an image without alt text fails the notebook. Each
+failure names the notebook and the cell.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -36,6 +41,13 @@ REAP_SECONDS = 5
 JOIN_POLL_SECONDS = 0.1
 # After the kernel is killed, nbclient notices within its one-second liveness check.
 KILLED_KERNEL_SECONDS = 2.0
+# Run silently in each kernel before the first cell: from then on every warning is an exception.
+STRICT_SETUP = "import warnings\nwarnings.simplefilter('error')"
+# When set, each execution appends a line (the notebook's path) to this file: the test suite
+# counts how often each project notebook runs in one session.
+EXECUTION_LOG_ENV = "GAOXIN_EXECUTION_LOG"
+IMAGE_MIMETYPES = ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
+EMPTY_ALT_RE = re.compile(r"!\[\s*\]\(")
 
 
 class ExecutionFailed(Exception):
@@ -173,8 +185,13 @@ def execute(
     path: Path,
     timeout: int,
     on_kernel: Callable[[int | None], None] = lambda pid: None,
+    timings: dict[str, float] | None = None,
 ) -> Any:
-    """Run every cell of nb (in place) and return it; raise ExecutionFailed naming the cell."""
+    """Run every cell of nb (in place) and return it; raise ExecutionFailed naming the cell.
+
+    timings, when given, receives the seconds of "kernel start" and of "cells"."""
+    started = time.perf_counter()
+    ready: dict[str, float] = {}
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
@@ -184,10 +201,16 @@ def execute(
     def on_cell_execute(cell: Any, cell_index: int, **_: Any) -> None:
         current["index"] = cell_index
 
-    def on_kernel_start(**_: Any) -> None:
+    async def on_kernel_start(**_: Any) -> None:
         # Kept now: nbclient's own clean-up may forget the process before the finally below.
         current["pid"] = _kernel_pid(manager)
         on_kernel(current["pid"])
+        assert client.kc is not None
+        msg_id = client.kc.execute(STRICT_SETUP, silent=True, store_history=False)
+        reply = await client.async_wait_for_reply(msg_id)
+        if reply is None or reply["content"].get("status") != "ok":
+            raise RuntimeError("the kernel did not accept the warnings-as-errors setting")
+        ready["at"] = time.perf_counter()
 
     # Sockets, connection file and kernel spec in a private folder: nothing in the working tree
     # or in Jupyter's runtime folder, and all of it removed below.
@@ -214,6 +237,7 @@ def execute(
         on_notebook_start=on_kernel_start,
     )
     outcome: dict[str, BaseException | None] = {"error": None}
+    _log_execution(path)
 
     def run() -> None:
         try:
@@ -236,18 +260,24 @@ def execute(
             runner.join(JOIN_POLL_SECONDS)
         if outcome["error"] is not None:
             raise outcome["error"]
+        if timings is not None:
+            kernel_ready = ready.get("at", started)
+            timings["kernel start"] = kernel_ready - started
+            timings["cells"] = time.perf_counter() - kernel_ready
+        problem = strict_problem(nb)
+        if problem is not None:
+            index, reason = problem
+            raise ExecutionFailed(f"{path}: cell {index}{_snippet(nb, index)} {reason}", nb)
     except Interrupted:
         _kill_group(current["pid"])
         runner.join(KILLED_KERNEL_SECONDS)
         raise
+    except ExecutionFailed:
+        raise
     except Exception as exc:
         index = current["index"]
-        snippet = ""
-        if index is not None and index < len(nb.cells):
-            first = nb.cells[index].source.strip().splitlines()
-            snippet = f" [{first[0][:80]}]" if first else ""
         where = f"cell {index}" if index is not None else "kernel start"
-        message = f"{path}: {where}{snippet} failed: {_describe(exc, timeout)}"
+        message = f"{path}: {where}{_snippet(nb, index)} failed: {_describe(exc, timeout)}"
         raise ExecutionFailed(message, nb) from None
     finally:
         pid = _kernel_pid(manager) or current["pid"]
@@ -259,6 +289,45 @@ def execute(
         shutil.rmtree(private, ignore_errors=True)
         on_kernel(None)  # last: the build waits for this record to go before it moves on
     return nb
+
+
+def _snippet(nb: Any, index: int | None) -> str:
+    """The first line of a cell, to name it in a message."""
+    if index is None or not 0 <= index < len(nb.cells):
+        return ""
+    first = nb.cells[index].source.strip().splitlines()
+    return f" [{first[0][:80]}]" if first else ""
+
+
+def strict_problem(nb: Any) -> tuple[int, str] | None:
+    """The first cell of an executed notebook that wrote to stderr or showed an image without
+    alt text, and what it did; None when there is none."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and EMPTY_ALT_RE.search(cell.source):
+            return index, "has an image without alt text: write it inside ![...]"
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                lines = "".join(output.get("text", "")).strip().splitlines() or [""]
+                return index, (
+                    f"wrote to stderr: {lines[-1][:200]!r}; fix the cause (a build is strict)"
+                )
+            for mime in output.get("data", {}):
+                if mime not in IMAGE_MIMETYPES:
+                    continue
+                alt = output.get("metadata", {}).get(mime, {}).get("alt", "")
+                if not str(alt).strip():
+                    return index, (
+                        f"shows an image ({mime}) without alt text; publish charts with "
+                        "gaoxin.charts.publish/show and their alt text"
+                    )
+    return None
+
+
+def _log_execution(path: Path) -> None:
+    log = os.environ.get(EXECUTION_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"{path.resolve()}\n")
 
 
 def _reap(manager: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import time
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +66,8 @@ def use_disk_cache(folder: Path | None) -> None:
 
 
 _DISK_CACHE: Path | None = None
+# Seconds this process has spent making subsets (the benchmark reports them per notebook).
+SUBSET_SECONDS = [0.0]
 
 
 def _disk_key(points: set[int]) -> str:
@@ -87,7 +90,9 @@ def font_subset_woff2(chars: frozenset[str]) -> bytes:
     entry = _DISK_CACHE / _disk_key(points) if _DISK_CACHE is not None else None
     if entry is not None and read_entry(entry) is not None:
         return (entry / SUBSET_FILE).read_bytes()
+    started = time.perf_counter()
     data = _subset(_cjk_font_bytes(), points, "woff2")
+    SUBSET_SECONDS[0] += time.perf_counter() - started
     if entry is not None:
         write_entry(entry, {SUBSET_FILE: data}, {"codepoints": len(points)})
     return data

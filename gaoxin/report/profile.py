@@ -87,20 +87,11 @@ def _index_page(title: str, source: str, figures: list[dict[str, str]]) -> str:
 
 def _export(nb: Any, source_nb: Any, key: str, source: str) -> dict[str, bytes]:
     """Every format of the executed profile, as files relative to exports/<slug>/."""
-    import nbformat
-
-    from gaoxin.report.render import render_html, render_pdf
-    from gaoxin.report.transform import extract_figures, student_notebook, title_and_summary
+    from gaoxin.report.transform import title_and_summary
+    from gaoxin.report.worker import export_files
 
     title, _ = title_and_summary(source_nb, STEM)
-    figures, listing = extract_figures(nb, STEM)
-    files: dict[str, bytes] = dict(figures)
-    reader = render_html(nb, STEM, title, key, "reader", source=source)
-    files[f"html/{STEM}.html"] = reader.encode("utf-8")
-    walkthrough = render_html(nb, STEM, title, key, "walkthrough", source=source)
-    files[f"walkthrough/{STEM}.html"] = walkthrough.encode("utf-8")
-    files[f"pdf/{STEM}.pdf"] = render_pdf(reader)
-    files[f"student/{STEM}.ipynb"] = nbformat.writes(student_notebook(source_nb)).encode()
+    files, listing = export_files(nb, source_nb, STEM, title, key, source=source)
     files["index.html"] = _index_page(title, source, listing).encode("utf-8")
     return files
 

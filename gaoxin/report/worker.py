@@ -3,14 +3,17 @@ fresh cache entry (reader HTML, walkthrough HTML, PDF, student notebook, figures
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import sys
 import time
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from gaoxin.report import fonts
 from gaoxin.report.cache import read_entry, write_entry
 from gaoxin.report.execute import (
     SOURCE_DATE_EPOCH,
@@ -31,13 +34,53 @@ from gaoxin.report.transform import (
 )
 
 EXECUTED = "executed.ipynb"
+# When set (by `gaoxin bench`), each notebook's seconds per stage go to this file as a JSON line.
+STAGES_LOG_ENV = "GAOXIN_BENCH_STAGES"
 
 
-def _execute(task: dict[str, Any], source_nb: Any, result: dict[str, Any]) -> Any:
+@dataclass(frozen=True)
+class NotebookTask:
+    """One notebook for a worker: what to run, where its cache entries and failures go."""
+
+    stem: str
+    path: Path  # the notebook
+    timeout: int  # seconds per cell
+    failed_dir: Path  # a failed execution is kept here, as <stem>.ipynb
+    run_dir: Path  # the worker notes its kernel's pid here (the build kills it if need be)
+    key: str = ""  # the export key (shown in the footers)
+    entry: Path | None = None  # cache entry of the exports
+    exec_entry: Path | None = None  # cache entry of the execution
+    font_cache: Path | None = None  # folder of cached font subsets
+    announce: bool = True  # print "[stem] start"
+    in_worker: bool = False  # in a worker process: SIGINT and SIGTERM stop it
+
+    @classmethod
+    def of(cls, task: NotebookTask | dict[str, Any]) -> NotebookTask:
+        """The task itself, or one from a dict with the same keys (paths as strings allowed);
+        an unknown or missing key is an error."""
+        if isinstance(task, cls):
+            return task
+        assert isinstance(task, dict)
+        paths = {"path", "failed_dir", "run_dir", "entry", "exec_entry", "font_cache"}
+        known = {f.name for f in fields(cls)}
+        unknown = set(task) - known
+        if unknown:
+            raise TypeError(f"unknown notebook task keys: {sorted(unknown)}")
+        values = {k: Path(v) if k in paths and v is not None else v for k, v in task.items()}
+        return cls(**values)
+
+
+def _execute(
+    task: NotebookTask | dict[str, Any],
+    source_nb: Any,
+    result: dict[str, Any],
+    stages: dict[str, float] | None = None,
+) -> Any:
     """The executed notebook, or None when execution failed (result says where and why)."""
     import nbformat
 
-    run_dir = Path(task["run_dir"])
+    task = NotebookTask.of(task)
+    run_dir = task.run_dir
     marker = run_dir / f"worker-{os.getpid()}.kernel"
 
     def on_kernel(pid: int | None) -> None:
@@ -50,9 +93,9 @@ def _execute(task: dict[str, Any], source_nb: Any, result: dict[str, Any]) -> An
 
     nb = nbformat.from_dict(json.loads(json.dumps(source_nb)))
     try:
-        execute(nb, Path(task["path"]), task["timeout"], on_kernel)
+        execute(nb, task.path, task.timeout, on_kernel, timings=stages)
     except ExecutionFailed as exc:
-        failed = Path(task["failed_dir"]) / f"{task['stem']}.ipynb"
+        failed = task.failed_dir / f"{task.stem}.ipynb"
         failed.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(exc.executed, str(failed))
         result.update(message=str(exc), failed=str(failed))
@@ -61,21 +104,60 @@ def _execute(task: dict[str, Any], source_nb: Any, result: dict[str, Any]) -> An
     return nb
 
 
-def _export(task: dict[str, Any], source_nb: Any, nb: Any) -> None:
-    """Every format from one executed notebook, written as a verified cache entry."""
+class _Stages:
+    """Seconds per export stage; the font subsets made inside a stage are counted apart."""
+
+    def __init__(self, stages: dict[str, float]):
+        self.stages = stages
+        self.last = time.perf_counter()
+        self.fonts = fonts.SUBSET_SECONDS[0]
+
+    def done(self, name: str) -> None:
+        now, subsets = time.perf_counter(), fonts.SUBSET_SECONDS[0]
+        font = subsets - self.fonts
+        self.stages[name] = self.stages.get(name, 0.0) + now - self.last - font
+        if font:
+            self.stages["font subsets"] = self.stages.get("font subsets", 0.0) + font
+        self.last, self.fonts = now, subsets
+
+
+def export_files(
+    nb: Any,
+    source_nb: Any,
+    stem: str,
+    title: str,
+    key: str,
+    source: str | None = None,
+    stages: dict[str, float] | None = None,
+) -> tuple[dict[str, bytes], list[dict[str, str]]]:
+    """The one list of a notebook's exports, from its execution: figures, reader HTML,
+    walkthrough HTML, PDF and student notebook (paths relative to exports/), and the figures'
+    listing. The build and the article profile both export through it."""
     import nbformat
 
-    stem = task["stem"]
-    title, summary = title_and_summary(source_nb, stem)
-    key = task["key"]
+    clock = _Stages({} if stages is None else stages)
     figures, listing = extract_figures(nb, stem)
     files: dict[str, bytes] = dict(figures)
-    reader = render_html(nb, stem, title, key, "reader")
+    clock.done("figures")
+    reader = render_html(nb, stem, title, key, "reader", source=source)
     files[f"html/{stem}.html"] = reader.encode("utf-8")
-    walkthrough = render_html(nb, stem, title, key, "walkthrough")
+    clock.done("reader html")
+    walkthrough = render_html(nb, stem, title, key, "walkthrough", source=source)
     files[f"walkthrough/{stem}.html"] = walkthrough.encode("utf-8")
+    clock.done("walkthrough html")
     files[f"pdf/{stem}.pdf"] = render_pdf(reader)
+    clock.done("pdf")
     files[f"student/{stem}.ipynb"] = nbformat.writes(student_notebook(source_nb)).encode()
+    clock.done("student, findings, cache entry")
+    return files, listing
+
+
+def _export(task: NotebookTask, source_nb: Any, nb: Any, stages: dict[str, float]) -> None:
+    """Every format from one executed notebook, written as a verified cache entry."""
+    stem = task.stem
+    title, summary = title_and_summary(source_nb, stem)
+    files, listing = export_files(nb, source_nb, stem, title, task.key, stages=stages)
+    clock = _Stages(stages)
     meta = {
         "stem": stem,
         "title": title,
@@ -85,46 +167,50 @@ def _export(task: dict[str, Any], source_nb: Any, nb: Any) -> None:
         "images_without_alt": images_without_alt(nb),
         "files": sorted(files),
     }
-    write_entry(Path(task["entry"]), {f"files/{rel}": data for rel, data in files.items()}, meta)
+    assert task.entry is not None
+    write_entry(task.entry, {f"files/{rel}": data for rel, data in files.items()}, meta)
+    clock.done("student, findings, cache entry")
 
 
-def build_notebook(task: dict[str, Any]) -> dict[str, Any]:
+def build_notebook(task: NotebookTask | dict[str, Any]) -> dict[str, Any]:
     """Execute one notebook (or reuse its verified execution) and export every format of it.
 
     Once a signal has stopped this process, it starts nothing more: every call raises."""
     check_stop()
-    result = _build_notebook(task)
+    result = _build_notebook(NotebookTask.of(task))
     check_stop()
     return result
 
 
-def _build_notebook(task: dict[str, Any]) -> dict[str, Any]:
+def _build_notebook(task: NotebookTask) -> dict[str, Any]:
     import nbformat
 
-    if task.get("in_worker"):
+    if task.in_worker:
         # Ctrl-C reaches every process of the terminal's group; SIGTERM comes from the build.
         signal.signal(signal.SIGINT, raise_interrupted)
         signal.signal(signal.SIGTERM, raise_interrupted)
     os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
-    use_disk_cache(Path(task["font_cache"]))
-    stem, path = task["stem"], Path(task["path"])
+    use_disk_cache(task.font_cache)
+    stem, path = task.stem, task.path
     started = time.perf_counter()
-    if task.get("announce", True):
+    if task.announce:
         sys.stdout.write(f"[{stem}] start\n")
         sys.stdout.flush()
     result: dict[str, Any] = {
         "stem": stem,
         "ok": False,
         "reused_execution": False,
-        "exec_entry": task["exec_entry"],
+        "exec_entry": str(task.exec_entry),
     }
     source_nb = nbformat.read(path, as_version=4)
-    exec_entry = Path(task["exec_entry"])
+    assert task.exec_entry is not None
+    exec_entry = task.exec_entry
+    stages: dict[str, float] = {}
     if read_entry(exec_entry) is not None:
         nb = nbformat.reads((exec_entry / EXECUTED).read_text(encoding="utf-8"), as_version=4)
         result["reused_execution"] = True
     else:
-        nb = _execute(task, source_nb, result)
+        nb = _execute(task, source_nb, result, stages)
         if nb is None:
             result["seconds"] = time.perf_counter() - started
             return result
@@ -134,7 +220,7 @@ def _build_notebook(task: dict[str, Any]) -> dict[str, Any]:
         nb = nbformat.reads(text, as_version=4)
     executed = time.perf_counter()
     try:
-        _export(task, source_nb, nb)
+        _export(task, source_nb, nb, stages)
     except Exception as exc:  # export problems are reported like cell failures
         result.update(
             seconds=time.perf_counter() - started,
@@ -142,10 +228,19 @@ def _build_notebook(task: dict[str, Any]) -> dict[str, Any]:
             failed=None,
         )
         return result
-    stale_failure = Path(task["failed_dir"]) / f"{stem}.ipynb"
+    stale_failure = task.failed_dir / f"{stem}.ipynb"
     stale_failure.unlink(missing_ok=True)
     finished = time.perf_counter()
     result.update(
         ok=True, seconds=finished - started, execute=executed - started, export=finished - executed
     )
+    _log_stages(stem, stages)
     return result
+
+
+def _log_stages(stem: str, stages: dict[str, float]) -> None:
+    log = os.environ.get(STAGES_LOG_ENV)
+    if log:
+        # A worker may outlive the benchmark's run that asked for the log: never fail on it.
+        with contextlib.suppress(OSError), open(log, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"stem": stem, "stages": stages}) + "\n")

@@ -1,4 +1,4 @@
-"""The one glossary (data/annotations/glossary.csv): verified on load, the source of every label.
+"""The one glossary (gaoxin/glossary.csv): verified on load, the source of every label.
 
 A reader-facing bilingual label in the package's code→words maps or in the analysis notebooks'
 table headers, axis labels and titles must use a glossary term with the glossary's English.
@@ -14,7 +14,7 @@ import pytest
 
 import gaoxin
 from gaoxin.analysis import labels
-from gaoxin.config import ANNOTATIONS_DIR, NOTEBOOKS_DIR
+from gaoxin.config import NOTEBOOKS_DIR
 from gaoxin.data import DataError
 from gaoxin.data import glossary as g
 
@@ -38,7 +38,7 @@ LABEL_CALLS = {
 @pytest.fixture()
 def glossary_file(tmp_path):
     path = tmp_path / "glossary.csv"
-    shutil.copy(ANNOTATIONS_DIR / "glossary.csv", path)
+    shutil.copy(g.GLOSSARY_PATH, path)
     return path
 
 

@@ -1,4 +1,4 @@
-"""The one glossary: each Chinese term a reader sees, with its English (annotations/glossary.csv).
+"""The one glossary: each Chinese term a reader sees, with its English (gaoxin/glossary.csv).
 
 Labels, titles and glosses take both languages from here: `label("产业")` is "产业 Industry",
 `gloss("以上")` is "or more 以上", `gloss("平方米", short=True)` is "m² 平方米". Every row is
@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from gaoxin.config import ANNOTATIONS_DIR
 from gaoxin.data.loaders import DataError, check_cell, read_rows, typed_frame
 from gaoxin.data.schema import Field
 
-GLOSSARY_PATH = ANNOTATIONS_DIR / "glossary.csv"
+# A leaf of the package, not of the project: labels work wherever the package is installed.
+GLOSSARY_PATH = Path(__file__).resolve().parents[1] / "glossary.csv"
 GLOSSARY_HINT = (
     "The file is curated by hand: fix that row (term_zh in Chinese characters, once each; "
     "en in English words only)"
@@ -82,9 +82,7 @@ def english(term: str, short: bool = False) -> str:
     """The glossary's English for a term (its short form when asked and it has one)."""
     glossary = _load(GLOSSARY_PATH)
     if term not in glossary.index:
-        raise GlossaryError(
-            f"glossary.csv has no term {term!r}: add a row to data/annotations/glossary.csv"
-        )
+        raise GlossaryError(f"glossary.csv has no term {term!r}: add a row to gaoxin/glossary.csv")
     row = glossary.loc[term]
     return str(row.short) if short and not pd.isna(row.short) else str(row.en)
 

@@ -69,7 +69,7 @@ UNIT_WORDS = {
 # Words that make a leading ordinal a tier rather than a place: 第一方阵 is "the first tier",
 # a group of zones, not "No. 1" (the genre also writes 第一梯队).
 # Words the facts table keeps after a number that make it a count in a name, not a unit:
-# 三大 "the three major …", 十大 "the ten major …" (see 大 in data/annotations/glossary.csv).
+# 三大 "the three major …", 十大 "the ten major …" (see 大 in gaoxin/glossary.csv).
 NAME_COUNT_WORDS = ("大",)
 TIER_WORD_LENGTH = max(len(w) for w in TIER_WORDS)
 # Thousands separators only from here up: years (2018) and small counts read better without.

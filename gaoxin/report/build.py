@@ -14,6 +14,7 @@ that need them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -27,10 +28,12 @@ from typing import Any, TextIO
 
 from gaoxin import config
 from gaoxin.report.cache import (
+    changed_inputs,
     entry_files,
     environment_hash,
     execution_hash,
     file_hash,
+    input_digests,
     notebook_key,
     read_entry,
     site_key,
@@ -83,10 +86,13 @@ def misnamed(notebooks_dir: Path) -> list[Path]:
     return sorted(p for p in notebooks_dir.glob("*.ipynb") if not NOTEBOOK_RE.match(p.name))
 
 
-def _check_notebook(path: Path) -> None:
+def _check_notebook(path: Path, content: bytes | None = None) -> None:
     """Fail with the file and the place when a notebook is not readable JSON of a notebook."""
+    content = path.read_bytes() if content is None else content
+    if not content.strip():
+        raise BuildError(f"{path}: empty file, not a notebook; restore it from git or delete it")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(content.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise BuildError(f"{path}: not UTF-8 (byte {exc.start}); restore it from git") from None
     except json.JSONDecodeError as exc:
@@ -98,7 +104,7 @@ def _check_notebook(path: Path) -> None:
         raise BuildError(f"{path}: JSON without a list of cells; not a notebook")
 
 
-def _check_source() -> None:
+def check_source() -> None:
     """Every page's footer cites the source: a broken source.json stops the build here."""
     from gaoxin.source import load_source
 
@@ -152,7 +158,7 @@ def build(
 
     if not notebooks_dir.is_dir():
         raise BuildError(f"notebooks folder {notebooks_dir} does not exist")
-    _check_source()
+    check_source()
     with build_lock(cache_dir):
         return _build(
             notebooks_dir,
@@ -192,6 +198,12 @@ def _build(
         raise BuildError(f"no notebook numbered {only!r} in {notebooks_dir}")
 
     # A salt stands in for a change to the report code (bench): new export keys, same executions.
+    # The snapshot: every input is hashed once, here; notebooks are read once and every stage
+    # works from those bytes. Before anything is kept or published the inputs are hashed again:
+    # a change in between stops the build (see _verify), so it never mixes two states.
+    sources = {path: path.read_bytes() for path in all_notebooks}
+    snapshot = input_digests(data_dir, all_notebooks)
+    snapshot.update({str(path): hashlib.sha256(b).hexdigest() for path, b in sources.items()})
     env_hash = environment_hash(data_dir) + environment_salt
     exec_hash = execution_hash(data_dir)
     entries_root = cache_dir / "build" / "nb"
@@ -204,7 +216,7 @@ def _build(
     tasks = []
     for path in all_notebooks:
         stem = path.stem
-        keys[stem] = notebook_key(env_hash, path)
+        keys[stem] = notebook_key(env_hash, path, sources[path])
         meta = read_entry(entries_root / stem / keys[stem])
         if meta is not None:
             metas[stem] = meta
@@ -214,14 +226,17 @@ def _build(
             result.cached.append(stem)
             emit(f"[{stem}] up to date (cached)")
             continue
-        _check_notebook(path)
+        _check_notebook(path, sources[path])
         tasks.append(
             {
                 "stem": stem,
                 "path": str(path),
+                "source": sources[path].decode("utf-8"),
+                "data_dir": str(data_dir),
+                "salt": environment_salt,
                 "key": keys[stem],
                 "entry": str(entries_root / stem / keys[stem]),
-                "exec_entry": str(exec_root / stem / notebook_key(exec_hash, path)),
+                "exec_entry": str(exec_root / stem / notebook_key(exec_hash, path, sources[path])),
                 "failed_dir": str(cache_dir / "failed"),
                 "font_cache": str(font_cache),
                 "timeout": timeout,
@@ -259,6 +274,7 @@ def _build(
         result.seconds = time.perf_counter() - started
         return result
 
+    _verify(snapshot, data_dir, all_notebooks, exports_dir)
     files: dict[str, tuple[Path, str | None]] = {}
     reports: list[dict[str, Any]] = []
     complete = True
@@ -276,7 +292,16 @@ def _build(
 
     if complete:
         data_key = site_key(exec_hash + file_hash(Path(__file__).with_name("site.py")), {})
-        files.update(_site(data_dir, reports, cache_dir, site_key(env_hash, keys), data_key))
+        site_files, site_entries = _site(
+            data_dir, reports, cache_dir, site_key(env_hash, keys), data_key
+        )
+        files.update(site_files)
+        try:
+            _verify(snapshot, data_dir, all_notebooks, exports_dir)
+        except BuildError:
+            for entry in site_entries:  # may hold data read after the change
+                shutil.rmtree(entry, ignore_errors=True)
+            raise
     else:
         emit("index.html and data/ not updated: some notebooks have no current build (run all)")
 
@@ -300,9 +325,22 @@ def _cached(entry: Path, make: Callable[[], dict[str, bytes]], meta: dict[str, A
         _prune(entry.parent, entry.name)
 
 
+def _verify(
+    snapshot: dict[str, str], data_dir: Path, notebooks: list[Path], exports_dir: Path
+) -> None:
+    """Stop, naming the files, when an input changed since the build hashed it."""
+    changed = changed_inputs(snapshot, input_digests(data_dir, notebooks))
+    if changed:
+        more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
+        raise BuildError(
+            f"{changed[0]}{more} changed while the build was running; nothing was published "
+            f"({exports_dir} is unchanged): wait for the other command or edit, then build again"
+        )
+
+
 def _site(
     data_dir: Path, reports: list[dict[str, Any]], cache_dir: Path, key: str, data_key: str
-) -> dict[str, tuple[Path, str]]:
+) -> tuple[dict[str, tuple[Path, str]], list[Path]]:
     """Site-wide files: data/ cached by the data alone (an edited notebook reuses the
     workbook), the pages by the site key."""
     from gaoxin.report import site
@@ -312,4 +350,4 @@ def _site(
     data = {rel: path.read_bytes() for rel, (path, _) in entry_files(data_entry).items()}
     pages_entry = cache_dir / "build" / "site" / key[:32]
     _cached(pages_entry, lambda: site.page_files(data_dir, data, reports, key), {"key": key})
-    return {**entry_files(data_entry), **entry_files(pages_entry)}
+    return {**entry_files(data_entry), **entry_files(pages_entry)}, [data_entry, pages_entry]

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from gaoxin.report import limits, snapshot
 from gaoxin.report.cache import read_entry, write_entry
 from gaoxin.report.execute import (
     SOURCE_DATE_EPOCH,
@@ -51,6 +52,7 @@ def _execute(task: dict[str, Any], source_nb: Any, result: dict[str, Any]) -> An
     nb = nbformat.from_dict(json.loads(json.dumps(source_nb)))
     try:
         execute(nb, Path(task["path"]), task["timeout"], on_kernel)
+        limits.check_outputs(nb, Path(task["path"]))
     except ExecutionFailed as exc:
         failed = Path(task["failed_dir"]) / f"{task['stem']}.ipynb"
         failed.parent.mkdir(parents=True, exist_ok=True)
@@ -118,7 +120,11 @@ def _build_notebook(task: dict[str, Any]) -> dict[str, Any]:
         "reused_execution": False,
         "exec_entry": task["exec_entry"],
     }
-    source_nb = nbformat.read(path, as_version=4)
+    # The notebook as the build read it (its snapshot), not whatever the file holds by now.
+    if "source" in task:
+        source_nb = nbformat.reads(task["source"], as_version=4)
+    else:
+        source_nb = nbformat.read(path, as_version=4)
     exec_entry = Path(task["exec_entry"])
     if read_entry(exec_entry) is not None:
         nb = nbformat.reads((exec_entry / EXECUTED).read_text(encoding="utf-8"), as_version=4)
@@ -130,18 +136,26 @@ def _build_notebook(task: dict[str, Any]) -> dict[str, Any]:
             return result
         text = nbformat.writes(nb)
         write_entry(exec_entry, {EXECUTED: text.encode()}, {"stem": stem})
+        if snapshot.changed(task):
+            return snapshot.discard(task, result, started)
         # Export what a later reuse would read, so both paths give the same bytes.
         nb = nbformat.reads(text, as_version=4)
     executed = time.perf_counter()
     try:
-        _export(task, source_nb, nb)
+        with limits.time_limit(task["timeout"], f"{path}: exporting"):
+            _export(task, source_nb, nb)
     except Exception as exc:  # export problems are reported like cell failures
+        if isinstance(exc, limits.LimitExceeded):
+            result.update(seconds=time.perf_counter() - started, message=str(exc), failed=None)
+            return result
         result.update(
             seconds=time.perf_counter() - started,
             message=f"{path}: export failed: {type(exc).__name__}: {exc}",
             failed=None,
         )
         return result
+    if snapshot.changed(task):
+        return snapshot.discard(task, result, started)
     stale_failure = Path(task["failed_dir"]) / f"{stem}.ipynb"
     stale_failure.unlink(missing_ok=True)
     finished = time.perf_counter()

@@ -8,6 +8,10 @@ from gaoxin import data
 from gaoxin.config import DATAPACKAGE_PATH, PROCESSED_DIR
 from gaoxin.facts.tables import extract_tables
 from gaoxin.text.structure import load_article
+from tests.stop_on_signal import (  # noqa: F401 - hooks: the first SIGINT/SIGTERM ends the run
+    pytest_runtest_logreport,
+    pytest_sessionstart,
+)
 
 
 @pytest.fixture(scope="session")

@@ -125,8 +125,8 @@ def test_build_leaves_no_worker_kernel_or_kernel_child(tmp_path, how):
     out, err = proc.communicate(timeout=60)
     assert time.monotonic() - sent < STOP_WITHIN + 3
     assert proc.returncode == _exit_code(how), (out, err)
-    (line,) = err.strip().splitlines()
-    assert "build interrupted by SIG" in line, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "build interrupted by SIG" in lines[0], err
     assert _settled(private) == [], "no worker, fork server, kernel or kernel child is left"
     assert _gone(child)
     assert not list(private.iterdir()), "temporary folders removed"
@@ -159,7 +159,9 @@ def test_build_article_stops_on_the_first_signal(tmp_path, how):
     out, err = proc.communicate(timeout=60)
     assert time.monotonic() - sent < STOP_WITHIN
     assert proc.returncode == _exit_code(how), (out, err)
-    (line,) = err.strip().splitlines()
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    line = lines[0]
     assert "build --article interrupted by SIG" in line and "temporary files removed" in line
     assert "Traceback" not in out + err
     assert _gone(kernel)

@@ -183,14 +183,13 @@ def test_a_change_after_execution_stops_before_publishing(tmp_path, monkeypatch)
     assert not (tmp_path / "exports").exists()
 
 
-def test_extract_waits_for_no_one_while_the_lock_is_held(tmp_path):
-    """The lock is taken before data/processed is written; re-entrant within one process."""
+def test_extract_refuses_to_write_while_the_lock_is_held(tmp_path):
+    """The lock is taken before data/processed is written."""
     copy = _copy_project(tmp_path)
     facts = copy / "data/processed/facts.csv"
     facts.write_bytes(facts.read_bytes() + b"\n")  # stale: extract would rewrite it
     before = facts.read_bytes()
-    # The same process may nest it (report holds it, then build takes it).
-    with build_lock(copy / ".cache"), build_lock(copy / ".cache"):
+    with build_lock(copy / ".cache"):
         done = _gaoxin("extract", cwd=copy)
     assert done.returncode == 1 and "another build is running" in done.stderr, done.stderr
     assert facts.read_bytes() == before

@@ -14,6 +14,7 @@ that need them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -146,8 +147,11 @@ def build(
     timeout: int = DEFAULT_TIMEOUT,
     out: TextIO | None = None,
     environment_salt: str = "",
+    take_lock: bool = True,
 ) -> BuildResult:
-    """Build (or reuse from cache) every notebook's exports and publish them into exports_dir."""
+    """Build (or reuse from cache) every notebook's exports and publish them into exports_dir.
+
+    take_lock=False is for a caller that already holds the build lock (report)."""
     notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR).resolve()
     cache_dir = Path(cache_dir or CACHE_DIR).resolve()
     stream = out or sys.stdout
@@ -159,7 +163,7 @@ def build(
     if not notebooks_dir.is_dir():
         raise BuildError(f"notebooks folder {notebooks_dir} does not exist")
     check_source()
-    with build_lock(cache_dir):
+    with build_lock(cache_dir) if take_lock else contextlib.nullcontext():
         return _build(
             notebooks_dir,
             Path(exports_dir or config.EXPORTS_DIR).resolve(),

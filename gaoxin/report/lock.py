@@ -1,8 +1,4 @@
-"""One build at a time per checkout: an exclusive lock on a file in the cache folder.
-
-Extraction (which writes data/processed), the report command and the builds all take it, so no
-two commands ever interleave their reads and writes. The lock is re-entrant within a process:
-``report`` holds it across extract, check and build."""
+"""One build at a time per checkout: an exclusive lock on a file in the cache folder."""
 
 from __future__ import annotations
 
@@ -15,8 +11,6 @@ from pathlib import Path
 from gaoxin.report.errors import BuildError
 
 LOCK_NAME = "build.lock"
-# Locks this process holds: path -> depth (flock is per open file, so a nested open would block).
-_HELD: dict[str, int] = {}
 
 
 @contextlib.contextmanager
@@ -26,14 +20,6 @@ def build_lock(cache_dir: Path) -> Iterator[None]:
     The kernel releases a flock when its holder dies, so a killed build never leaves it taken."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / LOCK_NAME
-    key = str(path.resolve())
-    if _HELD.get(key):
-        _HELD[key] += 1
-        try:
-            yield
-        finally:
-            _HELD[key] -= 1
-        return
     handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole block
     try:
         try:
@@ -48,10 +34,6 @@ def build_lock(cache_dir: Path) -> Iterator[None]:
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
         handle.flush()
-        _HELD[key] = 1
-        try:
-            yield
-        finally:
-            _HELD.pop(key, None)
+        yield
     finally:
         handle.close()

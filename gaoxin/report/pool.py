@@ -132,6 +132,15 @@ def _start_pool(workers: int) -> Any:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
+def _helpers() -> list[int]:
+    """multiprocessing's resource tracker: it outlives the pool by design and cleans up after
+    it (killing it makes the next one report every semaphore as unknown)."""
+    from multiprocessing import resource_tracker
+
+    pid = getattr(getattr(resource_tracker, "_resource_tracker", None), "_pid", None)
+    return [pid] if pid else []
+
+
 def _stop(pool: Any, run_dir: Path, token: str | None = None) -> int:
     """Cancel queued work, stop the workers and their kernels; the number of workers stopped."""
     # A second signal while stopping must not cut the clean-up short.
@@ -157,7 +166,7 @@ def _stop(pool: Any, run_dir: Path, token: str | None = None) -> int:
         wait_gone(_kernels_left(run_dir), KERNEL_GRACE_SECONDS)
         # Anything else of this build's (a worker the pool had not listed yet, the fork server,
         # a cell's child outside its kernel's group) goes too.
-        reap.kill_marked(reap.BUILD_TOKEN, token)
+        reap.kill_marked(reap.BUILD_TOKEN, token, spare=_helpers())
         # A worker killed before its own clean-up leaves its kernel's private folder behind.
         for process in processes:
             for leftover in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}{process.pid}-*"):

@@ -142,7 +142,7 @@ def run_report(build_kwargs: dict[str, Any]) -> int:
         if check_main([]) != 0:
             return 1
         inputs = input_fingerprint()
-        if not build(**build_kwargs).ok:
+        if not build(**build_kwargs, take_lock=False).ok:
             return 1
         if input_fingerprint() != inputs:
             print(

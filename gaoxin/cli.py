@@ -193,9 +193,11 @@ def _build_kwargs(args: argparse.Namespace) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "extract" and args.article is not None:
-        from gaoxin.facts.any_article import extract_any
+        from gaoxin.facts.any_article import _refuse_project_data, extract_any
 
-        problem = None if args.force else foreign_content(args.out)
+        # The project's own data folder is refused by extract_any, --force or not.
+        own_data = _refuse_project_data(Path(args.out)) is not None
+        problem = None if args.force or own_data else foreign_content(args.out)
         if problem:
             print(f"{PROG} extract: {problem}", file=sys.stderr)
             return 1

@@ -201,13 +201,14 @@ def _build(
     if not selected:
         raise BuildError(f"no notebook numbered {only!r} in {notebooks_dir}")
 
-    # A salt stands in for a change to the report code (bench): new export keys, same executions.
     # The snapshot: every input is hashed once, here; notebooks are read once and every stage
-    # works from those bytes. Before anything is kept or published the inputs are hashed again:
-    # a change in between stops the build (see _verify), so it never mixes two states.
+    # works from those bytes. Before anything is kept or published the inputs are hashed again
+    # (workers: snapshot.changed; here: _verify): a change in between stops the build with the
+    # file named, so it never mixes two states and never files new content under an old key.
     sources = {path: path.read_bytes() for path in all_notebooks}
     snapshot = input_digests(data_dir, all_notebooks)
     snapshot.update({str(path): hashlib.sha256(b).hexdigest() for path, b in sources.items()})
+    # A salt stands in for a change to the report code (bench): new export keys, same executions.
     env_hash = environment_hash(data_dir) + environment_salt
     exec_hash = execution_hash(data_dir)
     entries_root = cache_dir / "build" / "nb"

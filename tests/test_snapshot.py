@@ -148,7 +148,10 @@ def test_a_cell_that_changes_the_data_stops_the_build_and_caches_nothing(tmp_pat
     log = io.StringIO()
     result = build.build(out=log, **kwargs)
     assert not result.ok
-    assert "changed while it was being built; its results were discarded" in log.getvalue()
+    assert (
+        f"{data / 'value.txt'} changed while it was being built; its results were discarded"
+        in log.getvalue()
+    ), log.getvalue()
     assert "01_edit.ipynb" in log.getvalue()
     assert not (tmp_path / "exports").exists()
     assert not list((tmp_path / "cache" / "build" / "exec").rglob("executed.ipynb"))

@@ -206,8 +206,8 @@ def _build(
     # (workers: snapshot.changed; here: _verify): a change in between stops the build with the
     # file named, so it never mixes two states and never files new content under an old key.
     sources = {path: path.read_bytes() for path in all_notebooks}
-    snapshot = input_digests(data_dir, all_notebooks)
-    snapshot.update({str(path): hashlib.sha256(b).hexdigest() for path, b in sources.items()})
+    inputs = input_digests(data_dir)  # package and data: what every notebook depends on
+    snapshot = {**inputs, **{str(p): hashlib.sha256(b).hexdigest() for p, b in sources.items()}}
     # A salt stands in for a change to the report code (bench): new export keys, same executions.
     env_hash = environment_hash(data_dir) + environment_salt
     exec_hash = execution_hash(data_dir)
@@ -238,7 +238,7 @@ def _build(
                 "path": str(path),
                 "source": sources[path].decode("utf-8"),
                 "data_dir": str(data_dir),
-                "salt": environment_salt,
+                "inputs": inputs,
                 "key": keys[stem],
                 "entry": str(entries_root / stem / keys[stem]),
                 "exec_entry": str(exec_root / stem / notebook_key(exec_hash, path, sources[path])),

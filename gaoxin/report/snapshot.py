@@ -1,5 +1,6 @@
 """A worker's side of the build's snapshot: before a cache entry is kept, the inputs it was made
-from (data, the gaoxin package, the notebook as the build read it) must still hash to its key.
+from (data and the gaoxin package; the notebook is the build's own copy) must still have the
+content the build hashed when it computed the entry's key.
 
 An entry made while the inputs changed under it would be filed under the old key with content
 of the new inputs; a later build would then call that stale content up to date. Such entries
@@ -13,30 +14,30 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gaoxin.report.cache import environment_hash, execution_hash, notebook_key
+from gaoxin.report.cache import changed_inputs, input_digests
 
 
-def changed(task: dict[str, Any]) -> bool:
-    """True when the inputs no longer hash to the task's keys (tasks without a snapshot: never)."""
-    if "data_dir" not in task or "source" not in task:
-        return False
-    data_dir, path = Path(task["data_dir"]), Path(task["path"])
-    content = task["source"].encode("utf-8")
-    exec_key = notebook_key(execution_hash(data_dir), path, content)
-    key = notebook_key(environment_hash(data_dir) + task.get("salt", ""), path, content)
-    return exec_key != Path(task["exec_entry"]).name or key != task["key"]
+def changed(task: dict[str, Any]) -> list[str]:
+    """The inputs (package and data files) that differ from the build's snapshot of them;
+    empty when none does, or when the task carries no snapshot."""
+    if "inputs" not in task or "data_dir" not in task:
+        return []
+    return changed_inputs(task["inputs"], input_digests(Path(task["data_dir"])))
 
 
-def discard(task: dict[str, Any], result: dict[str, Any], started: float) -> dict[str, Any]:
-    """Remove the entries this task wrote and fail it, naming the notebook."""
+def discard(
+    task: dict[str, Any], result: dict[str, Any], started: float, changed: list[str]
+) -> dict[str, Any]:
+    """Remove the entries this task wrote and fail it, naming the notebook and the change."""
+    more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
     for entry in (task["exec_entry"], task["entry"]):
         shutil.rmtree(entry, ignore_errors=True)
     result.update(
         ok=False,
         seconds=time.perf_counter() - started,
         message=(
-            f"{task['path']}: the data or the gaoxin package changed while it was being built; "
-            "its results were discarded: wait for the other command or edit, then build again"
+            f"{task['path']}: {changed[0]}{more} changed while it was being built; its results "
+            "were discarded: wait for the other command or edit, then build again"
         ),
         failed=None,
     )

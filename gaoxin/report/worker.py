@@ -136,8 +136,8 @@ def _build_notebook(task: dict[str, Any]) -> dict[str, Any]:
             return result
         text = nbformat.writes(nb)
         write_entry(exec_entry, {EXECUTED: text.encode()}, {"stem": stem})
-        if snapshot.changed(task):
-            return snapshot.discard(task, result, started)
+        if changed := snapshot.changed(task):
+            return snapshot.discard(task, result, started, changed)
         # Export what a later reuse would read, so both paths give the same bytes.
         nb = nbformat.reads(text, as_version=4)
     executed = time.perf_counter()
@@ -154,8 +154,8 @@ def _build_notebook(task: dict[str, Any]) -> dict[str, Any]:
             failed=None,
         )
         return result
-    if snapshot.changed(task):
-        return snapshot.discard(task, result, started)
+    if changed := snapshot.changed(task):
+        return snapshot.discard(task, result, started, changed)
     stale_failure = Path(task["failed_dir"]) / f"{stem}.ipynb"
     stale_failure.unlink(missing_ok=True)
     finished = time.perf_counter()

@@ -231,3 +231,30 @@ def test_the_test_run_stops_on_the_first_signal(tmp_path, signum):
     while not _gone(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _gone(child), "the test's child process was killed"
+
+
+def test_a_build_killed_with_sigkill_leaves_no_worker_or_kernel(tmp_path):
+    """SIGKILL cannot be handled: the workers learn of it from their parent's death."""
+    nbs = tmp_path / "nbs"
+    for n in (1, 2):
+        _notebook(nbs, f"0{n}_wait.ipynb", "import time\ntime.sleep(120)")
+    private = tmp_path / "tmp"
+    private.mkdir()
+    cache = tmp_path / "cache"
+    proc = _start(
+        ["build", "--jobs", "2", "--notebooks", nbs, "--exports", tmp_path / "e", "--cache", cache],
+        private,
+    )
+    deadline = time.monotonic() + STARTUP_ALLOWANCE * 2
+    while len(list(cache.glob("run/*/*.kernel"))) < 2:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.1)
+    time.sleep(0.5)
+    proc.kill()
+    proc.wait(timeout=30)
+    left = _settled(private, seconds=10)
+    names = [Path(f"/proc/{pid}/cmdline").read_bytes()[:120] for pid in left]
+    for pid in left:  # do not leave them to the next test
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], f"workers and kernels stopped within seconds: {names}"
+    assert not list(private.iterdir()), "the kernels' private folders are removed"

@@ -84,6 +84,7 @@ def run_tasks(
 
     for task in tasks:
         task["run_dir"] = str(run_dir)
+        task["build_pid"] = os.getpid()
     pool = None
     reset_stop()
     # Workers, kernels and whatever their cells start inherit this mark; a stop kills them all.
@@ -97,6 +98,8 @@ def run_tasks(
                     check_stop()
                 return results
             pool = _start_pool(min(jobs, len(tasks)))
+            for task in tasks:  # the fork server's socket folder: removed if the build is killed
+                task["build_temp"] = [_multiprocessing_temp()]
             futures = [pool.submit(build_notebook, {**task, "in_worker": True}) for task in tasks]
             from concurrent.futures import as_completed
 
@@ -121,6 +124,12 @@ def run_tasks(
             os.environ.pop(reap.BUILD_TOKEN, None)
         else:
             os.environ[reap.BUILD_TOKEN] = previous_token
+
+
+def _multiprocessing_temp() -> str:
+    from multiprocessing import util
+
+    return util.get_temp_dir()
 
 
 def _start_pool(workers: int) -> Any:

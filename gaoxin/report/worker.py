@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gaoxin.report import limits, snapshot
+from gaoxin.report import limits, reap, snapshot
 from gaoxin.report.cache import read_entry, write_entry
 from gaoxin.report.execute import (
     SOURCE_DATE_EPOCH,
@@ -107,6 +107,8 @@ def _build_notebook(task: dict[str, Any]) -> dict[str, Any]:
         # Ctrl-C reaches every process of the terminal's group; SIGTERM comes from the build.
         signal.signal(signal.SIGINT, raise_interrupted)
         signal.signal(signal.SIGTERM, raise_interrupted)
+        # A build killed with SIGKILL cannot stop its workers; they watch it and stop.
+        reap.watch_build(task["build_pid"], task.get("build_temp", []))
     os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
     use_disk_cache(Path(task["font_cache"]))
     stem, path = task["stem"], Path(task["path"])

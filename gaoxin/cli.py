@@ -70,11 +70,20 @@ def _add_article_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="curated names for its facts (context,quote,metric_en,domain); default: none",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="with --out: write into a folder that holds other files too",
+    )
 
 
 def _check_article_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    if args.command == "extract" and args.article is None and (args.out or args.annotations):
-        parser.error("extract: --out and --annotations go with --article PATH")
+    if (
+        args.command == "extract"
+        and args.article is None
+        and (args.out or args.annotations or args.force)
+    ):
+        parser.error("extract: --out, --annotations and --force go with --article PATH")
     if args.command == "extract" and args.article is not None and args.out is None:
         parser.error("extract: --article needs --out DIR")
     if args.command == "build" and args.article is not None and args.only is not None:
@@ -159,6 +168,32 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What `extract --article --out DIR` writes: DIR may hold these and nothing else without --force.
+EXTRACT_OUTPUTS = ("datapackage.json", "processed")
+
+
+def foreign_content(out: Path) -> str | None:
+    """What is wrong with writing into out: it holds files extract did not write; or None."""
+    out = Path(out)
+    if not out.is_dir():
+        return None
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in EXTRACT_OUTPUTS)
+    processed = out / "processed"
+    if processed.is_dir():
+        foreign += sorted(
+            f"processed/{p.name}" for p in processed.iterdir() if p.suffix != ".csv" or p.is_dir()
+        )
+    elif processed.exists():
+        foreign.append("processed")
+    if not foreign:
+        return None
+    more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+    return (
+        f"{out}: holds files this command did not write ({foreign[0]}{more}); give an empty or "
+        "new folder for --out, or add --force to write into it anyway"
+    )
+
+
 def _build_kwargs(args: argparse.Namespace) -> dict:
     kwargs = {
         "notebooks_dir": args.notebooks,
@@ -231,8 +266,14 @@ class _QuietStream:
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "extract" and args.article is not None:
-        from gaoxin.facts.any_article import extract_any
+        from gaoxin.facts.any_article import _refuse_project_data, extract_any
 
+        # The project's own data folder is refused by extract_any, --force or not.
+        own_data = _refuse_project_data(Path(args.out)) is not None
+        problem = None if args.force or own_data else foreign_content(args.out)
+        if problem:
+            print(f"{PROG} extract: {problem}", file=sys.stderr)
+            return 1
         return extract_any(args.article, args.out, args.annotations)
     if args.command == "build" and args.article is not None:
         from gaoxin.report.profile import build_profile
@@ -244,9 +285,15 @@ def run(args: argparse.Namespace) -> int:
             timeout=args.timeout,
         )
     if args.command == "extract":
+        from gaoxin import config
         from gaoxin.facts.pipeline import extract
+        from gaoxin.report.build import check_source
+        from gaoxin.report.lock import build_lock
 
-        extract()
+        check_source()
+        # data/processed is a build input: never rewritten while a build or report runs.
+        with build_lock(config.PROJECT_ROOT / ".cache"):
+            extract()
         return 0
     if args.command == "check":
         from gaoxin.facts.check import main as check_main

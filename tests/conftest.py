@@ -20,6 +20,10 @@ from gaoxin.facts.tables import extract_tables
 from gaoxin.report.execute import EXECUTION_LOG_ENV, KERNEL_NAME
 from gaoxin.text.structure import load_article
 from tests.fixtures import buildsite
+from tests.stop_on_signal import (  # noqa: F401 - hooks: the first SIGINT/SIGTERM ends the run
+    pytest_runtest_logreport,
+    pytest_sessionstart,
+)
 
 # Marks the test that counts executions: it runs after every other test of the session.
 COUNTS_EXECUTIONS = "counts_executions"

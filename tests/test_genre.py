@@ -20,6 +20,7 @@ from gaoxin.data.schema import TABLES
 from gaoxin.facts.tables import extract_tables
 from gaoxin.report.build import discover
 from gaoxin.report.profile import STEM, TEMPLATE, article_slug
+from gaoxin.report.publish import MANAGED
 from gaoxin.text.structure import load_article
 from tests.fixtures import buildsite
 from tests.pagecheck import CHROMIUM, CHROMIUM_ARGS
@@ -165,18 +166,21 @@ def test_help_lists_the_article_options():
 
 
 @pytest.mark.parametrize(
-    "name, slug",
+    "name, words",
     [
         ("d_beihu_2023_hostile.txt", "d-beihu-2023-hostile"),
         ("Zone Report (final).TXT", "zone-report-final"),
         ("北湖高新区.txt", "article"),
-        ("html.txt", "article-html"),  # never a folder the main build manages
+        ("html.txt", "html"),  # with its hash, never a folder the main build manages
         ("../../etc/passwd", "passwd"),
         ("..txt", "article"),
     ],
 )
-def test_slug_uses_safe_characters_only(name, slug):
-    assert article_slug(Path(name)) == slug
+def test_slug_uses_safe_characters_only(name, words):
+    """Readable words of the name, then a short hash of name and content (issue 22)."""
+    slug = article_slug(Path(name))
+    assert re.fullmatch(rf"{re.escape(words)}-[0-9a-f]{{8}}", slug), slug
+    assert slug not in MANAGED
 
 
 def test_the_profile_notebook_is_clean_and_not_a_numbered_report():

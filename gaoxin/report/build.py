@@ -14,6 +14,8 @@ that need them.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import re
@@ -27,10 +29,12 @@ from typing import Any, TextIO
 
 from gaoxin import config
 from gaoxin.report.cache import (
+    changed_inputs,
     entry_files,
     environment_hash,
     execution_hash,
     file_hash,
+    input_digests,
     notebook_key,
     read_entry,
     site_key,
@@ -83,10 +87,13 @@ def misnamed(notebooks_dir: Path) -> list[Path]:
     return sorted(p for p in notebooks_dir.glob("*.ipynb") if not NOTEBOOK_RE.match(p.name))
 
 
-def _check_notebook(path: Path) -> None:
+def _check_notebook(path: Path, content: bytes | None = None) -> None:
     """Fail with the file and the place when a notebook is not readable JSON of a notebook."""
+    content = path.read_bytes() if content is None else content
+    if not content.strip():
+        raise BuildError(f"{path}: empty file, not a notebook; restore it from git or delete it")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(content.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise BuildError(f"{path}: not UTF-8 (byte {exc.start}); restore it from git") from None
     except json.JSONDecodeError as exc:
@@ -98,7 +105,7 @@ def _check_notebook(path: Path) -> None:
         raise BuildError(f"{path}: JSON without a list of cells; not a notebook")
 
 
-def _check_source() -> None:
+def check_source() -> None:
     """Every page's footer cites the source: a broken source.json stops the build here."""
     from gaoxin.source import load_source
 
@@ -140,8 +147,11 @@ def build(
     timeout: int = DEFAULT_TIMEOUT,
     out: TextIO | None = None,
     environment_salt: str = "",
+    take_lock: bool = True,
 ) -> BuildResult:
-    """Build (or reuse from cache) every notebook's exports and publish them into exports_dir."""
+    """Build (or reuse from cache) every notebook's exports and publish them into exports_dir.
+
+    take_lock=False is for a caller that already holds the build lock (report)."""
     notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR).resolve()
     cache_dir = Path(cache_dir or CACHE_DIR).resolve()
     stream = out or sys.stdout
@@ -152,8 +162,8 @@ def build(
 
     if not notebooks_dir.is_dir():
         raise BuildError(f"notebooks folder {notebooks_dir} does not exist")
-    _check_source()
-    with build_lock(cache_dir):
+    check_source()
+    with build_lock(cache_dir) if take_lock else contextlib.nullcontext():
         return _build(
             notebooks_dir,
             Path(exports_dir or config.EXPORTS_DIR).resolve(),
@@ -191,6 +201,13 @@ def _build(
     if not selected:
         raise BuildError(f"no notebook numbered {only!r} in {notebooks_dir}")
 
+    # The snapshot: every input is hashed once, here; notebooks are read once and every stage
+    # works from those bytes. Before anything is kept or published the inputs are hashed again
+    # (workers: snapshot.changed; here: _verify): a change in between stops the build with the
+    # file named, so it never mixes two states and never files new content under an old key.
+    sources = {path: path.read_bytes() for path in all_notebooks}
+    inputs = input_digests(data_dir)  # package and data: what every notebook depends on
+    snapshot = {**inputs, **{str(p): hashlib.sha256(b).hexdigest() for p, b in sources.items()}}
     # A salt stands in for a change to the report code (bench): new export keys, same executions.
     env_hash = environment_hash(data_dir) + environment_salt
     exec_hash = execution_hash(data_dir)
@@ -204,7 +221,7 @@ def _build(
     tasks = []
     for path in all_notebooks:
         stem = path.stem
-        keys[stem] = notebook_key(env_hash, path)
+        keys[stem] = notebook_key(env_hash, path, sources[path])
         meta = read_entry(entries_root / stem / keys[stem])
         if meta is not None:
             metas[stem] = meta
@@ -214,14 +231,17 @@ def _build(
             result.cached.append(stem)
             emit(f"[{stem}] up to date (cached)")
             continue
-        _check_notebook(path)
+        _check_notebook(path, sources[path])
         tasks.append(
             {
                 "stem": stem,
                 "path": str(path),
+                "source": sources[path].decode("utf-8"),
+                "data_dir": str(data_dir),
+                "inputs": inputs,
                 "key": keys[stem],
                 "entry": str(entries_root / stem / keys[stem]),
-                "exec_entry": str(exec_root / stem / notebook_key(exec_hash, path)),
+                "exec_entry": str(exec_root / stem / notebook_key(exec_hash, path, sources[path])),
                 "failed_dir": str(cache_dir / "failed"),
                 "font_cache": str(font_cache),
                 "timeout": timeout,
@@ -259,6 +279,7 @@ def _build(
         result.seconds = time.perf_counter() - started
         return result
 
+    _verify(snapshot, data_dir, all_notebooks, exports_dir)
     files: dict[str, tuple[Path, str | None]] = {}
     reports: list[dict[str, Any]] = []
     complete = True
@@ -276,7 +297,16 @@ def _build(
 
     if complete:
         data_key = site_key(exec_hash + file_hash(Path(__file__).with_name("site.py")), {})
-        files.update(_site(data_dir, reports, cache_dir, site_key(env_hash, keys), data_key))
+        site_files, site_entries = _site(
+            data_dir, reports, cache_dir, site_key(env_hash, keys), data_key
+        )
+        files.update(site_files)
+        try:
+            _verify(snapshot, data_dir, all_notebooks, exports_dir)
+        except BuildError:
+            for entry in site_entries:  # may hold data read after the change
+                shutil.rmtree(entry, ignore_errors=True)
+            raise
     else:
         emit("index.html and data/ not updated: some notebooks have no current build (run all)")
 
@@ -300,9 +330,22 @@ def _cached(entry: Path, make: Callable[[], dict[str, bytes]], meta: dict[str, A
         _prune(entry.parent, entry.name)
 
 
+def _verify(
+    snapshot: dict[str, str], data_dir: Path, notebooks: list[Path], exports_dir: Path
+) -> None:
+    """Stop, naming the files, when an input changed since the build hashed it."""
+    changed = changed_inputs(snapshot, input_digests(data_dir, notebooks))
+    if changed:
+        more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
+        raise BuildError(
+            f"{changed[0]}{more} changed while the build was running; nothing was published "
+            f"({exports_dir} is unchanged): wait for the other command or edit, then build again"
+        )
+
+
 def _site(
     data_dir: Path, reports: list[dict[str, Any]], cache_dir: Path, key: str, data_key: str
-) -> dict[str, tuple[Path, str]]:
+) -> tuple[dict[str, tuple[Path, str]], list[Path]]:
     """Site-wide files: data/ cached by the data alone (an edited notebook reuses the
     workbook), the pages by the site key."""
     from gaoxin.report import site
@@ -312,4 +355,4 @@ def _site(
     data = {rel: path.read_bytes() for rel, (path, _) in entry_files(data_entry).items()}
     pages_entry = cache_dir / "build" / "site" / key[:32]
     _cached(pages_entry, lambda: site.page_files(data_dir, data, reports, key), {"key": key})
-    return {**entry_files(data_entry), **entry_files(pages_entry)}
+    return {**entry_files(data_entry), **entry_files(pages_entry)}, [data_entry, pages_entry]

@@ -107,11 +107,33 @@ def execution_hash(data_dir: Path) -> str:
     return h.hexdigest()
 
 
-def notebook_key(env_hash: str, notebook: Path) -> str:
+def notebook_key(env_hash: str, notebook: Path, content: bytes | None = None) -> str:
+    """Key of one notebook's build; content is the notebook as the build read it (its snapshot)."""
     h = hashlib.sha256(env_hash.encode())
     h.update(notebook.name.encode())
-    h.update(notebook.read_bytes())
+    h.update(notebook.read_bytes() if content is None else content)
     return h.hexdigest()[:32]
+
+
+def input_digests(data_dir: Path, notebooks: Iterable[Path] = ()) -> dict[str, str]:
+    """The build's snapshot: SHA-256 of every input (package and its templates, data, the
+    notebooks), by a label that names the file. Compared again before anything is kept or
+    published, so a change during the build is caught and named."""
+    digests = {}
+    for path in package_files():
+        digests[f"gaoxin/{path.relative_to(PACKAGE_DIR).as_posix()}"] = file_hash(path)
+    if data_dir.is_dir():
+        for path in data_dir.rglob("*"):
+            if path.is_file():
+                digests[str(path)] = file_hash(path)
+    for path in notebooks:
+        digests[str(path)] = file_hash(path) if path.is_file() else "missing"
+    return digests
+
+
+def changed_inputs(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Labels of the inputs added, removed or changed between two snapshots."""
+    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
 
 
 def site_key(env_hash: str, keys: dict[str, str]) -> str:

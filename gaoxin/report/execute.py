@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from gaoxin import config
+from gaoxin.report import reap
 
 SOURCE_DATE_EPOCH = "0"
 KERNEL_STARTUP_TIMEOUT = 120
@@ -212,6 +213,8 @@ def execute(
             raise RuntimeError("the kernel did not accept the warnings-as-errors setting")
         ready["at"] = time.perf_counter()
 
+    # Every process the kernel starts inherits this token, so none survives the run (reap).
+    token = reap.new_token()
     # Sockets, connection file and kernel spec in a private folder: nothing in the working tree
     # or in Jupyter's runtime folder, and all of it removed below.
     # Named after this process, so a build that had to kill it can still find and remove it.
@@ -245,7 +248,9 @@ def execute(
             # asyncio.run cancels nbclient's leftover polling tasks when the run ends.
             asyncio.run(
                 client.async_execute(
-                    env=kernel_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                    env={**kernel_env(), reap.KERNEL_TOKEN: token},
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
                 )
             )
         except BaseException as exc:  # handed to the calling thread
@@ -286,6 +291,7 @@ def execute(
         if client.kc is not None and not runner.is_alive():
             client.kc.stop_channels()
         _reap(manager)
+        reap.kill_marked(reap.KERNEL_TOKEN, token)  # a cell's children, even outside the group
         shutil.rmtree(private, ignore_errors=True)
         on_kernel(None)  # last: the build waits for this record to go before it moves on
     return nb

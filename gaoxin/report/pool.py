@@ -8,6 +8,7 @@ records, and ``BuildInterrupted`` carries a one-line summary to the command line
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import signal
 import tempfile
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from gaoxin.report import reap
 from gaoxin.report.execute import (
     SCRATCH_PREFIX,
     Interrupted,
@@ -82,8 +84,12 @@ def run_tasks(
 
     for task in tasks:
         task["run_dir"] = str(run_dir)
+        task["build_pid"] = os.getpid()
     pool = None
     reset_stop()
+    # Workers, kernels and whatever their cells start inherit this mark; a stop kills them all.
+    token, previous_token = reap.new_token(), os.environ.get(reap.BUILD_TOKEN)
+    os.environ[reap.BUILD_TOKEN] = token
     try:
         with signals_interrupt():
             if jobs <= 1 or len(tasks) <= 1:
@@ -92,6 +98,8 @@ def run_tasks(
                     check_stop()
                 return results
             pool = _start_pool(min(jobs, len(tasks)))
+            for task in tasks:  # the fork server's socket folder: removed if the build is killed
+                task["build_temp"] = [_multiprocessing_temp()]
             futures = [pool.submit(build_notebook, {**task, "in_worker": True}) for task in tasks]
             from concurrent.futures import as_completed
 
@@ -101,7 +109,7 @@ def run_tasks(
             pool.shutdown()
             return results
     except Interrupted as stop:
-        started = _stop(pool, run_dir)
+        started = _stop(pool, run_dir, token)
         done = {r["stem"] for r in results}
         pending = len(tasks) - len(done)
         raise BuildInterrupted(
@@ -112,6 +120,16 @@ def run_tasks(
         ) from None
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
+        if previous_token is None:
+            os.environ.pop(reap.BUILD_TOKEN, None)
+        else:
+            os.environ[reap.BUILD_TOKEN] = previous_token
+
+
+def _multiprocessing_temp() -> str:
+    from multiprocessing import util
+
+    return util.get_temp_dir()
 
 
 def _start_pool(workers: int) -> Any:
@@ -123,7 +141,16 @@ def _start_pool(workers: int) -> Any:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
-def _stop(pool: Any, run_dir: Path) -> int:
+def _helpers() -> list[int]:
+    """multiprocessing's resource tracker: it outlives the pool by design and cleans up after
+    it (killing it makes the next one report every semaphore as unknown)."""
+    from multiprocessing import resource_tracker
+
+    pid = getattr(getattr(resource_tracker, "_resource_tracker", None), "_pid", None)
+    return [pid] if pid else []
+
+
+def _stop(pool: Any, run_dir: Path, token: str | None = None) -> int:
     """Cancel queued work, stop the workers and their kernels; the number of workers stopped."""
     # A second signal while stopping must not cut the clean-up short.
     saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -146,6 +173,9 @@ def _stop(pool: Any, run_dir: Path) -> int:
                     process.kill()
                     process.join(WORKER_GRACE_SECONDS)
         wait_gone(_kernels_left(run_dir), KERNEL_GRACE_SECONDS)
+        # Anything else of this build's (a worker the pool had not listed yet, the fork server,
+        # a cell's child outside its kernel's group) goes too.
+        reap.kill_marked(reap.BUILD_TOKEN, token, spare=_helpers())
         # A worker killed before its own clean-up leaves its kernel's private folder behind.
         for process in processes:
             for leftover in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}{process.pid}-*"):

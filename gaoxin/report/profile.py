@@ -12,6 +12,7 @@ article's text only ever reaches them escaped. Files are published whole into ex
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import os
@@ -23,8 +24,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from gaoxin import config
+from gaoxin.report import limits
 from gaoxin.report.cache import environment_hash
+from gaoxin.report.execute import Interrupted, reset_stop
 from gaoxin.report.fonts import use_disk_cache
+from gaoxin.report.lock import build_lock
+from gaoxin.report.pool import BuildInterrupted, signals_interrupt
 from gaoxin.report.publish import MANAGED, publish
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "article_profile.ipynb"
@@ -32,13 +37,20 @@ STEM = "article_profile"
 PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"
 DEFAULT_SLUG = "article"
+SLUG_HASH_CHARS = 8
 PROG = "build"
 
 
 def article_slug(path: Path) -> str:
-    """exports/<slug>/ for an article file: its name in [a-z0-9-] only, never a folder the main
-    build manages (html, pdf, data …) and never empty."""
-    slug = re.sub(r"[^a-z0-9]+", "-", Path(path).stem.lower()).strip("-") or DEFAULT_SLUG
+    """exports/<slug>/ for an article file: the readable words of its name ([a-z0-9-], else
+    "article") and a short hash of its name and content, so two articles never share a folder
+    (文章.txt and 报告.txt included) and a slug is never a folder the main build manages."""
+    path = Path(path)
+    words = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:40].strip("-")
+    h = hashlib.sha256(path.name.encode("utf-8") + b"\0")
+    with contextlib.suppress(OSError):
+        h.update(path.read_bytes())
+    slug = f"{words or DEFAULT_SLUG}-{h.hexdigest()[:SLUG_HASH_CHARS]}"
     return f"article-{slug}" if slug in MANAGED else slug
 
 
@@ -125,6 +137,28 @@ def build_profile(
     out: TextIO | None = None,
 ) -> int:
     """Build exports/<slug>/ for one article; exit status 0, or 1 with one line on stderr."""
+    stream = out or sys.stdout
+    article = Path(article)
+    slug = article_slug(article)
+    target = Path(exports_dir or config.EXPORTS_DIR).resolve() / slug
+    cache_dir = Path(cache_dir or config.PROJECT_ROOT / ".cache").resolve()
+    # One build at a time: a profile publishes inside exports/, which the main build swaps whole.
+    with build_lock(cache_dir):
+        reset_stop()
+        try:
+            with signals_interrupt():
+                return _build_profile(article, slug, target, cache_dir, timeout, stream)
+        except Interrupted as stop:
+            raise BuildInterrupted(
+                f"build --article interrupted by {stop}: kernel shut down, temporary files "
+                f"removed; {target} unchanged",
+                stop.signum,
+            ) from None
+
+
+def _build_profile(
+    article: Path, slug: str, target: Path, cache_dir: Path, timeout: int, stream: TextIO
+) -> int:
     import nbformat
 
     from gaoxin.facts.annotations import AnnotationError
@@ -132,11 +166,6 @@ def build_profile(
     from gaoxin.report.worker import SOURCE_DATE_EPOCH, _execute
     from gaoxin.text.reader import ArticleError
 
-    stream = out or sys.stdout
-    article = Path(article)
-    slug = article_slug(article)
-    target = Path(exports_dir or config.EXPORTS_DIR).resolve() / slug
-    cache_dir = Path(cache_dir or config.PROJECT_ROOT / ".cache").resolve()
     use_disk_cache(cache_dir / "build" / "fonts")
     work = Path(tempfile.mkdtemp(prefix=f"gaoxin-profile-{slug}-"))
     try:
@@ -169,8 +198,9 @@ def build_profile(
             return 1
         nb = nbformat.reads(nbformat.writes(nb), as_version=4)
         try:
-            files = _export(nb, source_nb, key, _source_line(data_dir))
-        except BuildError as e:
+            with limits.time_limit(timeout, f"{article}: exporting the article profile"):
+                files = _export(nb, source_nb, key, _source_line(data_dir))
+        except (BuildError, limits.LimitExceeded) as e:
             print(f"{PROG}: ERROR {e}", file=sys.stderr)
             return 1
         for path in sorted(data_dir.rglob("*")):

@@ -141,8 +141,11 @@ def _tree(root: Path) -> dict[str, Path]:
 
 
 def _leftover(name: str) -> bool:
-    """A stopped per-folder publish's staging or old folder inside exports/."""
-    return name.startswith(".gaoxin-staging-") or (name.startswith(".") and f"-{OLD}-" in name)
+    """A stopped publish's staging, ready or old folder inside exports/: of the per-folder
+    publish, or of an article profile's publish into exports/<slug>/. Never published."""
+    return name.startswith(".gaoxin-staging-") or (
+        name.startswith(".") and any(f"-{state}-" in name for state in (STAGING, READY, OLD))
+    )
 
 
 def _managed(rel: str) -> bool:

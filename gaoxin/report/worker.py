@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from gaoxin.report import fonts
+from gaoxin.report import fonts, limits, reap, snapshot
 from gaoxin.report.cache import read_entry, write_entry
 from gaoxin.report.execute import (
     SOURCE_DATE_EPOCH,
@@ -53,6 +53,11 @@ class NotebookTask:
     font_cache: Path | None = None  # folder of cached font subsets
     announce: bool = True  # print "[stem] start"
     in_worker: bool = False  # in a worker process: SIGINT and SIGTERM stop it
+    source: str | None = None  # the notebook as the build read it (its snapshot)
+    data_dir: Path | None = None  # the data folder whose inputs the snapshot hashed
+    inputs: Any = None  # the snapshot's digests of the package and data files
+    build_pid: int | None = None  # the build a worker watches (a SIGKILLed build stops it)
+    build_temp: tuple[str, ...] | list[str] = ()  # the build's temporary folders
 
     @classmethod
     def of(cls, task: NotebookTask | dict[str, Any]) -> NotebookTask:
@@ -61,7 +66,7 @@ class NotebookTask:
         if isinstance(task, cls):
             return task
         assert isinstance(task, dict)
-        paths = {"path", "failed_dir", "run_dir", "entry", "exec_entry", "font_cache"}
+        paths = {"path", "failed_dir", "run_dir", "entry", "exec_entry", "font_cache", "data_dir"}
         known = {f.name for f in fields(cls)}
         unknown = set(task) - known
         if unknown:
@@ -94,6 +99,7 @@ def _execute(
     nb = nbformat.from_dict(json.loads(json.dumps(source_nb)))
     try:
         execute(nb, task.path, task.timeout, on_kernel, timings=stages)
+        limits.check_outputs(nb, task.path)
     except ExecutionFailed as exc:
         failed = task.failed_dir / f"{task.stem}.ipynb"
         failed.parent.mkdir(parents=True, exist_ok=True)
@@ -189,6 +195,8 @@ def _build_notebook(task: NotebookTask) -> dict[str, Any]:
         # Ctrl-C reaches every process of the terminal's group; SIGTERM comes from the build.
         signal.signal(signal.SIGINT, raise_interrupted)
         signal.signal(signal.SIGTERM, raise_interrupted)
+        # A build killed with SIGKILL cannot stop its workers; they watch it and stop.
+        reap.watch_build(task.build_pid, task.build_temp)
     os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
     use_disk_cache(task.font_cache)
     stem, path = task.stem, task.path
@@ -202,7 +210,11 @@ def _build_notebook(task: NotebookTask) -> dict[str, Any]:
         "reused_execution": False,
         "exec_entry": str(task.exec_entry),
     }
-    source_nb = nbformat.read(path, as_version=4)
+    # The notebook as the build read it (its snapshot), not whatever the file holds by now.
+    if task.source is not None:
+        source_nb = nbformat.reads(task.source, as_version=4)
+    else:
+        source_nb = nbformat.read(path, as_version=4)
     assert task.exec_entry is not None
     exec_entry = task.exec_entry
     stages: dict[str, float] = {}
@@ -216,18 +228,26 @@ def _build_notebook(task: NotebookTask) -> dict[str, Any]:
             return result
         text = nbformat.writes(nb)
         write_entry(exec_entry, {EXECUTED: text.encode()}, {"stem": stem})
+        if changed := snapshot.changed(task):
+            return snapshot.discard(task, result, started, changed)
         # Export what a later reuse would read, so both paths give the same bytes.
         nb = nbformat.reads(text, as_version=4)
     executed = time.perf_counter()
     try:
-        _export(task, source_nb, nb, stages)
+        with limits.time_limit(task.timeout, f"{path}: exporting"):
+            _export(task, source_nb, nb, stages)
     except Exception as exc:  # export problems are reported like cell failures
+        if isinstance(exc, limits.LimitExceeded):
+            result.update(seconds=time.perf_counter() - started, message=str(exc), failed=None)
+            return result
         result.update(
             seconds=time.perf_counter() - started,
             message=f"{path}: export failed: {type(exc).__name__}: {exc}",
             failed=None,
         )
         return result
+    if changed := snapshot.changed(task):
+        return snapshot.discard(task, result, started, changed)
     stale_failure = task.failed_dir / f"{stem}.ipynb"
     stale_failure.unlink(missing_ok=True)
     finished = time.perf_counter()

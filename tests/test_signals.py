@@ -202,6 +202,12 @@ def test_the_test_run_stops_on_the_first_signal(tmp_path, signum):
     (suite / "tests").mkdir(parents=True)
     for name in ("__init__.py", "conftest.py", "stop_on_signal.py", "pagecheck.py"):
         shutil.copy(config.PROJECT_ROOT / "tests" / name, suite / "tests" / name)
+    # The conftest reads the session build's helpers from tests/fixtures.
+    shutil.copytree(
+        config.PROJECT_ROOT / "tests" / "fixtures",
+        suite / "tests" / "fixtures",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     (suite / "tests" / "test_probe.py").write_text(PROBE_TESTS, encoding="utf-8")
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_probe.py"],

@@ -321,3 +321,17 @@ def test_the_verdict_summary_reads_the_same_in_notebook_and_front_page():
         if row.verdict == vd.DEPENDS:
             assert name in text and row.by_reading in text
     assert load_followup_figures() is not None
+
+
+def test_the_facts_page_shows_plan_scope_and_thresholds_as_no_goal(readings):
+    import re as _re
+
+    from gaoxin import config
+    from gaoxin.report.facts_page import facts_page
+
+    page = facts_page(config.DATA_DIR).decode("utf-8")
+    for fid in readings["plan_scope"].applies_to:
+        row = _re.search(f'<tr id="row-{fid}">(.*?)</tr>', page).group(1)
+        assert "计划规模 plan scope" in row and "目标 target" not in row
+    tier = _re.search(f'<tr id="row-{readings["first_tier"].applies_to[0]}">(.*?)</tr>', page)
+    assert "第一方阵" in tier.group(1) and "tier 方阵" in tier.group(1)

@@ -32,6 +32,9 @@ PERIOD_WORDS = {
     "multi_year": "多年 multi-year",
     "none": "无 none (not a measurement)",
 }
+# Target-period figures that are not goals (see target_roles).
+PLAN_SCOPE_WORDS = "计划规模 plan scope"
+SIZE_THRESHOLD_WORDS = "规模门槛 size threshold"
 QUALIFIER_WORDS = {
     "more_than": "more than",
     "nearly": "nearly",
@@ -108,6 +111,8 @@ def qualifier_words(code: Any, raw: Any) -> str:
 
 def period_words(row: dict[str, Any]) -> str:
     words = PERIOD_WORDS.get(str(row["period"]), str(row["period"]))
+    if row.get("target_role"):
+        words = str(row["target_role"])
     if str(row.get("cumulative")).lower() == "true" and not _blank(row.get("year")):
         # 累计: a running total up to that year; the article gives no start, so no single year.
         return f"累计 cumulative to {row['year']}"
@@ -253,7 +258,28 @@ def load_inputs(data_dir: Path) -> dict[str, Any]:
     kw = {"directory": data_dir / "processed", "article": article}
     inputs: dict[str, Any] = {name: _records(load_table(name, **kw)) for name in TABLES}
     inputs["raw"] = read_raw_text(article)
+    roles = target_roles(data_dir)
+    for fact in inputs["facts"]:
+        fact["target_role"] = roles.get(fact["fact_id"])
     return inputs
+
+
+def target_roles(data_dir: Path) -> dict[str, str]:
+    """Target-period facts that are not goals, by the project's curated readings: the counts
+    that size a plan (readings register, plan_scope) and the size thresholds inside other
+    targets (target pairs). Other articles' data have no readings: {}."""
+    from gaoxin import config
+
+    if Path(data_dir).resolve() != config.DATA_DIR.resolve():
+        return {}
+    from gaoxin.data import load_target_pairs
+    from gaoxin.data.readings import load_readings
+
+    roles = dict.fromkeys(load_readings()["plan_scope"].applies_to, PLAN_SCOPE_WORDS)
+    pairs = load_target_pairs()
+    for fid in pairs.loc[pairs.relation == "size_threshold", "target_fact_id"]:
+        roles[str(fid)] = SIZE_THRESHOLD_WORDS
+    return roles
 
 
 def _legend(facts: list[dict[str, Any]], exclusions: list[dict[str, Any]]) -> str:

@@ -423,4 +423,6 @@ def article_page(data_dir: Path) -> bytes | None:
 
     title = f"原文 The article — {load_source().title}"
     body = article_body(load_inputs(data_dir))
-    return render_page(title, body, "gx-article-page", extra_css=(_page_css(),)).encode("utf-8")
+    return render_page(
+        title, body, "gx-article-page", lang="zh-Hans", extra_css=(_page_css(),)
+    ).encode("utf-8")

@@ -94,7 +94,7 @@ def _site_environment() -> Any:
 
 
 def render_page(
-    title: str, body: str, body_class: str, lang: str = "zh-Hans", extra_css: tuple[str, ...] = ()
+    title: str, body: str, body_class: str, lang: str = "en", extra_css: tuple[str, ...] = ()
 ) -> str:
     """A site page around a body of trusted, already escaped HTML; font embedded."""
     page = (

@@ -15,10 +15,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from gaoxin.analysis import derive
-from gaoxin.analysis.derive import Bounds, needed_growth, point, round_step, written_bounds
+from gaoxin.analysis.derive import (
+    Bounds,
+    fact_bounds,
+    needed_growth,
+    point,
+    round_step,
+    written_bounds,
+)
 
-__all__ = ["Bounds", "needed_growth", "point", "round_step", "written_bounds"]
+# The bounds of written figures live in derive, the one reading of every qualifier.
+__all__ = ["Bounds", "fact_bounds", "needed_growth", "point", "round_step", "written_bounds"]
 
 MET, MISSED, NOT_COMPARABLE, NOT_REPORTED = "met", "missed", "not_comparable", "not_reported"
 DEPENDS = "depends_on_reading"
@@ -152,11 +159,6 @@ def margin_text(margin: Bounds | None, unit: str) -> str:
     return f"{_number(margin.low, unit)} to {_number(margin.high, unit)}{tail}"
 
 
-def fact_bounds(fact: pd.Series) -> Bounds:
-    """What a fact as written says about the true value (the one reading, in derive)."""
-    return derive.fact_bounds(fact)
-
-
 def _outcome(relation: str, figure: pd.Series, threshold, base: pd.Series | None) -> Bounds:
     written = written_bounds(float(figure.value_normalized), str(figure.qualifier))
     if relation == "different_threshold":
@@ -217,15 +219,20 @@ def _reading_text(options, outcomes, readings, unit: str) -> str:
         groups.setdefault(v.verdict, []).append(i)
     parts = []
     for code, members in groups.items():
-        fixed = [
-            readings[rid].says(options[members[0]][rid])
-            for rid in options[0]
-            if len({options[i][rid] for i in members}) == 1
-        ]
         margin = _hull([outcomes[i].margin for i in members])
         shown = "" if margin is None else f" ({margin_text(margin, unit)})"
-        parts.append(f"{VERDICT_WORDS[code]}{shown} if " + " and ".join(fixed))
+        parts.append(f"{VERDICT_WORDS[code]}{shown} {_shared_readings(options, members, readings)}")
     return ", ".join(parts)
+
+
+def _shared_readings(options, members: list[int], readings) -> str:
+    """'if …' naming the readings that every option in `members` takes alike."""
+    fixed = [
+        readings[rid].says(options[members[0]][rid])
+        for rid in options[0]
+        if len({options[i][rid] for i in members}) == 1
+    ]
+    return "if " + " and ".join(fixed)
 
 
 def verdict_table(
@@ -308,12 +315,7 @@ def _scored_margin(options, outcomes, readings) -> tuple[Bounds | None, str]:
     scored = [i for i, v in enumerate(outcomes) if v.margin is not None]
     if not scored:
         return None, ""
-    fixed = [
-        readings[rid].says(options[scored[0]][rid])
-        for rid in options[0]
-        if len({options[i][rid] for i in scored}) == 1
-    ]
-    return _hull([outcomes[i].margin for i in scored]), "if " + " and ".join(fixed)
+    return _hull([outcomes[i].margin for i in scored]), _shared_readings(options, scored, readings)
 
 
 # Pairings that are not goals: a size that defines another target, the size of a plan's list.
@@ -381,7 +383,10 @@ def verdict_line(row) -> str:
     )
     if row.verdict == DEPENDS:
         return f"{text}: {escape(row.by_reading)}"
-    return text if row.margin == "—" else f"{text}, {row.margin}"
+    if row.margin == "—":
+        return text
+    reading = f" {escape(row.margin_reading)}" if row.margin_reading else ""
+    return f"{text}, {row.margin}{reading}"
 
 
 def summary(verdicts: pd.DataFrame, year: int) -> str:

@@ -206,11 +206,6 @@ def applied(table: pd.DataFrame, prefix: str) -> dict[str, pd.Series]:
     return out
 
 
-def reading_for(readings: dict[str, Reading], ident: str) -> list[Reading]:
-    """The readings that name a fact or figure id."""
-    return [r for r in readings.values() if r.covers(ident)]
-
-
 QUANTITY = "quantity"
 
 

@@ -376,3 +376,57 @@ def test_exports_on_a_mount_point_are_swapped_folder_by_folder(tmp_path, monkeyp
         "pdf/a.pdf": b"new pdf/a.pdf",
     }
     assert sorted(p.name for p in exports.iterdir()) == ["README.md", "html", "index.html", "pdf"]
+
+
+def _renames_in_a_mount_publish(tmp_path, monkeypatch) -> int:
+    exports, files = _published(tmp_path / "count")
+    monkeypatch.setattr(publish.os.path, "ismount", lambda path: Path(path) == exports)
+    calls = []
+    real_rename = os.rename
+    monkeypatch.setattr(publish.os, "rename", lambda a, b: (calls.append(a), real_rename(a, b)))
+    publish.publish(files, exports, remove_stale=True)
+    monkeypatch.setattr(publish.os, "rename", real_rename)
+    return len(calls)
+
+
+def test_a_publish_stopped_at_any_rename_on_a_mount_point_is_finished_by_the_next_run(
+    tmp_path, monkeypatch
+):
+    """exports/ as a mount point is published folder by folder; a kill between any two renames
+    must never leave old and new folders mixed once the next run has recovered."""
+    total = _renames_in_a_mount_publish(tmp_path, monkeypatch)
+    assert total >= 4  # staging -> ready, then aside and into place for each name
+    for stop_at in range(total):
+        exports, files = _published(tmp_path / f"stop{stop_at}")
+        monkeypatch.setattr(publish.os.path, "ismount", lambda path, e=exports: Path(path) == e)
+        real_rename, done = os.rename, []
+
+        def rename(a, b, stop_at=stop_at, done=done, real_rename=real_rename):
+            if len(done) == stop_at:
+                raise KeyboardInterrupt  # the kill
+            done.append(a)
+            real_rename(a, b)
+
+        monkeypatch.setattr(publish.os, "rename", rename)
+        with pytest.raises(KeyboardInterrupt):
+            publish.publish(files, exports, remove_stale=True)
+        monkeypatch.setattr(publish.os, "rename", real_rename)
+        notes = []
+        publish.recover(exports, notes.append)
+        got = _files(exports)
+        if stop_at == 0:  # stopped before the new tree was complete: the old one stands
+            assert got == {
+                "README.md": b"readme",
+                "html/a.html": b"old a",
+                "index.html": b"old index",
+            }
+        else:
+            assert got == {
+                "README.md": b"readme",
+                "html/a.html": b"new html/a.html",
+                "html/b.html": b"new html/b.html",
+                "index.html": b"new index.html",
+                "pdf/a.pdf": b"new pdf/a.pdf",
+            }, f"stopped at rename {stop_at}"
+            assert notes and "finished an interrupted publish" in notes[0]
+        assert not publish.leftovers(exports), f"stopped at rename {stop_at}"

@@ -8,8 +8,12 @@ exports/, so every rename stays on one filesystem, wherever exports/ is. A run k
 point leaves exports/ either old or new; the next run (see ``recover``) removes the leftovers or,
 if exports/ itself is missing, finishes the swap.
 
-When exports/ is itself a mount point it cannot be swapped; each managed folder of it is then
-swapped whole, one after the other.
+When exports/ is itself a mount point it cannot be swapped. The new tree is then staged inside
+it, renamed ``.gaoxin-ready-*`` with the list of its top-level names once complete, and each
+managed name is moved in two renames (the old one aside into the ready folder's ``.old/``, the
+new one into place). The state of every name can be read back from the folders alone, so a run
+killed between any two renames is finished by the next run (``recover`` rolls forward): exports/
+ends whole and new, never a mix of old and new folders.
 """
 
 from __future__ import annotations
@@ -38,6 +42,13 @@ MANAGED = (
     "teacher.html",
 )
 STAGING, READY, OLD = "staging", "ready", "old"
+# Per-folder publish on a mount point: a complete staged tree, and the list of its names.
+MOUNT_STAGING, MOUNT_READY, NAMES_FILE, ASIDE = (
+    ".gaoxin-staging-",
+    ".gaoxin-ready-",
+    ".names",
+    ".old",
+)
 RENAME_EXCHANGE = 2  # linux/fs.h
 AT_FDCWD = -100
 
@@ -61,6 +72,10 @@ def leftovers(exports_dir: Path) -> list[Path]:
 
 def recover(exports_dir: Path, emit: Callable[[str], None] = lambda line: None) -> None:
     """Bring exports/ back to one complete tree after a publish that was stopped."""
+    if exports_dir.is_dir():
+        for ready in sorted(exports_dir.glob(f"{MOUNT_READY}*")):
+            _move_in(ready, exports_dir)
+            emit(f"publish: finished an interrupted publish ({ready.name} -> {exports_dir.name})")
     found = leftovers(exports_dir)
     if not exports_dir.exists():
         ready = [p for p in found if f"-{READY}-" in p.name] or [
@@ -143,7 +158,7 @@ def _tree(root: Path) -> dict[str, Path]:
 def _leftover(name: str) -> bool:
     """A stopped publish's staging, ready or old folder inside exports/: of the per-folder
     publish, or of an article profile's publish into exports/<slug>/. Never published."""
-    return name.startswith(".gaoxin-staging-") or (
+    return name.startswith((MOUNT_STAGING, MOUNT_READY)) or (
         name.startswith(".") and any(f"-{state}-" in name for state in (STAGING, READY, OLD))
     )
 
@@ -218,13 +233,34 @@ def _publish_per_folder(
     current: dict[str, Path],
     exports_dir: Path,
 ) -> None:
-    staging = exports_dir / f".gaoxin-staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging = exports_dir / f"{MOUNT_STAGING}{tag}"
     try:
         for rel, (src, digest) in sorted(wanted.items()):
             if _managed(rel):
                 _place(src, digest, staging / rel, current.get(rel) if rel in unchanged else None)
-        for name in MANAGED:
-            new, target = staging / name, exports_dir / name
-            _remove(_swap(new, target) if new.exists() else target)
+        staging.mkdir(exist_ok=True)
+        names = sorted(p.name for p in staging.iterdir())
+        (staging / NAMES_FILE).write_text("\n".join(names) + "\n", encoding="utf-8")
+        ready = exports_dir / f"{MOUNT_READY}{tag}"
+        os.rename(staging, ready)  # complete: from here on, a stopped run is rolled forward
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    _move_in(ready, exports_dir)
+
+
+def _move_in(ready: Path, exports_dir: Path) -> None:
+    """Move a complete ready tree's names into exports/, one managed name after the other.
+    Idempotent: each step is read back from the folders, so it resumes wherever it stopped."""
+    names = set((ready / NAMES_FILE).read_text(encoding="utf-8").split())
+    aside = ready / ASIDE
+    aside.mkdir(exist_ok=True)
+    for name in MANAGED:
+        new, target, old = ready / name, exports_dir / name, aside / name
+        if name in names and not new.exists():
+            continue  # moved in by an earlier run
+        if (target.exists() or target.is_symlink()) and not old.exists():
+            os.rename(target, old)
+        if name in names:
+            os.rename(new, target)
+    shutil.rmtree(ready, ignore_errors=True)

@@ -4,6 +4,13 @@ Draw with matplotlib, then `publish(fig, name, takeaway, alt, data, section)`: t
 becomes the title, the source note names the article section, and `show` renders PNG and SVG in
 memory (byte deterministic), displays the figure once and attaches a MIME bundle that the build
 reads to write ``figures/NN_topic/<name>.png|.svg|.csv`` without re-running the notebook.
+
+The Chinese edition's image is the same figure drawn again in Chinese (issue 18):
+`publish(..., zh=zh(takeaway, alt, labels))` renders the English image, then swaps every text of
+the figure for its Chinese twin (`labels` maps each English axis label, tick label, legend entry
+or annotation to Chinese), sets the Chinese title and source note, and renders again into the
+bundle's "zh" entry. A text left in English (a word of three or more lower-case Latin letters)
+stops the notebook, naming the text: every label exists in both languages.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from typing import Any
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib import ticker
 
 from gaoxin.charts.style import (
     COLUMN_WIDTH_IN,
@@ -27,6 +35,7 @@ from gaoxin.charts.style import (
     WIDTH_TOLERANCE,
 )
 from gaoxin.config import FIGURE_MIMETYPE
+from gaoxin.data.glossary import split_label
 from gaoxin.source import load_source
 
 __all__ = [
@@ -44,6 +53,8 @@ __all__ = [
     "source_note",
     "title",
     "wrap",
+    "wrap_zh",
+    "zh",
 ]
 
 # Metadata that would make output vary between runs or machines is dropped.
@@ -77,6 +88,28 @@ def wrap(text: str, width: float = TITLE_CHARS_PER_LINE) -> str:
             lines.append(line)
             candidate = word
         line = candidate
+    return "\n".join([*lines, line])
+
+
+# A Chinese line may not start with these (closing punctuation), nor end with the opening ones.
+_NO_LINE_START = "，。、；：？！）」』》”’%"
+_NO_LINE_END = "（「『《“‘"
+
+
+def wrap_zh(text: str, width: float = TITLE_CHARS_PER_LINE) -> str:
+    """Break Chinese text into lines of at most `width` (a CJK character counts twice): between
+    any two characters, never inside a run of Latin letters or digits, never before closing or
+    after opening punctuation."""
+    tokens = re.findall(r"[A-Za-z0-9.,%–\-]+|\s+|.", text)
+    lines, line = [], ""
+    for token in tokens:
+        if line and _display_width(line + token) > width:
+            if len(line) > 1 and (token[0] in _NO_LINE_START or line[-1] in _NO_LINE_END):
+                token, line = line[-1] + token, line[:-1]
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
     return "\n".join([*lines, line])
 
 
@@ -202,10 +235,121 @@ def show(fig: plt.Figure, name: str, alt: str, data: pd.DataFrame) -> None:
     plt.close(fig)
 
 
+def zh(takeaway: str, alt: str, labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """The Chinese twin of a chart: its title (takeaway), alt text, and the Chinese of each
+    English text drawn in it (axis and tick labels, legend entries, annotations)."""
+    if not str(takeaway).strip() or not str(alt).strip():
+        raise ValueError("a chart's Chinese twin needs its title and its alt text")
+    return {"takeaway": takeaway, "alt": alt, "labels": dict(labels or {})}
+
+
+# A word left in English in the Chinese image: three or more lower-case Latin letters.
+_ENGLISH_WORD = re.compile(r"[A-Za-z]*[a-z]{3,}")
+
+
+def house_labels_zh() -> dict[str, str]:
+    """Chinese of the texts the house style draws itself (the encoding legend's floor entry)."""
+    from gaoxin.charts.style import FLOOR_LABEL
+
+    return {FLOOR_LABEL: "→ 下限（以上、多于）"}
+
+
+def chinese_of(text: str, labels: dict[str, str]) -> str:
+    """The Chinese of a chart text: from `labels`, else the Chinese half of a bilingual label
+    ('实绩 Result' → '实绩', the glossary's term), else the text unchanged."""
+    if text in labels:
+        return labels[text]
+    lines = text.split("\n")
+    if len(lines) > 1:
+        return "\n".join(chinese_of(line, labels) for line in lines)
+    parts = split_label(text)
+    return parts[0] if parts else text
+
+
+def _mapped(labels: dict[str, str], formatter: Any) -> ticker.Formatter:
+    return ticker.FuncFormatter(lambda x, pos: chinese_of(str(formatter(x, pos)), labels))
+
+
+def _relabel(fig: plt.Figure, labels: dict[str, str]) -> None:
+    """Swap every text of the figure for its Chinese twin (see chinese_of)."""
+    labels = {**house_labels_zh(), **labels}
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if isinstance(formatter, ticker.FixedFormatter):
+                axis.set_major_formatter(
+                    ticker.FixedFormatter([chinese_of(str(t), labels) for t in formatter.seq])
+                )
+            elif type(formatter).__name__ == "StrCategoryFormatter":
+                axis.set_major_formatter(_mapped(labels, formatter))
+    for text in fig.findobj(mpl.text.Text):
+        words = text.get_text()
+        if words:
+            text.set_text(chinese_of(words, labels))
+
+
+def _left_in_english(fig: plt.Figure) -> list[str]:
+    fig.draw_without_rendering()
+    return sorted(
+        {
+            t.get_text()
+            for t in fig.findobj(mpl.text.Text)
+            if t.get_visible() and _ENGLISH_WORD.search(t.get_text())
+        }
+    )
+
+
+def source_note_zh(section: str, source: str | None = None) -> str:
+    """The source note of a Chinese image."""
+    from gaoxin.source import load_source
+
+    byline = source or f"{load_source().byline}，衡阳高新区工作会议新闻报道"
+    return f"资料来源：{byline}——「{section}」部分"
+
+
 def publish(
-    fig: plt.Figure, name: str, takeaway: str, alt: str, data: pd.DataFrame, section: str
+    fig: plt.Figure,
+    name: str,
+    takeaway: str,
+    alt: str,
+    data: pd.DataFrame,
+    section: str,
+    zh: dict[str, Any] | None = None,
 ) -> None:
-    """Finish a chart the house way: the takeaway as title, the source note, then show()."""
+    """Finish a chart the house way: the takeaway as title, the source note, then show();
+    with `zh` (from `charts.zh`), the Chinese image as well, drawn from the same figure."""
     title(fig, takeaway)
     source_note(fig, section)
-    show(fig, name, alt, data)
+    if zh is None:
+        show(fig, name, alt, data)
+        return
+    try:
+        bundle, metadata = render(fig, name, alt, data)
+        note = fig.texts[-1]
+        _relabel(fig, zh["labels"])
+        fig.suptitle(
+            wrap_zh(zh["takeaway"]), x=0.01, ha="left", fontsize=mpl.rcParams["axes.titlesize"]
+        )
+        note.set_text(wrap_zh(source_note_zh(section), NOTE_CHARS_PER_LINE))
+        english = _left_in_english(fig)
+        if english:
+            raise ValueError(
+                f"figure {name!r}: the Chinese image still reads {english}: give each its "
+                "Chinese in charts.zh(labels={...})"
+            )
+        zh_bundle, _ = render(fig, name, zh["alt"], data)
+    except Exception:
+        plt.close(fig)
+        raise
+    payload = bundle[FIGURE_MIMETYPE]
+    payload["takeaway"] = takeaway
+    payload["zh"] = {
+        "takeaway": zh["takeaway"],
+        "png": zh_bundle["image/png"],
+        "svg": zh_bundle[FIGURE_MIMETYPE]["svg"],
+        "alt": zh_bundle[FIGURE_MIMETYPE]["alt"],
+    }
+    from IPython.display import display
+
+    display(bundle, metadata=metadata, raw=True)
+    plt.close(fig)

@@ -36,6 +36,7 @@ MANAGED = (
     "article.html",
     "facts.html",
     "teacher.html",
+    "zh",
 )
 STAGING, READY, OLD = "staging", "ready", "old"
 RENAME_EXCHANGE = 2  # linux/fs.h

@@ -274,6 +274,11 @@ ANNOTATION_TABLES: dict[str, tuple[str, str, tuple[Field, ...]]] = {
                 "string",
                 "Each code in plain English: code=words, '|'-separated",
             ),
+            Field(
+                "reading_words_zh",
+                "string",
+                "Each code in Chinese, for the Chinese edition: code=words, '|'-separated",
+            ),
             Field("reason", "string", "Why this reading, in English"),
         ),
     ),

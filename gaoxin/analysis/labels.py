@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gaoxin.data import glossary
+from gaoxin.data import glossary, readings
 
 DOMAINS = {
     "industrial": glossary.label("产业"),
@@ -88,7 +88,13 @@ ACCOUNTING = {
     "excluded": glossary.label("非数量", "(excluded)"),
     "unaccounted": glossary.label("未解释"),
 }
+# Target-period figures that are not goals (gaoxin.data.readings.target_roles).
+TARGET_ROLES = {
+    "plan_scope": glossary.label("计划规模"),
+    "size_threshold": glossary.label("规模门槛"),
+}
 LABELS: dict[str, str] = {
+    **TARGET_ROLES,
     **DOMAINS,
     **PERIODS,
     **KINDS,
@@ -144,6 +150,22 @@ def period_label(period: str, year: object = None) -> str:
         zh, en = (PLAN if period == "plan" else PERIODS[period]).split(" ", 1)
         return f"{int(year)}年{zh} {int(year)} {en.lower()}"
     return label(period)
+
+
+def roles(facts: pd.DataFrame, target_roles: dict[str, str] | None = None) -> pd.Series:
+    """Each fact's role for a reader: its period, with a target of the report year read as that
+    year's plan, and the targets that are not goals (plan scope, size thresholds) by the readings
+    register (gaoxin.data.readings.target_roles). One rule for every page that sorts targets."""
+    target_roles = readings.target_roles() if target_roles is None else target_roles
+    year = report_year(facts)
+    role = facts.period.mask((facts.period == "target") & (facts.year == year), "plan")
+    special = facts.fact_id.map(target_roles)
+    return special.where(special.notna(), role).rename("role")
+
+
+def role_label(role: str, year: object = None) -> str:
+    """A role from roles() in words: '2019年目标 2019 target', '计划规模 Plan scope', …"""
+    return label(role) if role in TARGET_ROLES else period_label(role, year)
 
 
 def section_titles(sections: pd.DataFrame) -> dict[str, str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from gaoxin.config import ANNOTATIONS_DIR, ARTICLE_PATH
+from gaoxin.data.curated import load_target_pairs
 from gaoxin.data.loaders import DataError, check_cell, load_facts, read_raw_text, read_rows
 from gaoxin.data.schema import ANNOTATION_TABLES
 from gaoxin.facts.vocabulary import KINDS
@@ -246,6 +247,20 @@ def is_quantity(facts: pd.DataFrame, path: Path = READINGS_PATH) -> pd.Series:
 
 
 FIRST_TIER = "first_tier"
+PLAN_SCOPE = "plan_scope"
+SIZE_THRESHOLD = "size_threshold"
+
+
+def target_roles(readings: dict[str, Reading] | None = None, pairs=None) -> dict[str, str]:
+    """Target-period facts that are not goals, fact id → role code: the counts that size a plan
+    (the register's plan_scope) and the project sizes inside other targets (target pairs'
+    size_threshold). Every page and notebook that lists or counts targets asks this."""
+    readings = load_readings() if readings is None else readings
+    pairs = load_target_pairs() if pairs is None else pairs
+    roles = {fid: PLAN_SCOPE for fid in readings[PLAN_SCOPE].applies_to}
+    for fid in pairs.loc[pairs.relation == SIZE_THRESHOLD, "target_fact_id"]:
+        roles[str(fid)] = SIZE_THRESHOLD
+    return roles
 
 
 def as_read(fact, readings: dict[str, Reading]) -> str:

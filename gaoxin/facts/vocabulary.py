@@ -256,7 +256,7 @@ RELATIONS = {
     "same_measure": ("same measure", "同一指标"),
     "different_measure": ("different measure", "口径不同"),
     "no_counterpart": ("no earlier figure", "无对应实绩"),
-    "size_threshold": ("size threshold", "门槛"),
+    "size_threshold": ("size threshold", "规模门槛"),
 }
 # Relations whose target has no result to be read against (the result side stays empty).
 RELATIONS_WITHOUT_RESULT = ("no_counterpart", "size_threshold")

@@ -32,9 +32,6 @@ PERIOD_WORDS = {
     "multi_year": "多年 multi-year",
     "none": "无 none (not a measurement)",
 }
-# Target-period figures that are not goals (see target_roles).
-PLAN_SCOPE_WORDS = "计划规模 plan scope"
-SIZE_THRESHOLD_WORDS = "规模门槛 size threshold"
 QUALIFIER_WORDS = {
     "more_than": "more than",
     "nearly": "nearly",
@@ -265,21 +262,16 @@ def load_inputs(data_dir: Path) -> dict[str, Any]:
 
 
 def target_roles(data_dir: Path) -> dict[str, str]:
-    """Target-period facts that are not goals, by the project's curated readings: the counts
-    that size a plan (readings register, plan_scope) and the size thresholds inside other
-    targets (target pairs). Other articles' data have no readings: {}."""
+    """Target-period facts that are not goals, in reader words, by the project's curated
+    readings (gaoxin.data.readings.target_roles). Other articles' data have no readings: {}."""
     from gaoxin import config
 
     if Path(data_dir).resolve() != config.DATA_DIR.resolve():
         return {}
-    from gaoxin.data import load_target_pairs
-    from gaoxin.data.readings import load_readings
+    from gaoxin.analysis.labels import label
+    from gaoxin.data.readings import target_roles as roles
 
-    roles = dict.fromkeys(load_readings()["plan_scope"].applies_to, PLAN_SCOPE_WORDS)
-    pairs = load_target_pairs()
-    for fid in pairs.loc[pairs.relation == "size_threshold", "target_fact_id"]:
-        roles[str(fid)] = SIZE_THRESHOLD_WORDS
-    return roles
+    return {fid: label(role).lower() for fid, role in roles().items()}
 
 
 def _legend(facts: list[dict[str, Any]], exclusions: list[dict[str, Any]]) -> str:
@@ -409,8 +401,8 @@ def article_body(inputs: dict[str, Any]) -> str:
         "\n".join(body),
         "</article>",
         f'<footer class="gx-footer" lang="en">Text: {_esc(source.credit)}, reproduced as received '
-        f"(data/raw/article.txt; {joined}). Highlights and rows are generated from "
-        "data/processed by the gaoxin build.</footer>",
+        f"({joined}). Each highlight is a row of the facts table "
+        '(<a href="facts.html">every number in one table</a>).</footer>',
     ]
     return "\n".join(parts) + "\n"
 

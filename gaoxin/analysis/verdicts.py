@@ -469,6 +469,7 @@ def value_text(value: float, unit: str, qualifier: str = "") -> str:
 
 
 FOLLOWUP_NOTE = "Outcomes: 《{title}》, {published} ({seen_as})"
+FOLLOWUP_NOTE_ZH = "结果来源：《{title}》，{published}（所见为转载稿）"
 
 
 def followup_note(fig, section: str) -> None:
@@ -479,7 +480,7 @@ def followup_note(fig, section: str) -> None:
     source_note(fig, section)
     (later,) = load_later_sources().values()
     lowest = fig.get_tightbbox(fig.canvas.get_renderer()).y0
-    fig.text(
+    note = fig.text(
         0.01,
         (lowest - NOTE_GAP_INCHES / 2) / fig.get_figheight(),
         FOLLOWUP_NOTE.format(published=later.published, title=later.title, seen_as=later.seen_as),
@@ -488,6 +489,8 @@ def followup_note(fig, section: str) -> None:
         fontsize=MIN_FONT_PT,
         color=MUTED,
     )
+    # The Chinese image's note (gaoxin.charts.show with zh=).
+    note.gaoxin_zh = FOLLOWUP_NOTE_ZH.format(published=later.published, title=later.title)
 
 
 # ------------------------------------------------------------------------------ 中文 (issue 18)

@@ -115,10 +115,13 @@ def wrap_zh(text: str, width: float = TITLE_CHARS_PER_LINE) -> str:
 
 def title(fig: plt.Figure, text: str) -> None:
     """The chart's takeaway as its title: left-aligned over the whole figure, wrapped to fit."""
+    fig._gaoxin_takeaway = text
     fig.suptitle(wrap(text), x=0.01, ha="left", fontsize=mpl.rcParams["axes.titlesize"])
 
 
 NOTE_GAP_INCHES = 0.08  # space between the lowest label and the source note
+NOTE_GID = "gaoxin-source-note"
+# Other notes a notebook adds (e.g. the follow-up report's) carry their Chinese as `gaoxin_zh`.
 
 
 def source_note(fig: plt.Figure, section: str, source: str | None = None) -> None:
@@ -130,7 +133,7 @@ def source_note(fig: plt.Figure, section: str, source: str | None = None) -> Non
     fig.draw_without_rendering()  # run the layout engine first, so positions are final
     lowest = fig.get_tightbbox(fig.canvas.get_renderer()).y0  # inches from the figure bottom
     y = (lowest - NOTE_GAP_INCHES) / fig.get_figheight()
-    fig.text(
+    note = fig.text(
         0.01,
         y,
         wrap(f"Source: {source or project_source()} — section «{section}»", NOTE_CHARS_PER_LINE),
@@ -139,6 +142,9 @@ def source_note(fig: plt.Figure, section: str, source: str | None = None) -> Non
         fontsize=MIN_FONT_PT,
         color=MUTED,
     )
+    # The Chinese image rewrites the note from these (see publish's zh).
+    note.set_gid(NOTE_GID)
+    note.gaoxin_note = (section, source)
 
 
 # PNG text key with the smallest font size (pt) drawn in the figure: the print test multiplies it
@@ -222,12 +228,21 @@ def render(
     return bundle, metadata
 
 
-def show(fig: plt.Figure, name: str, alt: str, data: pd.DataFrame) -> None:
-    """Publish a chart: display it once (PNG + alt + figure bundle), then close it."""
+def show(
+    fig: plt.Figure,
+    name: str,
+    alt: str,
+    data: pd.DataFrame,
+    zh: dict[str, Any] | None = None,
+) -> None:
+    """Publish a chart: display it once (PNG + alt + figure bundle), then close it; with `zh`
+    (from `charts.zh`), the bundle carries the Chinese image of the same figure too."""
     from IPython.display import display
 
     try:
         bundle, metadata = render(fig, name, alt, data)
+        if zh is not None:
+            _add_chinese(fig, name, data, bundle, zh)
     except Exception:
         plt.close(fig)
         raise
@@ -307,6 +322,36 @@ def source_note_zh(section: str, source: str | None = None) -> str:
     return f"资料来源：{byline}——「{section}」部分"
 
 
+def _add_chinese(
+    fig: plt.Figure, name: str, data: pd.DataFrame, bundle: dict[str, Any], zh: dict[str, Any]
+) -> None:
+    """Redraw the figure in Chinese and put that image in the bundle's "zh" entry."""
+    _relabel(fig, zh["labels"])
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        fig._suptitle.set_text(wrap_zh(zh["takeaway"]))
+    for text in fig.texts:
+        if text.get_gid() == NOTE_GID:
+            section, source = text.gaoxin_note
+            text.set_text(wrap_zh(source_note_zh(section, source), NOTE_CHARS_PER_LINE))
+        elif getattr(text, "gaoxin_zh", None):
+            text.set_text(wrap_zh(text.gaoxin_zh, NOTE_CHARS_PER_LINE))
+    english = _left_in_english(fig)
+    if english:
+        raise ValueError(
+            f"figure {name!r}: the Chinese image still reads {english}: give each its "
+            "Chinese in charts.zh(labels={...})"
+        )
+    zh_bundle, _ = render(fig, name, zh["alt"], data)
+    payload = bundle[FIGURE_MIMETYPE]
+    payload["takeaway"] = fig._gaoxin_takeaway if hasattr(fig, "_gaoxin_takeaway") else ""
+    payload["zh"] = {
+        "takeaway": zh["takeaway"],
+        "png": zh_bundle["image/png"],
+        "svg": zh_bundle[FIGURE_MIMETYPE]["svg"],
+        "alt": zh_bundle[FIGURE_MIMETYPE]["alt"],
+    }
+
+
 def publish(
     fig: plt.Figure,
     name: str,
@@ -320,36 +365,4 @@ def publish(
     with `zh` (from `charts.zh`), the Chinese image as well, drawn from the same figure."""
     title(fig, takeaway)
     source_note(fig, section)
-    if zh is None:
-        show(fig, name, alt, data)
-        return
-    try:
-        bundle, metadata = render(fig, name, alt, data)
-        note = fig.texts[-1]
-        _relabel(fig, zh["labels"])
-        fig.suptitle(
-            wrap_zh(zh["takeaway"]), x=0.01, ha="left", fontsize=mpl.rcParams["axes.titlesize"]
-        )
-        note.set_text(wrap_zh(source_note_zh(section), NOTE_CHARS_PER_LINE))
-        english = _left_in_english(fig)
-        if english:
-            raise ValueError(
-                f"figure {name!r}: the Chinese image still reads {english}: give each its "
-                "Chinese in charts.zh(labels={...})"
-            )
-        zh_bundle, _ = render(fig, name, zh["alt"], data)
-    except Exception:
-        plt.close(fig)
-        raise
-    payload = bundle[FIGURE_MIMETYPE]
-    payload["takeaway"] = takeaway
-    payload["zh"] = {
-        "takeaway": zh["takeaway"],
-        "png": zh_bundle["image/png"],
-        "svg": zh_bundle[FIGURE_MIMETYPE]["svg"],
-        "alt": zh_bundle[FIGURE_MIMETYPE]["alt"],
-    }
-    from IPython.display import display
-
-    display(bundle, metadata=metadata, raw=True)
-    plt.close(fig)
+    show(fig, name, alt, data, zh=zh)

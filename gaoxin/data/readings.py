@@ -42,6 +42,7 @@ class Reading:
     words: dict[str, str]
     reason: str
     words_zh: dict[str, str] | None = None
+    reason_zh: str = ""
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -147,6 +148,7 @@ def load_readings(
             words,
             row["reason"],
             words_zh,
+            row.get("reason_zh") or "",
         )
     return out
 

@@ -280,6 +280,12 @@ ANNOTATION_TABLES: dict[str, tuple[str, str, tuple[Field, ...]]] = {
                 "Each code in Chinese, for the Chinese edition: code=words, '|'-separated",
             ),
             Field("reason", "string", "Why this reading, in English"),
+            Field(
+                "reason_zh",
+                "string",
+                "Why, in Chinese, for the readings the Chinese edition states (may be empty)",
+                required=False,
+            ),
         ),
     ),
 }

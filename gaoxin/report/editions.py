@@ -40,7 +40,7 @@ NOT_TWINNED_TAGS = frozenset({SOLUTION_TAG, WALKTHROUGH_TAG})
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 # English amounts in billions or millions of yuan are followed by the 亿元/万元 form Chinese
 # prose uses ("4.19 bn yuan (41.89亿元)"): only the latter is compared.
-ENGLISH_SCALE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:bn|m) yuan")
+ENGLISH_SCALE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:bn|m|billion|million) yuan")
 
 
 def editions(nb: Any) -> tuple[str, ...]:

@@ -108,7 +108,7 @@ def _without_goals(markdown: str) -> str:
         return markdown
     drop = set(goals)
     intro = goals[0] - 1
-    if intro >= 0 and lines[intro].rstrip().endswith(":"):
+    if intro >= 0 and lines[intro].rstrip().endswith((":", "：")):
         drop.add(intro)
     kept = [line for i, line in enumerate(lines) if i not in drop]
     return "\n".join(kept).rstrip() + "\n"

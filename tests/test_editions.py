@@ -281,3 +281,7 @@ def test_a_chinese_sentence_with_another_number_fails_the_build(tmp_path):
     assert "01_domains" in log and "editions disagree" in log and "only in Chinese: 13" in log
     assert not (exports / "html").exists(), "nothing is published"
     shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+
+
+def test_escaped_characters_are_not_numbers():
+    assert numbers("the year&#x27;s count") == set()

@@ -281,8 +281,27 @@ def chinese_of(text: str, labels: dict[str, str]) -> str:
     return parts[0] if parts else text
 
 
-def _mapped(labels: dict[str, str], formatter: Any) -> ticker.Formatter:
-    return ticker.FuncFormatter(lambda x, pos: chinese_of(str(formatter(x, pos)), labels))
+class _Chinese(ticker.Formatter):
+    """A tick formatter that writes what another one writes, in Chinese (see chinese_of)."""
+
+    def __init__(self, inner: ticker.Formatter, labels: dict[str, str]):
+        self.inner, self.labels = inner, labels
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return chinese_of(str(self.inner(x, pos)), self.labels)
+
+    def format_ticks(self, values: Any) -> list[str]:
+        return [chinese_of(str(t), self.labels) for t in self.inner.format_ticks(values)]
+
+    def set_locs(self, locs: Any) -> None:
+        self.inner.set_locs(locs)
+
+    def get_offset(self) -> str:
+        return self.inner.get_offset()
+
+    def set_axis(self, axis: Any) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
 
 
 def _relabel(fig: plt.Figure, labels: dict[str, str]) -> None:
@@ -291,12 +310,8 @@ def _relabel(fig: plt.Figure, labels: dict[str, str]) -> None:
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             formatter = axis.get_major_formatter()
-            if isinstance(formatter, ticker.FixedFormatter):
-                axis.set_major_formatter(
-                    ticker.FixedFormatter([chinese_of(str(t), labels) for t in formatter.seq])
-                )
-            elif type(formatter).__name__ == "StrCategoryFormatter":
-                axis.set_major_formatter(_mapped(labels, formatter))
+            if not isinstance(formatter, _Chinese):
+                axis.set_major_formatter(_Chinese(formatter, labels))
     for text in fig.findobj(mpl.text.Text):
         words = text.get_text()
         if words:

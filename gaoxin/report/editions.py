@@ -17,6 +17,7 @@ the glossary, the same in both editions), and code.
 from __future__ import annotations
 
 import copy
+import html
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -126,7 +127,9 @@ def _has_twin(cells: list[Any], index: int) -> bool:
 
 
 def numbers(text: str, english: bool = False) -> set[Decimal]:
-    """The numbers a sentence states (Arabic digits; separators dropped)."""
+    """The numbers a sentence states (Arabic digits; separators dropped; HTML entities such as
+    &#x27; read as the characters they are)."""
+    text = html.unescape(text)
     if english:
         text = ENGLISH_SCALE.sub(" ", text)
     found = set()

@@ -39,9 +39,12 @@ SECTION_HEADING = re.compile(r"^#{1,2}\s")
 NOT_TWINNED_TAGS = frozenset({SOLUTION_TAG, WALKTHROUGH_TAG})
 # A number as prose states it: digits, thousands separators, decimals.
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-# English amounts in billions or millions of yuan are followed by the 亿元/万元 form Chinese
-# prose uses ("4.19 bn yuan (41.89亿元)"): only the latter is compared.
-ENGLISH_SCALE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:bn|m|billion|million) yuan")
+# English writes yuan in billions or millions where Chinese writes 亿元 or 万元 ("4.19 bn yuan
+# (41.89亿元)", "projects over 1 billion yuan" = 10亿元以上的项目): such an amount agrees with
+# the Chinese when its value in 亿 or 万 is stated there.
+ENGLISH_SCALE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(bn|m|billion|million) yuan")
+IN_YI_OR_WAN = {"bn": (10,), "billion": (10,), "m": (Decimal("0.01"), 100)}
+IN_YI_OR_WAN["million"] = IN_YI_OR_WAN["m"]
 
 
 def editions(nb: Any) -> tuple[str, ...]:
@@ -141,10 +144,24 @@ def numbers(text: str, english: bool = False) -> set[Decimal]:
     return found
 
 
+def scaled_amounts(text: str) -> list[set[Decimal]]:
+    """For each English amount in billions or millions of yuan, its values in 亿 and 万."""
+    found = []
+    for value, word in ENGLISH_SCALE.findall(html.unescape(text)):
+        amount = Decimal(value.replace(",", ""))
+        found.append({(amount * k).normalize() for k in IN_YI_OR_WAN[word]})
+    return found
+
+
 def _differ(en: str, zh: str) -> str | None:
     a, b = numbers(en, english=True), numbers(zh)
-    if a == b:
+    scaled = scaled_amounts(en)
+    # A scaled English amount agrees when its 亿/万 value is stated (in either text).
+    unmatched = [c for c in scaled if not c & (a | b)]
+    a = a | {n for c in scaled if c & b for n in c & b}
+    if a == b and not unmatched:
         return None
+    a |= {min(c) for c in unmatched}
     only_en = ", ".join(sorted(f"{n:f}" for n in a - b)) or "none"
     only_zh = ", ".join(sorted(f"{n:f}" for n in b - a)) or "none"
     return f"numbers only in English: {only_en}; only in Chinese: {only_zh}"

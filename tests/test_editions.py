@@ -63,6 +63,8 @@ def test_numbers_are_compared_as_stated_in_either_language():
     assert _differ("projects over 1 billion yuan", "10亿元以上的项目") is None
     assert _differ("projects over 100 million yuan", "1亿元以上的项目") is None
     assert _differ("a grant of 1.5 m yuan", "补助150万元") is None
+    assert _differ("0.96 bn yuan (9.63亿元)", "9.63亿元") is None
+    assert _differ("0.96 bn yuan", "9.8亿元") is not None
     assert "only in Chinese: 2" in _differ("projects over 1 billion yuan", "2亿元以上的项目")
 
 

@@ -144,24 +144,30 @@ def numbers(text: str, english: bool = False) -> set[Decimal]:
     return found
 
 
-def scaled_amounts(text: str) -> list[set[Decimal]]:
-    """For each English amount in billions or millions of yuan, its values in 亿 and 万."""
+def scaled_amounts(text: str) -> list[list[tuple[Decimal, Decimal]]]:
+    """For each English amount in billions or millions of yuan, its values in 亿 and 万, each
+    with the half-step of the English rounding (0.96 bn is 9.55 to 9.65亿)."""
     found = []
     for value, word in ENGLISH_SCALE.findall(html.unescape(text)):
         amount = Decimal(value.replace(",", ""))
-        found.append({(amount * k).normalize() for k in IN_YI_OR_WAN[word]})
+        half = Decimal(5) * Decimal(10) ** (amount.as_tuple().exponent - 1)
+        found.append([(amount * k, half * k) for k in IN_YI_OR_WAN[word]])
     return found
+
+
+def _matches(candidates: list[tuple[Decimal, Decimal]], stated: set[Decimal]) -> set[Decimal]:
+    return {n for n in stated for c, tol in candidates if abs(n - c) <= tol}
 
 
 def _differ(en: str, zh: str) -> str | None:
     a, b = numbers(en, english=True), numbers(zh)
     scaled = scaled_amounts(en)
     # A scaled English amount agrees when its 亿/万 value is stated (in either text).
-    unmatched = [c for c in scaled if not c & (a | b)]
-    a = a | {n for c in scaled if c & b for n in c & b}
+    unmatched = [c for c in scaled if not _matches(c, a | b)]
+    a = a | {n for c in scaled for n in _matches(c, b)}
     if a == b and not unmatched:
         return None
-    a |= {min(c) for c in unmatched}
+    a |= {c[0][0].normalize() for c in unmatched}
     only_en = ", ".join(sorted(f"{n:f}" for n in a - b)) or "none"
     only_zh = ", ".join(sorted(f"{n:f}" for n in b - a)) or "none"
     return f"numbers only in English: {only_en}; only in Chinese: {only_zh}"

@@ -32,7 +32,7 @@ _ALLOWED = re.compile(
     r"|\$[^$]*\$"  # math
     r"|\b0\d\b"  # notebook numbers 00–09
     r"|\b(?:Exercise|Step|Figure|Table|notebooks?)\s+\d+"
-    r"|(?:笔记本|练习)\s*\d+"  # the same names in Chinese
+    r"|(?:笔记本|练习)\s*\d+(?:\s*[–-]\s*\d+)?"  # the same names in Chinese
     r"|[A-Za-z]\d+\b"  # identifiers such as fig1 or F00046
     r"|\d+(?=\s*[\u00b7·])"  # numbered titles "00 ·"
 )
@@ -96,6 +96,7 @@ def test_the_detector_finds_typed_figures_and_spares_quotes_and_code():
     assert hand_typed_figures("原文写作“增长8.5%”") == []
     assert hand_typed_figures("增长8.5%") == ["8.5%"]
     assert hand_typed_figures("笔记本06把目标与后续报告对照") == []
+    assert hand_typed_figures("笔记本01–06都读取这里的表格") == []
 
 
 def _cases():

@@ -334,7 +334,7 @@ def source_note_zh(section: str, source: str | None = None) -> str:
     from gaoxin.source import load_source
 
     byline = source or f"{load_source().byline}，衡阳高新区工作会议新闻报道"
-    return f"资料来源：{byline}——「{section}」部分"
+    return f"资料来源：{byline}——「{chinese_of(section, {})}」部分"
 
 
 def _add_chinese(

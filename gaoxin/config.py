@@ -98,3 +98,19 @@ def cjk_font_path() -> Path:
     if not path.is_file():
         raise FileNotFoundError(f"Noto Sans CJK SC not found at {path}; reinstall `mplfonts`")
     return path
+
+
+# Editions (issue 18): every reader report in English and in Chinese from one execution.
+# A notebook that declares both in its metadata ({"gaoxin": {"editions": ["en", "zh-CN"]}}) holds
+# each narrative Markdown cell twice: the English cell, then its Chinese twin marked with cell
+# metadata {"lang": "zh-CN"}. Code renders both languages in one output: nv.say(en, zh=...) and
+# claims.finding(en, zh=...) put the Chinese beside the English under ZH_MARKDOWN_MIMETYPE;
+# charts.publish(..., zh=...) puts the Chinese image in the figure bundle's "zh" entry.
+# gaoxin.report.editions keeps one language per edition and checks that the two agree.
+EN, ZH = "en", "zh-CN"
+EDITIONS = (EN, ZH)
+LANG_KEY = "lang"
+ZH_MARKDOWN_MIMETYPE = "application/vnd.gaoxin.zh+markdown"
+# Where the Chinese edition's files go, relative to exports/ (its pages link up to the shared
+# walkthroughs, student notebooks and data).
+ZH_DIR = "zh"

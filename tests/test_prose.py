@@ -1,8 +1,9 @@
 """Reader-facing prose holds no hand-typed figure: numbers are rendered from the data (issue 8).
 
 Markdown cells, and the literal parts of prose rendered by code (nv.say, finding, chart titles),
-may hold digits only inside quotes of the article («…»), code or formulas (`…`, $…$), and in
-names of notebooks (00–05) or of numbered steps and exercises.
+in English and in Chinese (the zh= twins, the Chinese Markdown cells, charts.zh), may hold
+digits only inside quotes of the article («…», in Chinese “…” or 「…」), code or formulas (`…`,
+$…$), and in names of notebooks (00–05) or of numbered steps and exercises.
 """
 
 from __future__ import annotations
@@ -21,14 +22,17 @@ PROSE_VARIABLES = {"takeaway"}
 # Keyword arguments that name things (a figure, a heading) rather than state them.
 NAME_ARGUMENTS = {"figure", "heading", "name"}
 # Prose-rendering calls whose string literals a reader sees.
-PROSE_CALLS = {"say", "finding", "set_title", "suptitle", "title", "quote_block"}
+# `zh` is charts.zh(takeaway, alt, labels): a chart's Chinese title, alt text and labels.
+PROSE_CALLS = {"say", "finding", "set_title", "suptitle", "title", "quote_block", "zh"}
 
 _ALLOWED = re.compile(
     r"«[^»]*»"  # a quote of the article
+    r"|“[^”]*”|「[^」]*」"  # the same in the Chinese edition
     r"|`[^`]*`"  # code, column names, formulas
     r"|\$[^$]*\$"  # math
     r"|\b0\d\b"  # notebook numbers 00–09
     r"|\b(?:Exercise|Step|Figure|Table|notebooks?)\s+\d+"
+    r"|(?:笔记本|练习)\s*\d+(?:\s*[–-]\s*\d+)?"  # the same names in Chinese
     r"|[A-Za-z]\d+\b"  # identifiers such as fig1 or F00046
     r"|\d+(?=\s*[\u00b7·])"  # numbered titles "00 ·"
 )
@@ -78,6 +82,21 @@ def test_the_detector_finds_typed_figures_and_spares_quotes_and_code():
     assert _literal_parts('nv.say(f"{n} targets for 2019")') == [" targets for 2019"]
     assert _literal_parts('nv.say(f"{x:.0%} of all", heading="## 2 x")') == [" of all"]
     assert _literal_parts('takeaway = f"{n} of 19"') == [" of 19"]
+    # The Chinese twins are prose too, and a Chinese quote of the article may hold its digits.
+    assert _literal_parts('nv.say(f"{n} goals", zh=f"{n}个目标，2019年")') == [
+        " goals",
+        "个目标，2019年",
+    ]
+    assert _literal_parts('charts.zh(f"{n}个", "共19个", {"a": "2018年"})') == [
+        "个",
+        "共19个",
+        "a",
+        "2018年",
+    ]
+    assert hand_typed_figures("原文写作“增长8.5%”") == []
+    assert hand_typed_figures("增长8.5%") == ["8.5%"]
+    assert hand_typed_figures("笔记本06把目标与后续报告对照") == []
+    assert hand_typed_figures("笔记本01–06都读取这里的表格") == []
 
 
 def _cases():

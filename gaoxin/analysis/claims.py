@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from gaoxin.config import CHECK_TAG, FINDING_MIMETYPE, WALKTHROUGH_TAG
+from gaoxin.config import CHECK_TAG, FINDING_MIMETYPE, WALKTHROUGH_TAG, ZH_MARKDOWN_MIMETYPE
 
 __all__ = [
     "CHECK_TAG",
@@ -50,21 +50,35 @@ def heading_anchor(heading: str) -> str:
 
 
 def finding(
-    text_md: str, figure: str | None = None, heading: str | None = None, about: str = "zone"
+    text_md: str,
+    figure: str | None = None,
+    heading: str | None = None,
+    about: str = "zone",
+    zh: str | None = None,
+    heading_zh: str | None = None,
 ) -> None:
     """Show a key finding (one sentence, Markdown) and hand it to the site's front page.
 
     `heading` is the Markdown heading the finding sits under, as written (its id is derived
     the way nbconvert derives it); `figure` is the name given to `charts.show`; `about` is
     "zone" for what the article says of the zone, "text" for how the article is written (the
-    front page puts those last)."""
+    front page puts those last). `zh` is the finding in Chinese and `heading_zh` the Chinese
+    heading it sits under in the Chinese edition."""
     from IPython.display import display
 
     if not text_md.strip():
         raise ValueError("a finding needs its sentence")
     if about not in ("zone", "text"):
         raise ValueError(f"a finding is about the zone or the text, not {about!r}")
+    if zh is not None and not zh.strip():
+        raise ValueError("the Chinese twin of a finding is empty")
+    if (heading is None) != (heading_zh is None) and zh is not None:
+        raise ValueError("a finding under a heading names the heading in both languages")
     anchor = None if heading is None else heading_anchor(heading)
     payload = {"text": text_md, "figure": figure, "anchor": anchor, "about": about}
     bundle = {"text/markdown": f"**Key finding.** {text_md}", FINDING_MIMETYPE: payload}
+    if zh is not None:
+        payload["text_zh"] = zh
+        payload["anchor_zh"] = None if heading_zh is None else heading_anchor(heading_zh)
+        bundle[ZH_MARKDOWN_MIMETYPE] = f"**要点：**{zh}"
     display(bundle, raw=True)

@@ -225,6 +225,24 @@ def _reading_text(options, outcomes, readings, unit: str) -> str:
     return ", ".join(parts)
 
 
+def _reading_text_zh(options, outcomes, readings, unit: str) -> str:
+    """`_reading_text` in Chinese: '若签约即算引进，达成（+60亿元）；若…，无法比较'."""
+    groups: dict[str, list[int]] = {}
+    for i, v in enumerate(outcomes):
+        groups.setdefault(v.verdict, []).append(i)
+    parts = []
+    for code, members in groups.items():
+        margin = _hull([outcomes[i].margin for i in members])
+        shown = "" if margin is None else f"（{margin_text_zh(margin, unit)}）"
+        fixed = [
+            readings[rid].says_zh(options[members[0]][rid])
+            for rid in options[0]
+            if len({options[i][rid] for i in members}) == 1
+        ]
+        parts.append(f"若{'且'.join(fixed)}，{VERDICT_WORDS_ZH[code]}{shown}")
+    return "；".join(parts)
+
+
 def _shared_readings(options, members: list[int], readings) -> str:
     """'if …' naming the readings that every option in `members` takes alike."""
     fixed = [
@@ -271,9 +289,10 @@ def verdict_table(
         unit = str(t.unit_normalized)
         codes = {v.verdict for v in outcomes}
         verdict = taken.verdict if len(codes) == 1 else DEPENDS
-        margin, margin_reading = taken.margin, ""
+        margin, margin_reading, margin_reading_zh = taken.margin, "", ""
         if verdict == DEPENDS or margin is None:
             margin, margin_reading = _scored_margin(options, outcomes, readings)
+            margin_reading_zh = _scored_margin_zh(options, outcomes, readings)
         rows.append(
             {
                 "target_metric": p.target_metric,
@@ -298,10 +317,15 @@ def verdict_table(
                 "margin_low": math.nan if margin is None else margin.low,
                 "margin_high": math.nan if margin is None else margin.high,
                 "margin": margin_text(margin, unit),
+                "margin_zh": margin_text_zh(margin, unit),
                 "by_reading": _reading_text(options, outcomes, readings, unit)
                 if verdict == DEPENDS
                 else "",
+                "by_reading_zh": _reading_text_zh(options, outcomes, readings, unit)
+                if verdict == DEPENDS
+                else "",
                 "margin_reading": margin_reading,
+                "margin_reading_zh": margin_reading_zh,
                 "reason": taken.reason,
                 "note": p.note,
             }
@@ -316,6 +340,19 @@ def _scored_margin(options, outcomes, readings) -> tuple[Bounds | None, str]:
     if not scored:
         return None, ""
     return _hull([outcomes[i].margin for i in scored]), _shared_readings(options, scored, readings)
+
+
+def _scored_margin_zh(options, outcomes, readings) -> str:
+    """The Chinese of `_scored_margin`'s 'if …': '若签约即算引进'."""
+    scored = [i for i, v in enumerate(outcomes) if v.margin is not None]
+    if not scored:
+        return ""
+    fixed = [
+        readings[rid].says_zh(options[scored[0]][rid])
+        for rid in options[0]
+        if len({options[i][rid] for i in scored}) == 1
+    ]
+    return "若" + "且".join(fixed)
 
 
 # Pairings that are not goals: a size that defines another target, the size of a plan's list.
@@ -432,6 +469,7 @@ def value_text(value: float, unit: str, qualifier: str = "") -> str:
 
 
 FOLLOWUP_NOTE = "Outcomes: 《{title}》, {published} ({seen_as})"
+FOLLOWUP_NOTE_ZH = "结果来源：《{title}》，{published}（所见为转载稿）"
 
 
 def followup_note(fig, section: str) -> None:
@@ -442,7 +480,7 @@ def followup_note(fig, section: str) -> None:
     source_note(fig, section)
     (later,) = load_later_sources().values()
     lowest = fig.get_tightbbox(fig.canvas.get_renderer()).y0
-    fig.text(
+    note = fig.text(
         0.01,
         (lowest - NOTE_GAP_INCHES / 2) / fig.get_figheight(),
         FOLLOWUP_NOTE.format(published=later.published, title=later.title, seen_as=later.seen_as),
@@ -451,3 +489,95 @@ def followup_note(fig, section: str) -> None:
         fontsize=MIN_FONT_PT,
         color=MUTED,
     )
+    # The Chinese image's note (gaoxin.charts.show with zh=).
+    note.gaoxin_zh = FOLLOWUP_NOTE_ZH.format(published=later.published, title=later.title)
+
+
+# ------------------------------------------------------------------------------ 中文 (issue 18)
+# The Chinese edition's renderings of the same verdicts: the same rows, bounds and counts, in
+# the words of Chinese statistical reporting (个百分点, 亿元, 以上).
+VERDICT_WORDS_ZH = {
+    MET: "达成",
+    MISSED: "未达成",
+    DEPENDS: "取决于解读",
+    NOT_COMPARABLE: "无法比较",
+    NOT_REPORTED: "未报告",
+}
+# Notebook 06's Chinese headings, one section per verdict (the Chinese front page links to them).
+HEADINGS_ZH = {
+    MET: "哪些目标已达成？",
+    MISSED: "哪些目标未达成？",
+    DEPENDS: "哪些判断取决于解读？",
+    NOT_COMPARABLE: "哪些目标无法评判？",
+    NOT_REPORTED: "哪些目标没有结果？",
+}
+UNIT_WORDS_ZH = {"percent": "个百分点", "count": "个", "yuan": "亿元", "rank": "位"}
+
+
+def _number_zh(value: float, unit: str) -> str:
+    return _number(value, unit).replace(",", "")
+
+
+def margin_text_zh(margin: Bounds | None, unit: str) -> str:
+    """The margin in Chinese: '+0.5个百分点', '≥−14个', '+60亿元', '−4至−3个'; '—' without one."""
+    if margin is None:
+        return "—"
+    tail = UNIT_WORDS_ZH.get(unit, "")
+    if margin.exact:
+        return _number_zh(margin.low, unit) + tail
+    if math.isinf(margin.high):
+        return f"{'>' if margin.low_open else '≥'}{_number_zh(margin.low, unit)}{tail}"
+    if math.isinf(margin.low):
+        return f"{'<' if margin.high_open else '≤'}{_number_zh(margin.high, unit)}{tail}"
+    return f"{_number_zh(margin.low, unit)}至{_number_zh(margin.high, unit)}{tail}"
+
+
+def outcome_text_zh(row) -> str:
+    """The outcome in Chinese: the later report's words, or the range a growth rate implies."""
+    from gaoxin.analysis.narrative import escape, number_zh
+
+    if row.relation == "growth_of_base":
+        return (
+            f"{number_zh(row.outcome_low, 0)}–{number_zh(row.outcome_high, 0)}"
+            f"（由增速“{escape(row.outcome_quote)}”推算）"
+        )
+    return f"“{escape(row.outcome_quote)}”"
+
+
+def verdict_line_zh(row) -> str:
+    """'地区生产总值：“8.5%”，目标“12%以上”，−3.5个百分点' (Markdown)."""
+    from gaoxin.analysis.narrative import escape
+
+    text = f"{escape(row.subject_zh)}：{outcome_text_zh(row)}，目标“{escape(row.target_quote)}”"
+    if row.verdict == DEPENDS:
+        return f"{text}：{row.by_reading_zh}"
+    margin = row.margin_zh
+    if margin == "—":
+        return text
+    reading = f"（{row.margin_reading_zh}）" if row.margin_reading_zh else ""
+    return f"{text}，差额{margin}{reading}"
+
+
+def summary_zh(verdicts: pd.DataFrame, year: int) -> str:
+    """`summary` in Chinese, from the same rows and counts."""
+    card = scorecard(verdicts).set_index("verdict")["count"]
+
+    def named(code: str) -> str:
+        rows = verdicts[verdicts.verdict == code]
+        return "；".join(verdict_line_zh(r) for r in rows.itertuples())
+
+    text = (
+        f"报道为{year}年设定的{len(verdicts)}项目标中，据该区一年后的自身报告，"
+        f"**{card[MET]}项达成**，**{card[MISSED]}项未达成**"
+    )
+    for code in (MET, MISSED):
+        if card[code]:
+            text += f"（{VERDICT_WORDS_ZH[code]}：{named(code)}）"
+    text += "。"
+    if card[DEPENDS]:
+        text += f"{card[DEPENDS]}项的结论取决于对措辞的解读：{named(DEPENDS)}。"
+    text += (
+        f"{card[NOT_COMPARABLE]}项无法评判（后续数据口径不同，或跨越目标线），"
+        f"{card[NOT_REPORTED]}项没有任何后续数据。"
+    )
+    return text

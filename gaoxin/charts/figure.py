@@ -4,6 +4,13 @@ Draw with matplotlib, then `publish(fig, name, takeaway, alt, data, section)`: t
 becomes the title, the source note names the article section, and `show` renders PNG and SVG in
 memory (byte deterministic), displays the figure once and attaches a MIME bundle that the build
 reads to write ``figures/NN_topic/<name>.png|.svg|.csv`` without re-running the notebook.
+
+The Chinese edition's image is the same figure drawn again in Chinese (issue 18):
+`publish(..., zh=zh(takeaway, alt, labels))` renders the English image, then swaps every text of
+the figure for its Chinese twin (`labels` maps each English axis label, tick label, legend entry
+or annotation to Chinese), sets the Chinese title and source note, and renders again into the
+bundle's "zh" entry. A text left in English (a word of three or more lower-case Latin letters)
+stops the notebook, naming the text: every label exists in both languages.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from typing import Any
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib import ticker
 
 from gaoxin.charts.style import (
     COLUMN_WIDTH_IN,
@@ -27,6 +35,7 @@ from gaoxin.charts.style import (
     WIDTH_TOLERANCE,
 )
 from gaoxin.config import FIGURE_MIMETYPE
+from gaoxin.data.glossary import split_label
 from gaoxin.source import load_source
 
 __all__ = [
@@ -44,6 +53,8 @@ __all__ = [
     "source_note",
     "title",
     "wrap",
+    "wrap_zh",
+    "zh",
 ]
 
 # Metadata that would make output vary between runs or machines is dropped.
@@ -80,12 +91,37 @@ def wrap(text: str, width: float = TITLE_CHARS_PER_LINE) -> str:
     return "\n".join([*lines, line])
 
 
+# A Chinese line may not start with these (closing punctuation), nor end with the opening ones.
+_NO_LINE_START = "，。、；：？！）」』》”’%"
+_NO_LINE_END = "（「『《“‘"
+
+
+def wrap_zh(text: str, width: float = TITLE_CHARS_PER_LINE) -> str:
+    """Break Chinese text into lines of at most `width` (a CJK character counts twice): between
+    any two characters, never inside a run of Latin letters or digits, never before closing or
+    after opening punctuation."""
+    tokens = re.findall(r"[A-Za-z0-9.,%–\-]+|\s+|.", text)
+    lines, line = [], ""
+    for token in tokens:
+        if line and _display_width(line + token) > width:
+            if len(line) > 1 and (token[0] in _NO_LINE_START or line[-1] in _NO_LINE_END):
+                token, line = line[-1] + token, line[:-1]
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    return "\n".join([*lines, line])
+
+
 def title(fig: plt.Figure, text: str) -> None:
     """The chart's takeaway as its title: left-aligned over the whole figure, wrapped to fit."""
+    fig._gaoxin_takeaway = text
     fig.suptitle(wrap(text), x=0.01, ha="left", fontsize=mpl.rcParams["axes.titlesize"])
 
 
 NOTE_GAP_INCHES = 0.08  # space between the lowest label and the source note
+NOTE_GID = "gaoxin-source-note"
+# Other notes a notebook adds (e.g. the follow-up report's) carry their Chinese as `gaoxin_zh`.
 
 
 def source_note(fig: plt.Figure, section: str, source: str | None = None) -> None:
@@ -97,7 +133,7 @@ def source_note(fig: plt.Figure, section: str, source: str | None = None) -> Non
     fig.draw_without_rendering()  # run the layout engine first, so positions are final
     lowest = fig.get_tightbbox(fig.canvas.get_renderer()).y0  # inches from the figure bottom
     y = (lowest - NOTE_GAP_INCHES) / fig.get_figheight()
-    fig.text(
+    note = fig.text(
         0.01,
         y,
         wrap(f"Source: {source or project_source()} — section «{section}»", NOTE_CHARS_PER_LINE),
@@ -106,6 +142,9 @@ def source_note(fig: plt.Figure, section: str, source: str | None = None) -> Non
         fontsize=MIN_FONT_PT,
         color=MUTED,
     )
+    # The Chinese image rewrites the note from these (see publish's zh).
+    note.set_gid(NOTE_GID)
+    note.gaoxin_note = (section, source)
 
 
 # PNG text key with the smallest font size (pt) drawn in the figure: the print test multiplies it
@@ -189,12 +228,21 @@ def render(
     return bundle, metadata
 
 
-def show(fig: plt.Figure, name: str, alt: str, data: pd.DataFrame) -> None:
-    """Publish a chart: display it once (PNG + alt + figure bundle), then close it."""
+def show(
+    fig: plt.Figure,
+    name: str,
+    alt: str,
+    data: pd.DataFrame,
+    zh: dict[str, Any] | None = None,
+) -> None:
+    """Publish a chart: display it once (PNG + alt + figure bundle), then close it; with `zh`
+    (from `charts.zh`), the bundle carries the Chinese image of the same figure too."""
     from IPython.display import display
 
     try:
         bundle, metadata = render(fig, name, alt, data)
+        if zh is not None:
+            _add_chinese(fig, name, data, bundle, zh)
     except Exception:
         plt.close(fig)
         raise
@@ -202,10 +250,134 @@ def show(fig: plt.Figure, name: str, alt: str, data: pd.DataFrame) -> None:
     plt.close(fig)
 
 
-def publish(
-    fig: plt.Figure, name: str, takeaway: str, alt: str, data: pd.DataFrame, section: str
+def zh(takeaway: str, alt: str, labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """The Chinese twin of a chart: its title (takeaway), alt text, and the Chinese of each
+    English text drawn in it (axis and tick labels, legend entries, annotations)."""
+    if not str(takeaway).strip() or not str(alt).strip():
+        raise ValueError("a chart's Chinese twin needs its title and its alt text")
+    return {"takeaway": takeaway, "alt": alt, "labels": dict(labels or {})}
+
+
+# A word left in English in the Chinese image: three or more lower-case Latin letters.
+_ENGLISH_WORD = re.compile(r"[A-Za-z]*[a-z]{3,}")
+
+
+def house_labels_zh() -> dict[str, str]:
+    """Chinese of the texts the house style draws itself (the encoding legend's floor entry)."""
+    from gaoxin.charts.style import FLOOR_LABEL
+
+    return {FLOOR_LABEL: "→ 下限（以上、多于）"}
+
+
+def chinese_of(text: str, labels: dict[str, str]) -> str:
+    """The Chinese of a chart text: from `labels`, else the Chinese half of a bilingual label
+    ('实绩 Result' → '实绩', the glossary's term), else the text unchanged."""
+    if text in labels:
+        return labels[text]
+    lines = text.split("\n")
+    if len(lines) > 1:
+        return "\n".join(chinese_of(line, labels) for line in lines)
+    parts = split_label(text)
+    return parts[0] if parts else text
+
+
+class _Chinese(ticker.Formatter):
+    """A tick formatter that writes what another one writes, in Chinese (see chinese_of)."""
+
+    def __init__(self, inner: ticker.Formatter, labels: dict[str, str]):
+        self.inner, self.labels = inner, labels
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return chinese_of(str(self.inner(x, pos)), self.labels)
+
+    def format_ticks(self, values: Any) -> list[str]:
+        return [chinese_of(str(t), self.labels) for t in self.inner.format_ticks(values)]
+
+    def set_locs(self, locs: Any) -> None:
+        self.inner.set_locs(locs)
+
+    def get_offset(self) -> str:
+        return self.inner.get_offset()
+
+    def set_axis(self, axis: Any) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+
+def _relabel(fig: plt.Figure, labels: dict[str, str]) -> None:
+    """Swap every text of the figure for its Chinese twin (see chinese_of)."""
+    labels = {**house_labels_zh(), **labels}
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if not isinstance(formatter, _Chinese):
+                axis.set_major_formatter(_Chinese(formatter, labels))
+    for text in fig.findobj(mpl.text.Text):
+        words = text.get_text()
+        if words:
+            text.set_text(chinese_of(words, labels))
+
+
+def _left_in_english(fig: plt.Figure) -> list[str]:
+    fig.draw_without_rendering()
+    return sorted(
+        {
+            t.get_text()
+            for t in fig.findobj(mpl.text.Text)
+            if t.get_visible() and _ENGLISH_WORD.search(t.get_text())
+        }
+    )
+
+
+def source_note_zh(section: str, source: str | None = None) -> str:
+    """The source note of a Chinese image."""
+    from gaoxin.source import load_source
+
+    byline = source or f"{load_source().byline}，衡阳高新区工作会议新闻报道"
+    return f"资料来源：{byline}——「{chinese_of(section, {})}」部分"
+
+
+def _add_chinese(
+    fig: plt.Figure, name: str, data: pd.DataFrame, bundle: dict[str, Any], zh: dict[str, Any]
 ) -> None:
-    """Finish a chart the house way: the takeaway as title, the source note, then show()."""
+    """Redraw the figure in Chinese and put that image in the bundle's "zh" entry."""
+    _relabel(fig, zh["labels"])
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        fig._suptitle.set_text(wrap_zh(zh["takeaway"]))
+    for text in fig.texts:
+        if text.get_gid() == NOTE_GID:
+            section, source = text.gaoxin_note
+            text.set_text(wrap_zh(source_note_zh(section, source), NOTE_CHARS_PER_LINE))
+        elif getattr(text, "gaoxin_zh", None):
+            text.set_text(wrap_zh(text.gaoxin_zh, NOTE_CHARS_PER_LINE))
+    english = _left_in_english(fig)
+    if english:
+        raise ValueError(
+            f"figure {name!r}: the Chinese image still reads {english}: give each its "
+            "Chinese in charts.zh(labels={...})"
+        )
+    zh_bundle, _ = render(fig, name, zh["alt"], data)
+    payload = bundle[FIGURE_MIMETYPE]
+    payload["takeaway"] = fig._gaoxin_takeaway if hasattr(fig, "_gaoxin_takeaway") else ""
+    payload["zh"] = {
+        "takeaway": zh["takeaway"],
+        "png": zh_bundle["image/png"],
+        "svg": zh_bundle[FIGURE_MIMETYPE]["svg"],
+        "alt": zh_bundle[FIGURE_MIMETYPE]["alt"],
+    }
+
+
+def publish(
+    fig: plt.Figure,
+    name: str,
+    takeaway: str,
+    alt: str,
+    data: pd.DataFrame,
+    section: str,
+    zh: dict[str, Any] | None = None,
+) -> None:
+    """Finish a chart the house way: the takeaway as title, the source note, then show();
+    with `zh` (from `charts.zh`), the Chinese image as well, drawn from the same figure."""
     title(fig, takeaway)
     source_note(fig, section)
-    show(fig, name, alt, data)
+    show(fig, name, alt, data, zh=zh)

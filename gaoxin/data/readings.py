@@ -41,6 +41,8 @@ class Reading:
     open: bool
     words: dict[str, str]
     reason: str
+    words_zh: dict[str, str] | None = None
+    reason_zh: str = ""
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -54,6 +56,10 @@ class Reading:
     def says(self, code: str | None = None) -> str:
         """The words for a reading code (the one taken by default)."""
         return self.words[code or self.reading]
+
+    def says_zh(self, code: str | None = None) -> str:
+        """The Chinese words for a reading code (the Chinese edition's `says`)."""
+        return (self.words_zh or {})[code or self.reading]
 
     def covers(self, ident: str) -> bool:
         return ident in self.applies_to
@@ -124,6 +130,14 @@ def load_readings(
                 "reading_words",
                 path,
             )
+        words_zh = _words(row["reading_words_zh"], line, path, "reading_words_zh")
+        if set(words_zh) != set(codes):
+            raise _error(
+                f"Chinese words are given for {sorted(words_zh)}, the codes are {sorted(codes)}",
+                line,
+                "reading_words_zh",
+                path,
+            )
         out[rid] = Reading(
             rid,
             wording,
@@ -133,16 +147,18 @@ def load_readings(
             row["open"] == "yes",
             words,
             row["reason"],
+            words_zh,
+            row.get("reason_zh") or "",
         )
     return out
 
 
-def _words(cell: str, line: int, path: Path) -> dict[str, str]:
+def _words(cell: str, line: int, path: Path, column: str = "reading_words") -> dict[str, str]:
     words = {}
     for item in cell.split("|"):
         code, sep, text = item.partition("=")
         if not sep or not text.strip():
-            raise _error(f"{item!r} is not code=words", line, "reading_words", path)
+            raise _error(f"{item!r} is not code=words", line, column, path)
         words[code.strip()] = text.strip()
     return words
 

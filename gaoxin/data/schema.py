@@ -274,7 +274,18 @@ ANNOTATION_TABLES: dict[str, tuple[str, str, tuple[Field, ...]]] = {
                 "string",
                 "Each code in plain English: code=words, '|'-separated",
             ),
+            Field(
+                "reading_words_zh",
+                "string",
+                "Each code in Chinese, for the Chinese edition: code=words, '|'-separated",
+            ),
             Field("reason", "string", "Why this reading, in English"),
+            Field(
+                "reason_zh",
+                "string",
+                "Why, in Chinese, for the readings the Chinese edition states (may be empty)",
+                required=False,
+            ),
         ),
     ),
 }

@@ -274,6 +274,37 @@ def target_roles(data_dir: Path) -> dict[str, str]:
     return {fid: label(role).lower() for fid, role in roles().items()}
 
 
+def _legend_zh(facts: list[dict[str, Any]], exclusions: list[dict[str, Any]]) -> str:
+    """The legend of the Chinese edition's article page (the same counts)."""
+    periods = Counter(fact_class(f) for f in facts)
+    years = {
+        cls: sorted({str(f["year"]) for f in facts if fact_class(f) == cls and f.get("year")})
+        for cls in PERIOD_CLASS.values()
+    }
+
+    def item(css: str, label: str, count: int) -> str:
+        return (
+            f'<li><span class="gx-swatch {css}" aria-hidden="true">12</span>{label}：{count}</li>'
+        )
+
+    return (
+        '<section class="gx-legend" aria-labelledby="legend-h">'
+        '<h2 id="legend-h">读法</h2>'
+        f"<p>报道全文照录。程序提取到的{len(facts)}个数字均已标出；将鼠标移到数字上，或用Tab键"
+        '移到数字处，可看到它在<a href="../data/facts.csv">facts.csv</a>中的一行（英文）。</p>'
+        '<ul class="gx-legend-list">'
+        + item(
+            "gx-q-result", f"实绩（{'、'.join(years['gx-q-result'])}年）", periods["gx-q-result"]
+        )
+        + item(
+            "gx-q-target", f"目标（{'、'.join(years['gx-q-target'])}年）", periods["gx-q-target"]
+        )
+        + item(OTHER_CLASS, "其他（日期、名称、多年数据）", periods[OTHER_CLASS])
+        + item("gx-x", "不计（不是数量的数字）", len(exclusions))
+        + "</ul></section>"
+    )
+
+
 def _legend(facts: list[dict[str, Any]], exclusions: list[dict[str, Any]]) -> str:
     periods = Counter(fact_class(f) for f in facts)
     years = {
@@ -314,8 +345,9 @@ def _page_css() -> str:
     return CSS_PATH.read_text(encoding="utf-8")
 
 
-def article_body(inputs: dict[str, Any]) -> str:
-    """The page's body (navigation, the marked article, credits) from load_inputs()' tables."""
+def article_body(inputs: dict[str, Any], lang: str = "en") -> str:
+    """The page's body (navigation, the marked article, credits) from load_inputs()' tables;
+    lang "zh-CN": the Chinese edition's (exports/zh/article.html), its chrome in Chinese."""
     raw = inputs["raw"]
     marks = [
         {
@@ -363,9 +395,8 @@ def article_body(inputs: dict[str, Any]) -> str:
                 f'<li><a href="#{sid}">{_esc(sections[p["section_id"]]["title"])}</a></li>'
             )
         elif role == "caption":
-            body.append(
-                f'<p class="gx-caption" id="{pid}"><span lang="en">图 Photo:</span> {text}</p>'
-            )
+            photo = "图：" if lang == "zh-CN" else '<span lang="en">图 Photo:</span> '
+            body.append(f'<p class="gx-caption" id="{pid}">{photo}{text}</p>')
         else:
             body.append(f'<p id="{pid}">{text}</p>')
     placed = sum(len(v) for v in by_paragraph.values())
@@ -384,11 +415,14 @@ def article_body(inputs: dict[str, Any]) -> str:
     nav = (
         '<nav class="gx-nav" aria-label="站点 Site"><a href="index.html">← 目录 Index</a>'
         '<a href="facts.html">事实表 Facts table</a><a href="data/facts.csv">facts.csv</a>'
-        '<a href="data/exclusions.csv">exclusions.csv</a></nav>'
+        '<a href="data/exclusions.csv">exclusions.csv</a>'
+        '<a href="zh/article.html" lang="zh-CN" hreflang="zh-CN">中文版</a></nav>'
     )
     toc = (
         '<nav class="gx-toc" aria-label="小标题 Sections"><ul>' + "".join(contents) + "</ul></nav>"
     )
+    if lang == "zh-CN":
+        return _article_zh(inputs, head, contents, body, n_joined)
     parts = [
         nav,
         '<p class="gx-kicker"><span lang="en">原文 The article, every number marked</span></p>',
@@ -407,6 +441,47 @@ def article_body(inputs: dict[str, Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
+def _article_zh(
+    inputs: dict[str, Any], head: list[str], contents: list[str], body: list[str], n_joined: int
+) -> str:
+    from gaoxin.source import load_source
+
+    source = load_source()
+    nav = (
+        '<nav class="gx-nav" aria-label="站点"><a href="index.html">← 目录</a>'
+        '<a href="facts.html">事实表</a><a href="../data/facts.csv">facts.csv</a>'
+        f'<a href="../{ARTICLE_PAGE}" lang="en" hreflang="en">English edition</a></nav>'
+    )
+    toc = '<nav class="gx-toc" aria-label="小标题"><ul>' + "".join(contents) + "</ul></nav>"
+    joined = f"排版造成的断行已在{n_joined}个段落中去除" if n_joined else "没有段落需要修复"
+    parts = [
+        nav,
+        '<p class="gx-kicker">原文：每个数字均已标出</p>',
+        '<article class="gx-article">',
+        "<header>" + "".join(head) + "</header>",
+        _legend_zh(inputs["facts"], inputs["exclusions"]),
+        toc,
+        "\n".join(body),
+        "</article>",
+        f'<footer class="gx-footer">原文：{_esc(source.credit)}，照收到的文本照录（{joined}）。'
+        '每个标出的数字都是事实表中的一行（<a href="facts.html">所有数字一览</a>）。</footer>',
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def article_page_zh(data_dir: Path) -> bytes | None:
+    """exports/zh/article.html: the Chinese edition of the article page."""
+    if not has_inputs(data_dir):
+        return None
+    from gaoxin.source import load_source
+
+    title = f"原文 — {load_source().title}"
+    body = article_body(load_inputs(data_dir), lang="zh-CN")
+    return render_page(
+        title, body, "gx-article-page", lang="zh-CN", extra_css=(_page_css(),)
+    ).encode("utf-8")
+
+
 def article_page(data_dir: Path) -> bytes | None:
     """exports/article.html for a data folder, or None without the article and its tables."""
     if not has_inputs(data_dir):
@@ -416,5 +491,5 @@ def article_page(data_dir: Path) -> bytes | None:
     title = f"原文 The article — {load_source().title}"
     body = article_body(load_inputs(data_dir))
     return render_page(
-        title, body, "gx-article-page", lang="zh-Hans", extra_css=(_page_css(),)
+        title, body, "gx-article-page", lang="zh-CN", extra_css=(_page_css(),)
     ).encode("utf-8")

@@ -50,10 +50,10 @@ def _row(fact: dict[str, Any], raw: str) -> str:
     fid = _esc(fact["fact_id"])
     metric = _esc(fact["metric_en"])
     if fact.get("subject_zh"):
-        metric += f' <span lang="zh-Hans">{_esc(fact["subject_zh"])}</span>'
+        metric += f' <span lang="zh-CN">{_esc(fact["subject_zh"])}</span>'
     cells = [
         f'<th scope="row"><a href="{ARTICLE_PAGE}#{fid}">{fid}</a></th>',
-        f'<td lang="zh-Hans">{_esc(fact["quote"] + tier_word(fact, raw))}</td>',
+        f'<td lang="zh-CN">{_esc(fact["quote"] + tier_word(fact, raw))}</td>',
         f"<td>{metric}</td>",
         f"<td>{_esc(_value(fact, raw))}</td>",
         f"<td>{_esc(qualifier_words(fact.get('qualifier'), fact.get('qualifier_raw')))}</td>",
@@ -70,7 +70,8 @@ def facts_body(facts: list[dict[str, Any]], raw: str) -> str:
     rows = "".join(_row(f, raw) for f in facts)
     return (
         '<nav class="gx-nav" aria-label="站点 Site"><a href="index.html">← 目录 Index</a>'
-        f'<a href="{ARTICLE_PAGE}">原文 The article</a><a href="data/facts.csv">facts.csv</a></nav>'
+        f'<a href="{ARTICLE_PAGE}">原文 The article</a><a href="data/facts.csv">facts.csv</a>'
+        '<a href="zh/facts.html" lang="zh-CN" hreflang="zh-CN">中文版</a></nav>'
         "<h1>事实表 Every number in the article</h1>"
         f'<p lang="en">{len(facts)} numbers in reading order: {n_quantities} quantities, and '
         f"{len(facts) - n_quantities} dates and numbers that are part of a name. "
@@ -89,4 +90,106 @@ def facts_page(data_dir: Path) -> bytes | None:
     facts, raw = inputs["facts"], inputs["raw"]
     css = ".gx-facts td, .gx-facts th { text-align: left; }"
     page = render_page("事实表 Facts", facts_body(facts, raw), "gx-facts-page", extra_css=(css,))
+    return page.encode("utf-8")
+
+
+# ------------------------------------------------------------------------------ 中文版
+COLUMNS_ZH = ("编号", "原文", "指标", "数值", "限定词", "时期", "类型")
+ZH_UNITS = {
+    "yuan": "元",
+    "m2": "平方米",
+    "m": "米",
+    "percent": "%",
+    "percentage_point": "个百分点",
+    "count": "个",
+    "rank": "位",
+    "year": "年",
+    "month": "个月",
+    "day": "天",
+    "times": "倍",
+}
+ZH_PERIODS = {"result": "实绩", "target": "目标", "multi_year": "多年", "none": "无（非度量）"}
+
+
+def _chinese(label: str) -> str:
+    from gaoxin.data.glossary import split_label
+
+    parts = split_label(label)
+    return parts[0] if parts else label
+
+
+def _value_zh(fact: dict[str, Any], raw: str) -> str:
+    """The value in the base unit, as Chinese reports write it (亿元/万元 for yuan)."""
+    if tier_word(fact, raw):
+        return f"方阵（{fact['quote']}{tier_word(fact, raw)}），不是名次"
+    from gaoxin.analysis.narrative import number_zh, yuan_zh
+
+    unit = str(fact["unit_normalized"])
+    value = float(fact["value_normalized"])
+    if unit == "yuan":
+        return yuan_zh(value)
+    text = number_zh(value, 2)
+    return f"{text}{ZH_UNITS.get(unit, unit)}" if unit != "count" else text
+
+
+def _period_zh(fact: dict[str, Any]) -> str:
+    words = ZH_PERIODS.get(str(fact["period"]), str(fact["period"]))
+    if fact.get("target_role"):
+        words = _chinese(str(fact["target_role"]))
+    year = fact.get("year")
+    if str(fact.get("cumulative")).lower() == "true" and year not in (None, ""):
+        return f"截至{year}年累计"
+    return f"{year}年{words}" if year not in (None, "") and str(year) != "<NA>" else words
+
+
+def _kind_zh(fact: dict[str, Any], raw: str) -> str:
+    from gaoxin.analysis.labels import KINDS
+
+    if tier_word(fact, raw):
+        return "方阵"
+    return _chinese(KINDS.get(str(fact["kind"]), str(fact["kind"])))
+
+
+def _row_zh(fact: dict[str, Any], raw: str) -> str:
+    fid = _esc(fact["fact_id"])
+    qualifier = fact.get("qualifier_raw")
+    cells = [
+        f'<th scope="row"><a href="{ARTICLE_PAGE}#{fid}">{fid}</a></th>',
+        f"<td>{_esc(fact['quote'] + tier_word(fact, raw))}</td>",
+        f"<td>{_esc(fact.get('subject_zh') or '—')}</td>",
+        f"<td>{_esc(_value_zh(fact, raw))}</td>",
+        f"<td>{_esc(qualifier) if qualifier not in (None, '') else '—'}</td>",
+        f"<td>{_esc(_period_zh(fact))}</td>",
+        f"<td>{_esc(_kind_zh(fact, raw))}</td>",
+    ]
+    return f'<tr id="row-{fid}">{"".join(cells)}</tr>'
+
+
+def facts_body_zh(facts: list[dict[str, Any]], raw: str) -> str:
+    kinds = quantity_kinds()
+    n_quantities = sum(f["kind"] in kinds for f in facts)
+    head = "".join(f'<th scope="col">{_esc(c)}</th>' for c in COLUMNS_ZH)
+    rows = "".join(_row_zh(f, raw) for f in facts)
+    return (
+        '<nav class="gx-nav" aria-label="站点"><a href="index.html">← 目录</a>'
+        f'<a href="{ARTICLE_PAGE}">原文</a><a href="../data/facts.csv">facts.csv</a>'
+        f'<a href="../{FACTS_PAGE}" lang="en" hreflang="en">English edition</a></nav>'
+        "<h1>事实表：报道中的每个数字</h1>"
+        f"<p>按原文顺序共{len(facts)}个数字：{n_quantities}个数量，"
+        f"{len(facts) - n_quantities}个日期或名称中的数字。点击编号可看到该数字在原文中的位置。</p>"
+        '<div class="gx-scroll" tabindex="0" role="region" aria-label="事实表">'
+        f'<table class="gx-facts"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        "</div>"
+    )
+
+
+def facts_page_zh(data_dir: Path) -> bytes | None:
+    """exports/zh/facts.html: the facts table of the Chinese edition (the same rows)."""
+    if not has_inputs(data_dir):
+        return None
+    inputs = load_inputs(data_dir)
+    facts, raw = inputs["facts"], inputs["raw"]
+    css = ".gx-facts td, .gx-facts th { text-align: left; }"
+    body = facts_body_zh(facts, raw)
+    page = render_page("事实表", body, "gx-facts-page", lang="zh-CN", extra_css=(css,))
     return page.encode("utf-8")

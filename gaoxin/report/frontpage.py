@@ -285,7 +285,7 @@ def lede(inputs: dict[str, Any], outcome_sentence: str = "") -> str:
     targets = facts[(facts.period == "target") & (facts.year == plan_year)]
     pairs = inputs.get("pairs")
     claim = (
-        f'<p class="gx-lede-claim"><span lang="zh-Hans">{_esc(source.title)}</span> '
+        f'<p class="gx-lede-claim"><span lang="zh-CN">{_esc(source.title)}</span> '
         f'<span lang="en">— “{_esc(source.title_en)}”, says the headline of the report by '
         f"{_esc(source.byline)}.</span></p>"
     )
@@ -351,7 +351,7 @@ def _card(pair: dict[str, Any], facts: dict[str, dict[str, Any]], raw: str) -> s
     return (
         f'<li class="gx-card gx-card-{_esc(relation)}">'
         f'<p class="gx-card-metric">{_esc(target["metric_en"])} '
-        f'<span lang="zh-Hans">{_esc(target.get("subject_zh") or "")}</span></p>'
+        f'<span lang="zh-CN">{_esc(target.get("subject_zh") or "")}</span></p>'
         + _figure_line(f"{target['year']} 目标 target", target, raw)
         + _figure_line(f"{result['year']} 实绩 result", result, raw, of)
         + f'<p class="gx-card-rel"><strong>{flag}{_esc(pair["relation_label"])}</strong>{note}</p>'

@@ -40,6 +40,7 @@ MANAGED = (
     "article.html",
     "facts.html",
     "teacher.html",
+    "zh",
 )
 STAGING, READY, OLD = "staging", "ready", "old"
 # Per-folder publish on a mount point: a complete staged tree, and the list of its names.

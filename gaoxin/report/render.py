@@ -7,7 +7,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from gaoxin.config import READER_HIDDEN_TAGS
+from gaoxin.config import EN, READER_HIDDEN_TAGS, ZH, ZH_DIR
+from gaoxin.report.editions import edition
 from gaoxin.report.fonts import embed_font
 from gaoxin.report.sanitize import sanitize_html
 from gaoxin.report.transform import reader_notebook
@@ -24,18 +25,45 @@ def stylesheet(name: str) -> str:
     return (TEMPLATES_DIR / TEMPLATE_NAME / name).read_text(encoding="utf-8")
 
 
-def _nav(stem: str, variant: str) -> str:
-    links = [("../index.html", "← 目录 Index")]
-    if variant != "reader":
-        links.append((f"../html/{stem}.html", "报告 Report"))
-    if variant != "walkthrough":
-        links.append((f"../walkthrough/{stem}.html", "代码 Walkthrough"))
-    links += [(f"../pdf/{stem}.pdf", "PDF"), (f"../student/{stem}.ipynb", "练习 Student notebook")]
-    items = "".join(f'<a href="{html.escape(h)}">{html.escape(t)}</a>' for h, t in links)
+def _nav(stem: str, variant: str, lang: str = EN, twin: bool = False) -> str:
+    """The page's links; `twin`: the report exists in the other language too (linked both ways,
+    the link text in the language it leads to, marked with its lang)."""
+    if lang == ZH:
+        links = [
+            ("../index.html", "← 目录", ZH),
+            (f"../pdf/{stem}.pdf", "PDF", ZH),
+            (f"../../walkthrough/{stem}.html", "代码（英文）", ZH),
+            (f"../../html/{stem}.html", "English edition", EN),
+        ]
+    else:
+        links = [("../index.html", "← Index", EN)]
+        if variant != "reader":
+            links.append((f"../html/{stem}.html", "Report", EN))
+        if variant != "walkthrough":
+            links.append((f"../walkthrough/{stem}.html", "Walkthrough", EN))
+        links += [
+            (f"../pdf/{stem}.pdf", "PDF", EN),
+            (f"../student/{stem}.ipynb", "Student notebook", EN),
+        ]
+        if twin and variant == "reader":
+            links.append((f"../{ZH_DIR}/html/{stem}.html", "中文版", ZH))
+
+    def marked(lg: str) -> str:
+        return "" if lg == lang else f' lang="{lg}" hreflang="{lg}"'
+
+    items = "".join(
+        f'<a href="{html.escape(h)}"{marked(lg)}>{html.escape(t)}</a>' for h, t, lg in links
+    )
     return f'<nav class="gx-nav">{items}</nav>'
 
 
-def _footer(key: str, source: str | None = None) -> str:
+def _footer(key: str, source: str | None = None, lang: str = EN) -> str:
+    if lang == ZH:
+        source = source or f"{load_source().byline}，衡阳高新区2019年工作会议新闻报道"
+        return (
+            f'<footer class="gx-footer">资料来源：{html.escape(source)}。'
+            f"构建{html.escape(key[:12])}。</footer>"
+        )
     source = source or f"{load_source().byline}, news report on the 衡阳高新区 2019 work conference"
     return (
         f'<footer class="gx-footer">Source: {html.escape(source)}. '
@@ -64,21 +92,33 @@ def _exporter(reader: bool) -> Any:
 
 
 def render_html(
-    nb: Any, stem: str, title: str, key: str, variant: str, source: str | None = None
+    nb: Any,
+    stem: str,
+    title: str,
+    key: str,
+    variant: str,
+    source: str | None = None,
+    lang: str = EN,
+    twin: bool = False,
 ) -> str:
     """Reader ("reader") or walkthrough ("walkthrough") HTML page, font embedded; `source`
     names another article than the project's in the footer (plain text, escaped here). The
-    reader page (and the PDF made from it) shows the reader edition: see reader_notebook."""
+    reader page (and the PDF made from it) shows the reader edition: see reader_notebook. `lang`
+    picks the edition (the walkthrough is English); `twin` links the other language's page."""
+    if variant != "reader" and lang != EN:
+        raise ValueError("walkthroughs are English only")
+    nb = edition(nb, lang)
     if variant == "reader":
-        nb = reader_notebook(nb)
+        nb = reader_notebook(nb, lang)
     resources = {
         "metadata": {"name": stem},
         "gaoxin": {
             "title": title,
+            "lang": lang,
             "css": stylesheet("screen.css"),
             "variant": variant,
-            "nav": _nav(stem, variant),
-            "footer": _footer(key, source),
+            "nav": _nav(stem, variant, lang, twin),
+            "footer": _footer(key, source, lang),
         },
     }
     body, _ = _exporter(variant == "reader").from_notebook_node(nb, resources=resources)

@@ -148,6 +148,8 @@ def index_page(
     from gaoxin.report import frontpage
 
     parts = [
+        '<nav class="gx-nav" aria-label="Site"><a href="zh/index.html" lang="zh-CN" '
+        'hreflang="zh-CN">中文版</a></nav>',
         "<h1>衡阳高新区 2019 工作会新闻报道 — 数据分析 Reports</h1>",
         "<p>Analysis notebooks on a news report about the 2019 work conference of the Hengyang "
         f"National High-tech Zone ({_esc(load_source().byline)}). "
@@ -216,7 +218,21 @@ def page_files(
     files.update({rel: page for rel, page in pages.items() if page is not None})
     front = frontpage.front_sections(reports, data_dir, article_page.ARTICLE_PAGE in files)
     files["index.html"] = index_page(reports, headline, key, front).encode()
+    files.update(zh_page_files(data_dir, reports, key))
     return files
+
+
+def zh_page_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> dict[str, bytes]:
+    """The Chinese edition's site pages under zh/: front page, article page, facts page."""
+    from gaoxin.config import ZH_DIR
+    from gaoxin.report import article_page, facts_page, frontpage_zh
+
+    pages = {
+        article_page.ARTICLE_PAGE: article_page.article_page_zh(data_dir),
+        facts_page.FACTS_PAGE: facts_page.facts_page_zh(data_dir),
+        frontpage_zh.INDEX: frontpage_zh.index_page_zh(reports, data_dir, key).encode(),
+    }
+    return {f"{ZH_DIR}/{rel}": page for rel, page in pages.items() if page is not None}
 
 
 def site_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> dict[str, bytes]:

@@ -27,6 +27,7 @@ MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~])")
 LONG_QUOTE_CHARS = 30
 CLAUSE_ENDS = "，,；;：:。！？!?"
 QUOTED_ABOVE = "the whole sentence is quoted above"
+QUOTED_ABOVE_ZH = "全句已见上文"
 
 
 def _inline_text(tokens: Any) -> str:
@@ -107,7 +108,7 @@ def _without_goals(markdown: str) -> str:
         return markdown
     drop = set(goals)
     intro = goals[0] - 1
-    if intro >= 0 and lines[intro].rstrip().endswith(":"):
+    if intro >= 0 and lines[intro].rstrip().endswith((":", "：")):
         drop.add(intro)
     kept = [line for i, line in enumerate(lines) if i not in drop]
     return "\n".join(kept).rstrip() + "\n"
@@ -119,7 +120,7 @@ def plain_code_spans(markdown: str) -> str:
     return CODE_SPAN.sub(lambda m: MARKDOWN_SPECIALS.sub(r"\\\1", m.group(2).strip()), markdown)
 
 
-def reader_notebook(nb: Any) -> Any:
+def reader_notebook(nb: Any, lang: str = "en") -> Any:
     """The reader edition of an executed notebook: narrative, charts, tables and caveats only.
 
     Dropped: cells tagged solution, check or walkthrough; the exercise section; the learning
@@ -145,7 +146,7 @@ def reader_notebook(nb: Any) -> Any:
         if cell.cell_type == "markdown":
             cell.source = _without_goals(cell.source)
             break
-    _shorten_repeated_quotes(cells)
+    _shorten_repeated_quotes(cells, QUOTED_ABOVE_ZH if lang == "zh-CN" else QUOTED_ABOVE)
     nb.cells = cells
     return nb
 
@@ -170,7 +171,7 @@ def _clause(body: str) -> str:
     return f"{html.escape(left, quote=True)}**{inner}**{html.escape(right, quote=True)}"
 
 
-def _shorten_repeated_quotes(cells: list[Any]) -> None:
+def _shorten_repeated_quotes(cells: list[Any], quoted_above: str = QUOTED_ABOVE) -> None:
     """A long article quote (nv.quote_fact / nv.quote_block: "> body" + "> — location") that
     repeats one shown earlier in the edition keeps only the clause around its bold number."""
     shown: list[str] = []
@@ -185,7 +186,8 @@ def _shorten_repeated_quotes(cells: list[Any]) -> None:
                 continue
             if any(plain in earlier for earlier in shown):
                 lines[0] = "> " + _clause(lines[0][2:])
-                lines[-1] = f"{lines[-1]} ({QUOTED_ABOVE})"
+                opening, closing = ("（", "）") if quoted_above == QUOTED_ABOVE_ZH else (" (", ")")
+                lines[-1] = f"{lines[-1]}{opening}{quoted_above}{closing}"
                 output["data"]["text/markdown"] = "\n".join(lines)
             else:
                 shown.append(plain)

@@ -13,8 +13,11 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from gaoxin.config import EN, ZH, ZH_DIR
 from gaoxin.report import fonts, limits, reap, snapshot
 from gaoxin.report.cache import read_entry, write_entry
+from gaoxin.report.editions import disagreements, edition, is_bilingual
+from gaoxin.report.errors import BuildError
 from gaoxin.report.execute import (
     SOURCE_DATE_EPOCH,
     ExecutionFailed,
@@ -142,10 +145,16 @@ def export_files(
     import nbformat
 
     clock = _Stages({} if stages is None else stages)
-    figures, listing = extract_figures(nb, stem)
+    bilingual = is_bilingual(source_nb)
+    if bilingual:
+        problems = disagreements(nb, stem)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise BuildError(f"the editions disagree: {problems[0]}{more}")
+    figures, listing = extract_figures(edition(nb, EN), stem)
     files: dict[str, bytes] = dict(figures)
     clock.done("figures")
-    reader = render_html(nb, stem, title, key, "reader", source=source)
+    reader = render_html(nb, stem, title, key, "reader", source=source, twin=bilingual)
     files[f"html/{stem}.html"] = reader.encode("utf-8")
     clock.done("reader html")
     walkthrough = render_html(nb, stem, title, key, "walkthrough", source=source)
@@ -153,6 +162,16 @@ def export_files(
     clock.done("walkthrough html")
     files[f"pdf/{stem}.pdf"] = render_pdf(reader)
     clock.done("pdf")
+    if bilingual:
+        zh_title, _ = title_and_summary(edition(source_nb, ZH), stem)
+        zh_figures, _ = extract_figures(edition(nb, ZH), stem)
+        files.update({f"{ZH_DIR}/{rel}": data for rel, data in zh_figures.items()})
+        clock.done("figures")
+        zh_reader = render_html(nb, stem, zh_title, key, "reader", source=source, lang=ZH)
+        files[f"{ZH_DIR}/html/{stem}.html"] = zh_reader.encode("utf-8")
+        clock.done("reader html")
+        files[f"{ZH_DIR}/pdf/{stem}.pdf"] = render_pdf(zh_reader)
+        clock.done("pdf")
     files[f"student/{stem}.ipynb"] = nbformat.writes(student_notebook(source_nb)).encode()
     clock.done("student, findings, cache entry")
     return files, listing
@@ -161,7 +180,7 @@ def export_files(
 def _export(task: NotebookTask, source_nb: Any, nb: Any, stages: dict[str, float]) -> None:
     """Every format from one executed notebook, written as a verified cache entry."""
     stem = task.stem
-    title, summary = title_and_summary(source_nb, stem)
+    title, summary = title_and_summary(edition(source_nb, EN), stem)
     files, listing = export_files(nb, source_nb, stem, title, task.key, stages=stages)
     clock = _Stages(stages)
     meta = {
@@ -169,10 +188,18 @@ def _export(task: NotebookTask, source_nb: Any, nb: Any, stages: dict[str, float
         "title": title,
         "summary": summary,
         "figures": listing,
-        "findings": collect_findings(nb, stem),
+        "findings": collect_findings(edition(nb, EN), stem),
         "images_without_alt": images_without_alt(nb),
         "files": sorted(files),
     }
+    if is_bilingual(source_nb):
+        zh_nb = edition(nb, ZH)
+        meta["zh"] = {
+            "title": title_and_summary(edition(source_nb, ZH), stem)[0],
+            "summary": title_and_summary(edition(source_nb, ZH), stem)[1],
+            "figures": extract_figures(zh_nb, stem)[1],
+            "findings": collect_findings(zh_nb, stem),
+        }
     assert task.entry is not None
     write_entry(task.entry, {f"files/{rel}": data for rel, data in files.items()}, meta)
     clock.done("student, findings, cache entry")

@@ -1,0 +1,294 @@
+"""Two editions from one execution (issue 18): each sentence, title, caption, chart and caveat in
+both languages, the same numbers in both, and a build that refuses anything else.
+
+Unit tests work on small notebooks made here; the build tests build one bilingual notebook
+against the fixture data (tests/fixtures/buildsite.py) and check both editions' files, their
+`lang` and their links to each other; a Chinese sentence that states another number than its
+English twin fails the build, naming the notebook and the cell.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from gaoxin.config import (
+    EN,
+    FIGURE_MIMETYPE,
+    FINDING_MIMETYPE,
+    LANG_KEY,
+    NOTEBOOKS_DIR,
+    ZH,
+    ZH_MARKDOWN_MIMETYPE,
+)
+from gaoxin.report import build
+from gaoxin.report.editions import _differ, disagreements, edition, numbers
+from tests.fixtures.buildsite import fixture_data
+
+
+def _zh(source: str):
+    cell = new_markdown_cell(source)
+    cell.metadata[LANG_KEY] = ZH
+    return cell
+
+
+def _say(en: str, zh: str | None):
+    data = {"text/markdown": en}
+    if zh is not None:
+        data[ZH_MARKDOWN_MIMETYPE] = zh
+    cell = new_code_cell("nv.say(...)")
+    cell.outputs = [new_output("display_data", data=data)]
+    return cell
+
+
+def _nb(cells, bilingual=True):
+    nb = new_notebook(cells=cells)
+    if bilingual:
+        nb.metadata["gaoxin"] = {"editions": [EN, ZH]}
+    return nb
+
+
+def test_numbers_are_compared_as_stated_in_either_language():
+    assert numbers("grew 8.5% to 1,200 firms") == numbers("增长8.5%，达到1200家")
+    # An English amount in bn or m yuan stands beside the 亿元 form the Chinese uses.
+    assert numbers("4.19 bn yuan (41.89亿元)", english=True) == numbers("41.89亿元")
+    assert numbers("8.5%") != numbers("8.6%")
+    # An amount in billions or millions agrees with its 亿元 or 万元 in the Chinese, not another.
+    assert _differ("projects over 1 billion yuan", "10亿元以上的项目") is None
+    assert _differ("projects over 100 million yuan", "1亿元以上的项目") is None
+    assert _differ("a grant of 1.5 m yuan", "补助150万元") is None
+    assert _differ("0.96 bn yuan (9.63亿元)", "9.63亿元") is None
+    assert _differ("0.96 bn yuan", "9.8亿元") is not None
+    assert "only in Chinese: 2" in _differ("projects over 1 billion yuan", "2亿元以上的项目")
+
+
+def test_a_complete_bilingual_notebook_has_no_disagreement():
+    nb = _nb(
+        [
+            new_markdown_cell("# 05 · Targets"),
+            _zh("# 05 · 目标"),
+            _say("GDP grew 8.5%.", "地区生产总值增长8.5%。"),
+        ]
+    )
+    assert disagreements(nb, "05") == []
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ([new_markdown_cell("Only English here.")], "English only"),
+        ([_zh("只有中文。")], "without the English"),
+        ([_say("GDP grew.", None)], "English only"),
+        ([_say("GDP grew 8.5%.", "地区生产总值增长8.6%。")], "only in Chinese: 8.6"),
+        ([new_markdown_cell("# 05 · Target"), _zh("# 06 · 目标")], "only in Chinese: 6"),
+    ],
+    ids=["markdown-en-only", "markdown-zh-only", "output-en-only", "output-number", "heading"],
+)
+def test_a_sentence_in_one_language_or_a_different_number_is_reported(cells, expected):
+    problems = disagreements(_nb(cells), "05")
+    assert len(problems) == 1 and expected in problems[0], problems
+    assert problems[0].startswith("05: cell 0") or problems[0].startswith("05: cell 1")
+
+
+def test_charts_and_findings_need_their_chinese():
+    figure = new_code_cell("charts.publish(...)")
+    payload = {"name": "fig1", "alt": "Bars: 3 of 10.", "svg": "", "csv": "", "takeaway": "3"}
+    figure.outputs = [new_output("display_data", data={FIGURE_MIMETYPE: payload})]
+    found = new_code_cell("claims.finding(...)")
+    found.outputs = [
+        new_output("display_data", data={FINDING_MIMETYPE: {"text": "x", "anchor": None}})
+    ]
+    problems = disagreements(_nb([figure, found]), "05")
+    assert any("no Chinese image" in p for p in problems), problems
+    assert any("finding without its Chinese" in p for p in problems), problems
+    payload["zh"] = {"alt": "柱状图：10个中有4个。", "takeaway": "3", "png": "", "svg": ""}
+    figure.outputs = [new_output("display_data", data={FIGURE_MIMETYPE: payload})]
+    problems = disagreements(_nb([figure]), "05")
+    assert problems and "alt text" in problems[0] and "4" in problems[0], problems
+
+
+def test_walkthrough_cells_and_exercises_stay_english_only():
+    walk = new_markdown_cell("The pairs are in `target_pairs.csv`.")
+    walk.metadata["tags"] = ["walkthrough"]
+    nb = _nb([walk, new_markdown_cell("## Exercises"), new_markdown_cell("1. Compute 2 + 2.")])
+    assert disagreements(nb, "05") == []
+
+
+def test_an_english_only_notebook_is_not_checked():
+    assert disagreements(_nb([new_markdown_cell("Only English.")], bilingual=False)) == []
+
+
+def test_each_edition_keeps_one_language():
+    nb = _nb([new_markdown_cell("# Title"), _zh("# 标题"), _say("It grew.", "增长了。")])
+    en, zh = edition(nb, EN), edition(nb, ZH)
+    assert [c.source for c in en.cells if c.cell_type == "markdown"] == ["# Title"]
+    assert [c.source for c in zh.cells if c.cell_type == "markdown"] == ["# 标题"]
+    assert en.cells[-1].outputs[0]["data"] == {"text/markdown": "It grew."}
+    assert zh.cells[-1].outputs[0]["data"] == {"text/markdown": "增长了。"}
+
+
+# ------------------------------------------------------------------------------ the notebooks
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+# Calls that show reader prose or a chart; in a bilingual notebook each passes its Chinese.
+NEEDS_ZH = {"say": "zh", "finding": "zh", "publish": "zh"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_bilingual_notebooks_pair_every_cell_and_call(path):
+    """The source-level half of the agreement (the executed half runs in every build):
+    Markdown twins, and a Chinese argument on every prose and chart call."""
+    import ast
+
+    nb = nbformat.read(path, as_version=4)
+    if ZH not in nb.metadata.get("gaoxin", {}).get("editions", []):
+        pytest.skip(f"{path.stem} declares no Chinese edition yet")
+    problems = [p for p in disagreements(nb, path.stem) if "outputs" not in p]
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or {"solution", "walkthrough"} & set(
+            cell.metadata.get("tags", [])
+        ):
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name in NEEDS_ZH and NEEDS_ZH[name] not in {k.arg for k in node.keywords}:
+                problems.append(f"cell {i}: {name}(...) without zh=")
+    assert not problems, f"{path.stem}: {problems}"
+
+
+# ------------------------------------------------------------------------------ one build
+
+BILINGUAL = [
+    new_markdown_cell("# 01 · Domains (fixture)\n\nHow many facts each domain holds."),
+    _zh("# 01 · 各领域（测试）\n\n各领域各有多少条事实。"),
+    new_code_cell(
+        "import matplotlib.pyplot as plt\n"
+        "import pandas as pd\n"
+        "\n"
+        "from gaoxin import charts\n"
+        "from gaoxin.analysis import claims\n"
+        "from gaoxin.analysis import narrative as nv\n"
+        "\n"
+        "charts.set_style()\n"
+        'data = pd.DataFrame({"domain": ["industrial", "innovation"], "facts": [12, 7]})'
+    ),
+    new_markdown_cell("## Which domain holds most?"),
+    _zh("## 哪个领域最多？"),
+    new_code_cell(
+        "fig, ax = plt.subplots(figsize=charts.figsize(2))\n"
+        "ax.barh([charts.label(d) for d in data.domain], data.facts)\n"
+        'ax.set_xlabel("Facts")\n'
+        "top = data.facts.max()\n"
+        "charts.publish(\n"
+        '    fig, "fig1_domains", f"Industry holds {top} facts", f"Bars: industry {top}.",\n'
+        '    data, "一、2018年回顾",\n'
+        "    zh=charts.zh(\n"
+        '        f"产业有{top}条事实", f"条形图：产业{top}条。", {"Facts": "事实（条）"}\n'
+        "    ),\n"
+        ")"
+    ),
+    new_code_cell(
+        'nv.say(f"Industry holds **{top}** facts.", zh=f"产业有**{top}**条事实。")\n'
+        "claims.finding(\n"
+        '    f"Industry holds {top} facts.", figure="fig1_domains",\n'
+        '    heading="## Which domain holds most?", zh=f"产业有{top}条事实。",\n'
+        '    heading_zh="## 哪个领域最多？",\n'
+        ")"
+    ),
+]
+
+
+def _build_bilingual(root: Path, cells) -> tuple[build.BuildResult, str, Path]:
+    notebooks = root / "notebooks"
+    notebooks.mkdir(parents=True)
+    nb = _nb(cells)
+    nb.metadata["kernelspec"] = {"name": "gaoxin", "display_name": "Python (gaoxin)"}
+    nbformat.write(nb, notebooks / "01_domains.ipynb")
+    data = fixture_data(root)
+    log = io.StringIO()
+    result = build.build(
+        notebooks_dir=notebooks,
+        exports_dir=root / "exports",
+        cache_dir=root / "cache",
+        data_dir=data,
+        jobs=1,
+        out=log,
+    )
+    return result, log.getvalue(), root / "exports"
+
+
+@pytest.fixture(scope="module")
+def bilingual_site(tmp_path_factory):
+    result, log, exports = _build_bilingual(tmp_path_factory.mktemp("editions"), BILINGUAL)
+    assert result.ok, log
+    return exports
+
+
+@pytest.mark.build
+def test_one_build_gives_both_editions_linked_with_their_lang(bilingual_site):
+    exports = bilingual_site
+    en = (exports / "html" / "01_domains.html").read_text(encoding="utf-8")
+    zh = (exports / "zh" / "html" / "01_domains.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in en and '<html lang="zh-CN">' in zh
+    assert 'href="../zh/html/01_domains.html"' in en
+    assert 'href="../../html/01_domains.html"' in zh
+    assert "产业有<strong>12</strong>条事实" in zh and "Industry holds <strong>12</strong>" in en
+    assert "产业有" not in en and "Industry holds" not in zh
+    for name in ("01_domains.pdf",):
+        assert (exports / "pdf" / name).is_file() and (exports / "zh" / "pdf" / name).is_file()
+    en_png = exports / "figures" / "01_domains" / "fig1_domains.png"
+    zh_png = exports / "zh" / "figures" / "01_domains" / "fig1_domains.png"
+    assert en_png.read_bytes() != zh_png.read_bytes()
+    assert re.search(r'alt="条形图：产业12条。"', zh), "the Chinese image has the Chinese alt"
+    walkthrough = (exports / "walkthrough" / "01_domains.html").read_text(encoding="utf-8")
+    assert "产业有<strong>" not in walkthrough, "the walkthrough shows the English output"
+
+
+def pdf_lang(path: Path) -> str | None:
+    """The /Lang of a PDF's catalog (what screen readers pronounce it in)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    with path.open("rb") as f:
+        lang = resolve1(PDFDocument(PDFParser(f)).catalog.get("Lang"))
+    return lang.decode() if isinstance(lang, bytes) else lang
+
+
+@pytest.mark.build
+def test_each_pdf_declares_its_language_and_stays_tagged(bilingual_site):
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+
+    for path, lang in (
+        (bilingual_site / "pdf" / "01_domains.pdf", "en"),
+        (bilingual_site / "zh" / "pdf" / "01_domains.pdf", "zh-CN"),
+    ):
+        assert pdf_lang(path) == lang, path
+        with path.open("rb") as f:
+            assert "StructTreeRoot" in PDFDocument(PDFParser(f)).catalog, f"{path} is untagged"
+
+
+@pytest.mark.build
+def test_a_chinese_sentence_with_another_number_fails_the_build(tmp_path):
+    cells = [*BILINGUAL]
+    cells[-1] = new_code_cell(
+        'nv.say(f"Industry holds **{top}** facts.", zh=f"产业有**{top + 1}**条事实。")'
+    )
+    result, log, exports = _build_bilingual(tmp_path, cells)
+    assert not result.ok
+    assert "01_domains" in log and "editions disagree" in log and "only in Chinese: 13" in log
+    assert not (exports / "html").exists(), "nothing is published"
+    shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+
+
+def test_escaped_characters_are_not_numbers():
+    assert numbers("the year&#x27;s count") == set()

@@ -188,7 +188,10 @@ def test_index_lists_reports_with_summary_and_headline(site):
     assert "Headline numbers" in page and "<strong>8.6%</strong>" in page
     headline = json.loads((site.exports / "data" / sitefiles.HEADLINE_NAME).read_text())
     assert headline["items"][0]["value"] == "8.6%"
-    assert "Source hash" in page and "weasyprint 70" in page
+    # The build's stamps are for analysts: on the data page, not on the readers' front page.
+    assert "Source hash" not in page and "weasyprint 70" not in page
+    data_page = (site.exports / "data" / "index.html").read_text(encoding="utf-8")
+    assert "Source hash" in data_page and "weasyprint 70" in data_page
 
 
 def test_headline_needs_no_facts_but_rejects_bad_ones(tmp_path):

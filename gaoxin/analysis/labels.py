@@ -142,6 +142,7 @@ def plan_year(facts: pd.DataFrame) -> int:
 
 
 PLAN = glossary.label("计划")  # a target for the reported year itself: the yardstick of a result
+LABELS["plan"] = PLAN
 
 
 def period_label(period: str, year: object = None) -> str:
@@ -153,18 +154,24 @@ def period_label(period: str, year: object = None) -> str:
 
 
 def roles(facts: pd.DataFrame, target_roles: dict[str, str] | None = None) -> pd.Series:
-    """Each fact's role for a reader: its period, with a target of the report year read as that
-    year's plan, and the targets that are not goals (plan scope, size thresholds) by the readings
-    register (gaoxin.data.readings.target_roles). One rule for every page that sorts targets."""
+    """Each fact's role for a reader, one rule for every page and notebook that sorts figures:
+    its period, with a result marked 累计 read as a running total to its year ("cumulative"), a
+    target of the report year read as that year's plan ("plan"), and the targets that are not
+    goals (plan scope, size thresholds) by the readings register (readings.target_roles)."""
     target_roles = readings.target_roles() if target_roles is None else target_roles
     year = report_year(facts)
     role = facts.period.mask((facts.period == "target") & (facts.year == year), "plan")
+    role = role.mask((facts.period == "result") & facts.cumulative.astype(bool), "cumulative")
     special = facts.fact_id.map(target_roles)
     return special.where(special.notna(), role).rename("role")
 
 
 def role_label(role: str, year: object = None) -> str:
-    """A role from roles() in words: '2019年目标 2019 target', '计划规模 Plan scope', …"""
+    """A role from roles() in words: '2019年目标 2019 target', '2018年累计 cumulative to 2018',
+    '计划规模 Plan scope', …"""
+    if role == "cumulative" and year is not None and not pd.isna(year):
+        zh, en = glossary.label("累计").split(" ", 1)
+        return f"{int(year)}年{zh} {en.lower()} to {int(year)}"
     return label(role) if role in TARGET_ROLES else period_label(role, year)
 
 

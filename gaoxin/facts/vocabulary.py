@@ -257,9 +257,10 @@ RELATIONS = {
     "different_measure": ("different measure", "口径不同"),
     "no_counterpart": ("no earlier figure", "无对应实绩"),
     "size_threshold": ("size threshold", "规模门槛"),
+    "plan_scope": ("plan scope", "计划规模"),
 }
 # Relations whose target has no result to be read against (the result side stays empty).
-RELATIONS_WITHOUT_RESULT = ("no_counterpart", "size_threshold")
+RELATIONS_WITHOUT_RESULT = ("no_counterpart", "size_threshold", "plan_scope")
 
 
 def relation_label(code: str) -> str:

@@ -135,7 +135,10 @@ def value_words(row: dict[str, Any]) -> str:
 
 
 def fact_class(row: dict[str, Any]) -> str:
-    return PERIOD_CLASS.get(str(row["period"]), OTHER_CLASS)
+    """Highlight class by role: results (running totals too) and goals are coloured; plans,
+    plan scope, size thresholds, dates and names are "other"."""
+    role = str(row.get("role") or row["period"])
+    return PERIOD_CLASS.get("result" if role == "cumulative" else role, OTHER_CLASS)
 
 
 def _row_line(key: str, value: str) -> str:
@@ -248,35 +251,54 @@ def has_inputs(data_dir: Path) -> bool:
 
 
 def load_inputs(data_dir: Path) -> dict[str, Any]:
-    """The raw text and the tables the page needs, validated by gaoxin.data."""
+    """The raw text and the tables the page needs, validated by gaoxin.data; each fact carries
+    its role (gaoxin.analysis.labels.roles, the rule every notebook uses)."""
     from gaoxin.data import load_table, read_raw_text
 
     article = data_dir / "raw" / "article.txt"
     kw = {"directory": data_dir / "processed", "article": article}
-    inputs: dict[str, Any] = {name: _records(load_table(name, **kw)) for name in TABLES}
+    tables = {name: load_table(name, **kw) for name in TABLES}
+    inputs: dict[str, Any] = {name: _records(table) for name, table in tables.items()}
     inputs["raw"] = read_raw_text(article)
-    roles = target_roles(data_dir)
-    for fact in inputs["facts"]:
-        fact["target_role"] = roles.get(fact["fact_id"])
+    roles = fact_roles(tables["facts"], data_dir)
+    for fact, role in zip(inputs["facts"], roles, strict=True):
+        fact["role"] = role
+        fact["target_role"] = ROLE_WORDS[role]() if role in ROLE_WORDS else None
     return inputs
 
 
-def target_roles(data_dir: Path) -> dict[str, str]:
-    """Target-period facts that are not goals, in reader words, by the project's curated
-    readings (gaoxin.data.readings.target_roles). Other articles' data have no readings: {}."""
+def fact_roles(facts, data_dir: Path) -> list[str]:
+    """Each fact's role by labels.roles. The targets that are not goals come from the project's
+    readings register, so other articles' data (no register) get only period, plan and 累计."""
     from gaoxin import config
+    from gaoxin.analysis.labels import roles
 
-    if Path(data_dir).resolve() != config.DATA_DIR.resolve():
-        return {}
-    from gaoxin.analysis.labels import label
-    from gaoxin.data.readings import target_roles as roles
+    if facts.empty:
+        return []
+    project = Path(data_dir).resolve() == config.DATA_DIR.resolve()
+    has_results = (facts.period == "result").any()
+    if not has_results:
+        return list(facts.period)
+    return list(roles(facts, None if project else {}))
 
-    return {fid: label(role).lower() for fid, role in roles().items()}
+
+def _role_words(code: str):
+    def words() -> str:
+        from gaoxin.analysis.labels import label
+
+        return label(code).lower()
+
+    return words
+
+
+# Roles whose words replace the period's (the rest read as their period).
+ROLE_WORDS = {code: _role_words(code) for code in ("plan", "plan_scope", "size_threshold")}
 
 
 def _legend_zh(facts: list[dict[str, Any]], exclusions: list[dict[str, Any]]) -> str:
     """The legend of the Chinese edition's article page (the same counts)."""
     periods = Counter(fact_class(f) for f in facts)
+    running = sum(f.get("role") == "cumulative" for f in facts)
     years = {
         cls: sorted({str(f["year"]) for f in facts if fact_class(f) == cls and f.get("year")})
         for cls in PERIOD_CLASS.values()
@@ -294,12 +316,19 @@ def _legend_zh(facts: list[dict[str, Any]], exclusions: list[dict[str, Any]]) ->
         '移到数字处，可看到它在<a href="../data/facts.csv">facts.csv</a>中的一行（英文）。</p>'
         '<ul class="gx-legend-list">'
         + item(
-            "gx-q-result", f"实绩（{'、'.join(years['gx-q-result'])}年）", periods["gx-q-result"]
+            "gx-q-result",
+            f"实绩（{'、'.join(years['gx-q-result'])}年"
+            + (f"，其中累计数{running}个）" if running else "）"),
+            periods["gx-q-result"],
         )
         + item(
             "gx-q-target", f"目标（{'、'.join(years['gx-q-target'])}年）", periods["gx-q-target"]
         )
-        + item(OTHER_CLASS, "其他（日期、名称、多年数据）", periods[OTHER_CLASS])
+        + item(
+            OTHER_CLASS,
+            "其他（计划、计划规模、规模门槛、日期、名称、多年数据）",
+            periods[OTHER_CLASS],
+        )
         + item("gx-x", "不计（不是数量的数字）", len(exclusions))
         + "</ul></section>"
     )
@@ -323,7 +352,10 @@ def _legend(facts: list[dict[str, Any]], exclusions: list[dict[str, Any]]) -> st
         if first
         else "no quantity was found"
     )
-    results = f"实绩 results ({', '.join(years['gx-q-result'])})"
+    running = sum(f.get("role") == "cumulative" for f in facts)
+    results = f"实绩 results ({', '.join(years['gx-q-result'])}" + (
+        f"; {running} of them running totals, 累计)" if running else ")"
+    )
     targets = f"目标 targets ({', '.join(years['gx-q-target'])})"
     return (
         '<section class="gx-legend" aria-labelledby="legend-h" lang="en">'
@@ -335,7 +367,11 @@ def _legend(facts: list[dict[str, Any]], exclusions: list[dict[str, Any]]) -> st
         '<ul class="gx-legend-list">'
         + item("gx-q-result", _esc(results), periods["gx-q-result"])
         + item("gx-q-target", _esc(targets), periods["gx-q-target"])
-        + item(OTHER_CLASS, "其他 other (dates, names, multi-year figures)", periods[OTHER_CLASS])
+        + item(
+            OTHER_CLASS,
+            "其他 other (plans, plan scope, size thresholds, dates, names, multi-year figures)",
+            periods[OTHER_CLASS],
+        )
         + item("gx-x", "不计 numerals that are not quantities", len(exclusions))
         + "</ul></section>"
     )

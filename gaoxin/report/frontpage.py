@@ -30,7 +30,15 @@ FIGURE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 # Relations whose two figures do not measure the same thing: their cards carry a warning.
 MISMATCHED = ("different_measure",)
 # Card order: pairs that compare first, then mismatches, then targets with nothing to compare.
-RELATION_ORDER = ("same_measure", "different_measure", "no_counterpart", "size_threshold")
+RELATION_ORDER = (
+    "same_measure",
+    "different_measure",
+    "no_counterpart",
+    "plan_scope",
+    "size_threshold",
+)
+# Target-year figures that are not goals: listed apart from the goals.
+NOT_GOALS = ("plan_scope", "size_threshold")
 
 
 # The front page shows at most this many findings (the reports show all of theirs).
@@ -387,11 +395,21 @@ def cards_section(inputs: dict[str, Any]) -> str:
         )
     )
     cards = [_card(p, facts, raw) for p in records if p.get("result_fact_id")]
-    alone = [_alone(p, facts, raw) for p in records if not p.get("result_fact_id")]
+    alone = [
+        _alone(p, facts, raw)
+        for p in records
+        if not p.get("result_fact_id") and p["relation"] not in NOT_GOALS
+    ]
+    not_goals = [_alone(p, facts, raw) for p in records if p["relation"] in NOT_GOALS]
     rest = (
         f'<h3 id="cards-alone-h">No {report_year} figure to compare with</h3>'
         f'<ul class="gx-card-alone">{"".join(alone)}</ul>'
         if alone
+        else ""
+    ) + (
+        '<h3 id="cards-not-goals-h">Not goals: the size of a plan, and project sizes inside '
+        f'other targets</h3><ul class="gx-card-alone">{"".join(not_goals)}</ul>'
+        if not_goals
         else ""
     )
     return (

@@ -15,6 +15,7 @@ from typing import Any
 
 from gaoxin.config import EN, ZH
 from gaoxin.report.frontpage import (
+    NOT_GOALS,
     RELATION_ORDER,
     _markdown,
     _records,
@@ -125,7 +126,7 @@ def _cards(inputs: dict[str, Any]) -> str:
         shown = escape(fact["quote"] + tier_word(fact, raw))
         return f'<a class="gx-card-quote" href="article.html#{_esc(fact["fact_id"])}">{shown}</a>'
 
-    cards, alone = [], []
+    cards, alone, not_goals = [], [], []
     for p in records:
         target = facts[p["target_fact_id"]]
         relation = RELATIONS[p["relation"]][1]
@@ -143,7 +144,7 @@ def _cards(inputs: dict[str, Any]) -> str:
                 f'<p class="gx-card-rel"><strong>{flag}{_esc(relation)}</strong></p></li>'
             )
         else:
-            alone.append(
+            (not_goals if p["relation"] in NOT_GOALS else alone).append(
                 f"<li><strong>{_esc(target.get('subject_zh') or '')}</strong>{link(target)}"
                 f"——<em>{_esc(relation)}</em></li>"
             )
@@ -151,6 +152,11 @@ def _cards(inputs: dict[str, Any]) -> str:
         f'<h3 id="cards-alone-h">没有{report_year}年数据可比的目标</h3>'
         f'<ul class="gx-card-alone">{"".join(alone)}</ul>'
         if alone
+        else ""
+    ) + (
+        '<h3 id="cards-not-goals-h">不是目标：计划规模，以及其他目标中的项目规模门槛</h3>'
+        f'<ul class="gx-card-alone">{"".join(not_goals)}</ul>'
+        if not_goals
         else ""
     )
     return (

@@ -32,16 +32,16 @@ def _nav(stem: str, variant: str, lang: str = EN, twin: bool = False) -> str:
         links = [
             ("../index.html", "← 目录", ZH),
             (f"../pdf/{stem}.pdf", "PDF", ZH),
-            (f"../../walkthrough/{stem}.html", "代码（英文）", ZH),
             (f"../../html/{stem}.html", "English edition", EN),
         ]
+    elif variant == "reader":
+        # A reader edition links only to reader material (the code is on the front page's
+        # learning section).
+        links = [("../index.html", "← Index", EN), (f"../pdf/{stem}.pdf", "PDF", EN)]
     else:
-        links = [("../index.html", "← Index", EN)]
-        if variant != "reader":
-            links.append((f"../html/{stem}.html", "Report", EN))
-        if variant != "walkthrough":
-            links.append((f"../walkthrough/{stem}.html", "Walkthrough", EN))
-        links += [
+        links = [
+            ("../index.html", "← Index", EN),
+            (f"../html/{stem}.html", "Report", EN),
             (f"../pdf/{stem}.pdf", "PDF", EN),
             (f"../student/{stem}.ipynb", "Student notebook", EN),
         ]

@@ -110,22 +110,26 @@ def summary_html(summary: str) -> str:
     return "".join(parts)
 
 
+# A notebook summary's learning goals start at this line (the first cell's list of goals).
+GOALS_LEAD = "By the end you can"
+
+
+def split_summary(summary: str) -> tuple[str, str]:
+    """A notebook summary as (what the report is about, the learning goals for students)."""
+    lines = summary.splitlines()
+    at = next((i for i, line in enumerate(lines) if line.startswith(GOALS_LEAD)), len(lines))
+    return "\n".join(lines[:at]), "\n".join(lines[at:])
+
+
 def _report_section(report: dict[str, Any]) -> list[str]:
+    """A report for readers: what it is about, its two reader formats, its charts."""
     stem = report["stem"]
-    links = [
-        (f"html/{stem}.html", "报告 Report (HTML)"),
-        (f"walkthrough/{stem}.html", "代码 Walkthrough (HTML)"),
-        (f"pdf/{stem}.pdf", "PDF (A4)"),
-        (f"student/{stem}.ipynb", "练习 Student notebook"),
-    ]
-    # The student notebook is a file to download and open in Jupyter, not a page to read.
-    anchors = "".join(
-        f'<a href="{_esc(h)}"{" download" if h.endswith(".ipynb") else ""}>{_esc(t)}</a>'
-        for h, t in links
-    )
+    about, _ = split_summary(report["summary"])
+    links = [(f"html/{stem}.html", "报告 Report (HTML)"), (f"pdf/{stem}.pdf", "PDF (A4)")]
+    anchors = "".join(f'<a href="{_esc(h)}">{_esc(t)}</a>' for h, t in links)
     parts = [
         f'<section class="gx-report" id="{_esc(stem)}"><h2>{_esc(report["title"])}</h2>'
-        f'{summary_html(report["summary"])}<p class="gx-links">{anchors}</p>'
+        f'{summary_html(about)}<p class="gx-links">{anchors}</p>'
     ]
     if report["figures"]:
         parts.append('<ul class="gx-figures">')
@@ -134,8 +138,34 @@ def _report_section(report: dict[str, Any]) -> list[str]:
             files = " · ".join(
                 f'<a href="{_esc(base)}.{ext}">{ext.upper()}</a>' for ext in FIGURE_FORMATS
             )
-            parts.append(f"<li>{_esc(fig['name'])}: {_esc(fig['alt'])} — {files}</li>")
+            parts.append(f"<li>{_esc(fig['alt'])} — {files}</li>")
         parts.append("</ul>")
+    parts.append("</section>")
+    return parts
+
+
+def _learning_section(reports: list[dict[str, Any]]) -> list[str]:
+    """Apart from the reports: each notebook's goals, its walkthrough with code and the student
+    notebook, for students, teachers and analysts."""
+    parts = [
+        '<section class="gx-learning" aria-labelledby="learning-h">'
+        '<h2 id="learning-h">学习 For students, teachers and analysts</h2>'
+        "<p>Each report is also a notebook. The walkthroughs show its code; the student notebooks "
+        'are exercises; the <a href="teacher.html">teacher\'s guide</a> plans the lessons.</p>'
+    ]
+    for report in reports:
+        stem = report["stem"]
+        _, goals = split_summary(report["summary"])
+        links = [
+            (f"walkthrough/{stem}.html", "代码 Walkthrough (HTML)", ""),
+            (f"student/{stem}.ipynb", "练习 Student notebook", " download"),
+        ]
+        # The student notebook is a file to download and open in Jupyter, not a page to read.
+        anchors = "".join(f'<a href="{_esc(h)}"{extra}>{_esc(t)}</a>' for h, t, extra in links)
+        parts.append(
+            f"<h3>{_esc(report['title'])}</h3>{summary_html(goals)}"
+            f'<p class="gx-links">{anchors}</p>'
+        )
     parts.append("</section>")
     return parts
 
@@ -144,17 +174,17 @@ def index_page(
     reports: list[dict[str, Any]], headline: dict[str, Any], key: str, front: str = ""
 ) -> str:
     """The landing page: lede, findings and target cards (``front``, from gaoxin.report.frontpage)
-    or else the headline numbers, every report in every format, the data."""
+    or else the headline numbers, every report for readers, the data, then apart the notebooks
+    for students, teachers and analysts."""
     from gaoxin.report import frontpage
 
     parts = [
         '<nav class="gx-nav" aria-label="Site"><a href="zh/index.html" lang="zh-CN" '
         'hreflang="zh-CN">中文版</a></nav>',
         "<h1>衡阳高新区 2019 工作会新闻报道 — 数据分析 Reports</h1>",
-        "<p>Analysis notebooks on a news report about the 2019 work conference of the Hengyang "
+        "<p>Analysis of a news report about the 2019 work conference of the Hengyang "
         f"National High-tech Zone ({_esc(load_source().byline)}). "
-        "Every report comes in four formats, built from one "
-        "execution of its notebook.</p>",
+        "Every report is a web page and a print edition (PDF).</p>",
     ]
     if front:
         parts.append(front)
@@ -163,21 +193,27 @@ def index_page(
     parts.append("<h2>报告 Reports</h2>")
     for report in reports:
         parts += _report_section(report)
-    versions = ", ".join(f"{k} {v}" for k, v in tool_versions().items() if v != "absent")
     parts += [
         '<h2>数据 Data</h2><p><a href="data/index.html">data/</a> holds the processed CSV tables '
         f'and <a href="data/{WORKBOOK_NAME}">{WORKBOOK_NAME}</a> (one sheet per table).</p>',
-        f'<footer class="gx-footer"><p>Source hash {_esc(key)}</p>'
-        f"<p>Tools: {_esc(versions)}</p></footer>",
     ]
+    parts += _learning_section(reports)
     css = (frontpage.page_css(),) if front else ()
     return render_page("衡阳高新区 2019 — reports", "\n".join(parts), "gx-index", extra_css=css)
 
 
-def data_page(names: list[str]) -> str:
-    """data/index.html: the folder's files, so the index's data/ link needs no server listing."""
+def data_page(names: list[str], key: str = "") -> str:
+    """data/index.html: the folder's files, so the index's data/ link needs no server listing,
+    and the build's stamps for analysts (the inputs' hash, the tools' versions)."""
     listing = "".join(f'<li><a href="{_esc(n)}">{_esc(n)}</a></li>' for n in names)
-    body = f'<p><a href="../index.html">← Index</a></p><h1>Data</h1><ul>{listing}</ul>'
+    versions = ", ".join(f"{k} {v}" for k, v in tool_versions().items() if v != "absent")
+    stamps = (
+        f'<footer class="gx-footer"><p>Source hash {_esc(key)}</p><p>Tools: {_esc(versions)}</p>'
+        "</footer>"
+        if key
+        else ""
+    )
+    body = f'<p><a href="../index.html">← Index</a></p><h1>Data</h1><ul>{listing}</ul>{stamps}'
     return render_page("Data", body, "gx-data", lang="en")
 
 
@@ -208,7 +244,7 @@ def page_files(
 
     headline = json.loads(data[f"data/{HEADLINE_NAME}"])
     names = sorted(Path(rel).name for rel in data if rel.startswith("data/"))
-    files = {"data/index.html": data_page(names).encode()}
+    files = {"data/index.html": data_page(names, key).encode()}
     # The article and facts pages need the raw article and its tables (fixture data may lack them).
     pages = {
         article_page.ARTICLE_PAGE: article_page.article_page(data_dir),

@@ -292,3 +292,34 @@ def test_a_chinese_sentence_with_another_number_fails_the_build(tmp_path):
 
 def test_escaped_characters_are_not_numbers():
     assert numbers("the year&#x27;s count") == set()
+
+
+# ------------------------------------------------------------------------------ site pages
+
+
+def test_chinese_site_pages_declare_their_language_and_link_their_twins():
+    from gaoxin import config
+    from gaoxin.report import article_page, facts_page, site
+
+    pages = site.zh_page_files(config.DATA_DIR, [], "key")
+    assert set(pages) == {"zh/index.html", "zh/article.html", "zh/facts.html"}
+    for rel, page in pages.items():
+        text = page.decode("utf-8")
+        assert '<html lang="zh-CN">' in text, rel
+        twin = "../index.html" if rel == "zh/index.html" else f"../{rel.removeprefix('zh/')}"
+        assert f'href="{twin}" lang="en" hreflang="en"' in text, rel
+    english = {
+        "article.html": article_page.article_page(config.DATA_DIR).decode("utf-8"),
+        "facts.html": facts_page.facts_page(config.DATA_DIR).decode("utf-8"),
+    }
+    for rel, text in english.items():
+        assert f'href="zh/{rel}" lang="zh-CN" hreflang="zh-CN"' in text, rel
+
+
+def test_the_chinese_verdict_sentence_states_the_english_numbers():
+    from gaoxin.analysis.labels import plan_year
+    from gaoxin.analysis.verdicts import summary, summary_zh, verdict_table
+    from gaoxin.data import load_facts
+
+    verdicts, year = verdict_table(), plan_year(load_facts())
+    assert _differ(summary(verdicts, year), summary_zh(verdicts, year)) is None

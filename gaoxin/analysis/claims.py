@@ -80,5 +80,5 @@ def finding(
     if zh is not None:
         payload["text_zh"] = zh
         payload["anchor_zh"] = None if heading_zh is None else heading_anchor(heading_zh)
-        bundle[ZH_MARKDOWN_MIMETYPE] = f"**要点：**{zh}"
+        bundle[ZH_MARKDOWN_MIMETYPE] = f"**要点**：{zh}"
     display(bundle, raw=True)

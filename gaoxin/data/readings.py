@@ -248,6 +248,18 @@ def is_quantity(facts: pd.DataFrame, path: Path = READINGS_PATH) -> pd.Series:
     return facts.kind.isin(quantity_kinds(path))
 
 
+# A sentence's own time words (readings register, year_by_section): a result whose sentence has
+# none is dated by the part of the article it stands in.
+TIME_WORDS = re.compile(
+    r"\d{4}年|[今去明前当上]年|同期|季度|[上下]半年|全年|年度|\d+月|[一二三四五六七八九十]+月"
+)
+
+
+def dated_by_section(facts: pd.DataFrame) -> pd.Series:
+    """Results whose sentence gives no time of its own: their year is their section's."""
+    return (facts.period == "result") & ~facts.sentence.astype(str).str.contains(TIME_WORDS)
+
+
 FIRST_TIER = "first_tier"
 PLAN_SCOPE = "plan_scope"
 SIZE_THRESHOLD = "size_threshold"

@@ -113,6 +113,9 @@ def period_words(row: dict[str, Any]) -> str:
     if str(row.get("cumulative")).lower() == "true" and not _blank(row.get("year")):
         # 累计: a running total up to that year; the article gives no start, so no single year.
         return f"累计 cumulative to {row['year']}"
+    if row.get("by_section") and not _blank(row.get("year")):
+        # The sentence gives no time of its own (readings register, year_by_section).
+        return f"{row['year']} {words} (year from its section; no date in the sentence)"
     return f"{row['year']} {words}" if not _blank(row.get("year")) else words
 
 
@@ -260,9 +263,13 @@ def load_inputs(data_dir: Path) -> dict[str, Any]:
     tables = {name: load_table(name, **kw) for name in TABLES}
     inputs: dict[str, Any] = {name: _records(table) for name, table in tables.items()}
     inputs["raw"] = read_raw_text(article)
+    from gaoxin.data.readings import dated_by_section
+
     roles = fact_roles(tables["facts"], data_dir)
-    for fact, role in zip(inputs["facts"], roles, strict=True):
+    by_section = list(dated_by_section(tables["facts"])) if len(tables["facts"]) else []
+    for fact, role, dated in zip(inputs["facts"], roles, by_section, strict=True):
         fact["role"] = role
+        fact["by_section"] = bool(dated)
         fact["target_role"] = ROLE_WORDS[role]() if role in ROLE_WORDS else None
     return inputs
 

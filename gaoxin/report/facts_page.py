@@ -139,6 +139,8 @@ def _period_zh(fact: dict[str, Any]) -> str:
     year = fact.get("year")
     if str(fact.get("cumulative")).lower() == "true" and year not in (None, ""):
         return f"截至{year}年累计"
+    if fact.get("by_section") and year not in (None, "") and str(year) != "<NA>":
+        return f"{year}年{words}（年份据所在部分，句中没有日期）"
     return f"{year}年{words}" if year not in (None, "") and str(year) != "<NA>" else words
 
 

@@ -83,12 +83,19 @@ def test_every_fact_and_exclusion_is_an_anchor_whose_highlight_is_its_quote(page
         assert "gx-x" in marks[row.exclusion_id]["class"].split()
 
 
-def test_highlight_colour_follows_the_period(page):
+def test_highlight_colour_follows_the_role(page):
+    """Results (running totals too) and goals are coloured; a plan, plan scope and size
+    thresholds are not goals, so they share the "other" colour (labels.roles)."""
+    from gaoxin.analysis.labels import roles
+
     marks = _parse(page).marks
-    expected = {"result": "gx-q-result", "target": "gx-q-target"}
-    for row in load_facts().itertuples():
+    expected = {"result": "gx-q-result", "cumulative": "gx-q-result", "target": "gx-q-target"}
+    facts = load_facts()
+    for row, role in zip(facts.itertuples(), roles(facts), strict=True):
         classes = marks[row.fact_id]["class"].split()
-        assert expected.get(row.period, "gx-q-other") in classes, row.fact_id
+        assert expected.get(role, "gx-q-other") in classes, row.fact_id
+    # 三大 in the lead is a target-year figure but plan scope: not coloured as a goal.
+    assert "gx-q-other" in marks[facts.loc[facts.quote == "三大", "fact_id"].iloc[0]]["class"]
     # The real article has all three kinds of highlight.
     used = {c for m in marks.values() for c in m["class"].split()}
     assert {"gx-q-result", "gx-q-target", "gx-q-other", "gx-x"} <= used

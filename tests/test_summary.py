@@ -50,8 +50,16 @@ def test_summary_html_escapes():
     assert html == "<p>a &lt;b&gt;</p><ul><li>&lt;script&gt;x&lt;/script&gt;</li></ul>"
 
 
-def test_student_notebook_link_is_a_download():
-    report = {"stem": "01_x", "title": "T", "summary": "S", "figures": []}
+def test_student_notebook_link_is_a_download_in_the_learning_section_only():
+    report = {
+        "stem": "01_x",
+        "title": "T",
+        "summary": "S\nBy the end you can:\n- G1 do a thing",
+        "figures": [],
+    }
     section = "".join(site._report_section(report))
-    assert '<a href="student/01_x.ipynb" download>' in section
     assert '<a href="html/01_x.html">' in section
+    assert "student/" not in section and "walkthrough/" not in section and "G1" not in section
+    learning = "".join(site._learning_section([report]))
+    assert '<a href="student/01_x.ipynb" download>' in learning
+    assert "<li>G1 do a thing</li>" in learning

@@ -146,12 +146,12 @@ def _report_section(report: dict[str, Any]) -> list[str]:
 
 def _learning_section(reports: list[dict[str, Any]]) -> list[str]:
     """Apart from the reports: each notebook's goals, its walkthrough with code and the student
-    notebook, for students, teachers and analysts."""
+    notebook. (The teacher's guide holds answers, so no page students see links to it.)"""
     parts = [
         '<section class="gx-learning" aria-labelledby="learning-h">'
-        '<h2 id="learning-h">学习 For students, teachers and analysts</h2>'
-        "<p>Each report is also a notebook. The walkthroughs show its code; the student notebooks "
-        'are exercises; the <a href="teacher.html">teacher\'s guide</a> plans the lessons.</p>'
+        '<h2 id="learning-h">学习 For students and analysts</h2>'
+        "<p>Each report is also a notebook: the walkthroughs show its code, and the student "
+        "notebooks are its exercises.</p>"
     ]
     for report in reports:
         stem = report["stem"]
@@ -175,7 +175,7 @@ def index_page(
 ) -> str:
     """The landing page: lede, findings and target cards (``front``, from gaoxin.report.frontpage)
     or else the headline numbers, every report for readers, the data, then apart the notebooks
-    for students, teachers and analysts."""
+    for students and analysts."""
     from gaoxin.report import frontpage
 
     parts = [

@@ -1,7 +1,8 @@
 # Two commands do everything on a fresh machine with Python 3.10+:
 #   make report   build the environment, the data and every export
 #   make test     lint and run every test
-#   make env PYTHON=python3.13   choose the Python (3.10 to 3.13); changing it rebuilds .venv
+#   make env PYTHON=python3.13   choose the Python (3.10 to 3.13); naming another rebuilds .venv
+#                                (later commands without PYTHON keep the Python .venv was made with)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,9 +10,18 @@ STAMP := $(VENV)/.installed-stamp
 # What .venv was made for: this folder and this Python. When either differs (a copied or moved
 # checkout, another PYTHON=...), .venv is made again from scratch: a copy never runs the
 # original's environment, and one Python's packages never meet another's.
-ENV_ID := $(CURDIR) $(shell $(PYTHON) -c 'import sys; print(sys.executable, sys.version.split()[0])' 2>/dev/null)
+ENV_ID = $(CURDIR) $(shell $(PYTHON) -c 'import sys; print(sys.executable, sys.version.split()[0])' 2>/dev/null)
 ENV_ID_FILE := $(VENV)/.env-id
-ifneq ($(shell cat $(ENV_ID_FILE) 2>/dev/null),$(strip $(ENV_ID)))
+RECORDED_ID := $(strip $(file < $(ENV_ID_FILE)))
+# PYTHON not given: keep the Python .venv was made with, while it exists, and ask no Python which
+# one it is (a pyenv shim alone takes a tenth of a second, on every make command).
+ifeq ($(origin PYTHON),file)
+ifneq ($(and $(filter $(CURDIR),$(firstword $(RECORDED_ID))),$(wildcard $(word 2,$(RECORDED_ID)))),)
+PYTHON := $(word 2,$(RECORDED_ID))
+ENV_ID := $(RECORDED_ID)
+endif
+endif
+ifneq ($(RECORDED_ID),$(strip $(ENV_ID)))
 $(STAMP): env-changed
 endif
 LAB_ARGS ?=

@@ -370,3 +370,36 @@ def test_lock_file_pins_the_direct_requirements_with_hashes():
             }
             if wanted:
                 assert locked == {version}, f"{name} on {minor}: lock {locked}, pinned {version}"
+
+
+def test_make_without_python_asks_no_python(tmp_path):
+    """With PYTHON not given, make keeps the Python .venv was made with and runs no Python to
+    find out (a pyenv shim alone cost 0.1 s of every no-op `make report`); once that Python is
+    gone, it asks python3 again, and .venv is made again."""
+    import shutil
+    import sys
+
+    folder = tmp_path / "checkout"
+    folder.mkdir()
+    for name in ("Makefile", "requirements.lock", "pyproject.toml"):
+        shutil.copy(PROJECT_ROOT / name, folder / name)
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    asked = tmp_path / "asked"
+    (shims / "python3").write_text(f'#!/bin/sh\ntouch "{asked}"\nexec "{sys.executable}" "$@"\n')
+    (shims / "python3").chmod(0o755)
+    venv_dir = folder / ".venv"
+    venv_dir.mkdir()
+    (venv_dir / ".installed-stamp").touch()
+    version = sys.version.split()[0]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE") and k != "PYTHON"}
+    env["PATH"] = f"{shims}:{env['PATH']}"
+
+    def question() -> int:
+        done = subprocess.run(["make", "-q", "env"], cwd=folder, env=env, capture_output=True)
+        return done.returncode
+
+    (venv_dir / ".env-id").write_text(f"{folder} {sys.executable} {version}\n")
+    assert question() == 0 and not asked.exists(), "make ran python3 or remade a kept .venv"
+    (venv_dir / ".env-id").write_text(f"{folder} {tmp_path / 'gone' / 'python3'} {version}\n")
+    assert question() == 1 and asked.exists(), "a .venv whose Python is gone was kept"

@@ -221,7 +221,15 @@ def _version() -> str:
 
 # Libraries the report build imports, by the extra that installs them.
 EXTRAS = {
-    "notebooks": ("nbclient", "nbconvert", "nbformat", "ipykernel", "jupyter_client", "fontTools"),
+    "notebooks": (
+        "nbclient",
+        "nbconvert",
+        "nbformat",
+        "ipykernel",
+        "jupyter_client",
+        "fontTools",
+        "rich",
+    ),
     "pdf": ("weasyprint",),
 }
 

@@ -69,7 +69,7 @@ class BuildProgress:
         self._progress.start()
         todo = notebooks - cached
         self._task = self._progress.add_task(
-            f"notebooks: executing and exporting {todo}" if todo else "notebooks: all cached",
+            f"notebooks: {todo} to execute and export" if todo else "notebooks: all cached",
             total=notebooks + len(SITE_STEPS),
             completed=cached,
         )

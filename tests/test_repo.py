@@ -90,6 +90,9 @@ def test_ci_runs_the_readme_test_command():
     assert "3.10" in ci and "3.13" in ci and "git clone" in ci
     assert re.search(r'make -C "\$clone" PYTHON="\$python" test PYTEST_ARGS="-m unit"', ci)
     assert re.search(r'make -C "\$clone" PYTHON="\$python" report', ci)
+    # The lock is one environment: the two Pythons' `pip freeze` are compared, a difference fails.
+    assert re.search(r'"\$clone/\.venv/bin/python" -m pip freeze --exclude-editable >', ci)
+    assert re.search(r"if ! diff -u .*\n(.*\n){1,3}\s*exit 1", ci), "no failing freeze comparison"
 
 
 def test_requirements_pin_exact_versions():

@@ -65,6 +65,7 @@ class BuildProgress:
             TimeElapsedColumn(),
             console=console,
             transient=False,
+            redirect_stderr=False,  # errors and warnings stay on stderr
         )
         self._progress.start()
         todo = notebooks - cached

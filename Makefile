@@ -1,7 +1,8 @@
 # Two commands do everything on a fresh machine with Python 3.10+:
 #   make report   build the environment, the data and every export
 #   make test     lint and run every test
-#   make env PYTHON=python3.13   choose the Python (3.10 to 3.13); changing it rebuilds .venv
+#   make env PYTHON=python3.13   choose the Python (3.10 to 3.13); naming another rebuilds .venv
+#                                (later commands without PYTHON keep the Python .venv was made with)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,12 +10,29 @@ STAMP := $(VENV)/.installed-stamp
 # What .venv was made for: this folder and this Python. When either differs (a copied or moved
 # checkout, another PYTHON=...), .venv is made again from scratch: a copy never runs the
 # original's environment, and one Python's packages never meet another's.
-ENV_ID := $(CURDIR) $(shell $(PYTHON) -c 'import sys; print(sys.executable, sys.version.split()[0])' 2>/dev/null)
+ENV_ID = $(CURDIR) $(shell $(PYTHON) -c 'import sys; print(sys.executable, sys.version.split()[0])' 2>/dev/null)
 ENV_ID_FILE := $(VENV)/.env-id
-ifneq ($(shell cat $(ENV_ID_FILE) 2>/dev/null),$(strip $(ENV_ID)))
+RECORDED_ID := $(strip $(file < $(ENV_ID_FILE)))
+# PYTHON not given: keep the Python .venv was made with, while it exists, and ask no Python which
+# one it is (a pyenv shim alone takes a tenth of a second, on every make command).
+ifeq ($(origin PYTHON),file)
+ifneq ($(and $(filter $(CURDIR),$(firstword $(RECORDED_ID))),$(wildcard $(word 2,$(RECORDED_ID)))),)
+PYTHON := $(word 2,$(RECORDED_ID))
+ENV_ID := $(RECORDED_ID)
+endif
+endif
+ifneq ($(RECORDED_ID),$(strip $(ENV_ID)))
 $(STAMP): env-changed
 endif
 LAB_ARGS ?=
+# Prints the installed distributions that requirements.lock does not name (pip and the project aside).
+LOCK_EXTRA_PY := import re, importlib.metadata as m; \
+  key = lambda n: re.sub(r"[-_.]+", "-", n).lower(); \
+  text = open("requirements.lock", encoding="utf-8").read(); \
+  keep = {key(n) for n in re.findall(r"^([A-Za-z0-9][^=\s]*)==", text, re.M)}; \
+  keep |= {"pip", "setuptools", "wheel", "gaoxin"}; \
+  names = {d.metadata["Name"] for d in m.distributions()} - {None}; \
+  print(" ".join(sorted(n for n in names if key(n) not in keep)))
 
 .DEFAULT_GOAL := help
 .PHONY: help env env-changed git-setup lock jupyter-path data check report test lint format lab bench clean
@@ -28,8 +46,16 @@ $(STAMP): requirements.lock pyproject.toml
 	  rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
 	@# The whole environment from the lock file, every file checked against its hash; pip's own
-	@# progress (no --quiet): the first install takes minutes.
-	$(BIN)/python -m pip install --disable-pip-version-check --require-hashes -r requirements.lock
+	@# progress (no --quiet): the first install takes minutes. The lock names every package, so
+	@# pip resolves nothing (--no-deps: it also keeps pip from looking past the lock when a
+	@# locked version replaces an installed one); `pip check` then proves the set is complete.
+	$(BIN)/python -m pip install --disable-pip-version-check --require-hashes --no-deps \
+	  -r requirements.lock
+	@# A package an earlier lock installed and this one no longer names is removed (a sync).
+	@extra="$$($(BIN)/python -c '$(LOCK_EXTRA_PY)')"; if [ -n "$$extra" ]; then \
+	  echo "make env: removing what requirements.lock no longer names: $$extra"; \
+	  $(BIN)/python -m pip uninstall --yes --quiet $$extra; fi
+	$(BIN)/python -m pip check
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@# The project's kernel, in .venv only (never for the user: one kernel per checkout). Outside
 	@# clients find it with JUPYTER_PATH="$$(make -s jupyter-path)".
@@ -56,10 +82,16 @@ git-setup:
 	else echo "make env: not a git work tree; no notebook filter or hooks set up"; fi
 
 # requirements.txt pins the direct dependencies; requirements.lock, made from it, pins the whole
-# environment with hashes, one file for Python 3.10 to 3.13 (markers where a version differs).
+# environment with hashes: one version of every package for all of Python 3.10 to 3.13, so each
+# of them installs the same environment (`--fork-strategy fewest`: the newest release that every
+# one of those Pythons can install, rather than newer releases for newer Pythons). Markers are
+# left only for other platforms (Windows, macOS, PyPy).
 lock: $(STAMP)  ## refresh requirements.lock from requirements.txt (uv; needs the package index)
-	$(BIN)/uv pip compile requirements.txt --universal --python-version 3.10 --generate-hashes \
-	  --quiet --custom-compile-command "make lock" -o requirements.lock
+	$(BIN)/uv pip compile requirements.txt --universal --python-version 3.10 --fork-strategy fewest \
+	  --generate-hashes --quiet --custom-compile-command "make lock" -o requirements.lock
+	@if grep -nE "python_(full_)?version" requirements.lock; then \
+	  echo "make lock: requirements.lock pins by Python version (lines above): pin those packages" \
+	    "in requirements.txt to a release that Python 3.10 to 3.13 all install" >&2; exit 1; fi
 
 jupyter-path:  ## print the folder outside Jupyter clients need on JUPYTER_PATH to find this kernel
 	@$(BIN)/python -m gaoxin.kernel --jupyter-path

@@ -119,3 +119,35 @@ def test_compare_ignores_only_the_stamp(tmp_path):
     problems = compare.compare(old, new)
     assert "differs: b.csv" in problems and f"only in {new}: extra.csv" in problems
     assert "    -1,2" in problems and "    +1,3" in problems
+
+
+def test_up_to_date_report_command_imports_no_build(tmp_path):
+    """The whole `python -m gaoxin report` path when nothing changed (parsing, the checks before
+    the command, the up-to-date check) imports neither the build, its worker pool, nor pandas."""
+    code = (
+        "import sys\n"
+        "from gaoxin import cli\n"
+        "from gaoxin.report import uptodate\n"
+        "uptodate.up_to_date = lambda *a, **k: True\n"
+        "code = cli.main(['report'])\n"
+        "heavy = {'gaoxin.report.build', 'gaoxin.report.pool', 'pandas', 'nbclient'}\n"
+        "print(code, sorted(heavy & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=config.PROJECT_ROOT,
+        check=True,
+    )
+    assert "report: up to date" in done.stdout, done.stdout + done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "0 []", done.stdout
+
+
+def test_command_line_timeout_default_is_the_builds():
+    from gaoxin import cli
+    from gaoxin.report import build
+
+    assert cli.DEFAULT_TIMEOUT == build.DEFAULT_TIMEOUT
+    args = cli.make_parser().parse_args(["build"])
+    assert args.timeout == build.DEFAULT_TIMEOUT

@@ -43,6 +43,7 @@ from gaoxin.report.cache import (
 from gaoxin.report.errors import BuildError
 from gaoxin.report.fonts import use_disk_cache
 from gaoxin.report.lock import build_lock
+from gaoxin.report.progress import SITE_STEPS, BuildProgress
 from gaoxin.report.publish import PublishError, publish
 
 CACHE_DIR = config.PROJECT_ROOT / ".cache"
@@ -155,15 +156,13 @@ def build(
     notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR).resolve()
     cache_dir = Path(cache_dir or CACHE_DIR).resolve()
     stream = out or sys.stdout
-
-    def emit(line: str) -> None:
-        stream.write(line + "\n")
-        stream.flush()
+    # A bar on a terminal (lines print above it), plain lines anywhere else.
+    progress = BuildProgress(stream)
 
     if not notebooks_dir.is_dir():
         raise BuildError(f"notebooks folder {notebooks_dir} does not exist")
     check_source()
-    with build_lock(cache_dir) if take_lock else contextlib.nullcontext():
+    with build_lock(cache_dir) if take_lock else contextlib.nullcontext(), progress:
         return _build(
             notebooks_dir,
             Path(exports_dir or config.EXPORTS_DIR).resolve(),
@@ -172,9 +171,10 @@ def build(
             only,
             max(1, jobs or os.cpu_count() or 1),
             timeout,
-            emit,
-            stream is sys.stdout,
+            progress.line,
+            stream is sys.stdout and not progress.bar,  # workers' start lines would break a bar
             environment_salt,
+            progress,
         )
 
 
@@ -189,6 +189,7 @@ def _build(
     emit: Callable[[str], None],
     announce: bool,
     environment_salt: str,
+    progress: BuildProgress | None = None,
 ) -> BuildResult:
     started = time.perf_counter()
     _remove_staging(cache_dir)
@@ -257,7 +258,14 @@ def _build(
 
     from gaoxin.report.pool import run_tasks
 
-    for res in run_tasks(tasks, jobs, cache_dir / "run" / str(os.getpid()), emit):
+    progress = progress or BuildProgress(sys.stdout, bar=False)
+    progress.start(len(selected), len(result.cached))
+
+    def finished(line: str) -> None:  # run_tasks emits one line per finished notebook
+        emit(line)
+        progress.advance()
+
+    for res in run_tasks(tasks, jobs, cache_dir / "run" / str(os.getpid()), finished):
         stem = res["stem"]
         if res["ok"]:
             (result.exported if res["reused_execution"] else result.executed).append(stem)
@@ -295,6 +303,7 @@ def _build(
         if path in selected:
             files.update(entry_files(entries_root / path.stem / keys[path.stem]))
 
+    progress.describe(SITE_STEPS[0])
     if complete:
         data_key = site_key(exec_hash + file_hash(Path(__file__).with_name("site.py")), {})
         site_files, site_entries = _site(
@@ -310,11 +319,13 @@ def _build(
     else:
         emit("index.html and data/ not updated: some notebooks have no current build (run all)")
 
+    progress.advance(SITE_STEPS[1])
     try:
         result.published = publish(files, exports_dir, remove_stale=only is None, emit=emit)
     except (OSError, PublishError) as exc:
         raise BuildError(f"publishing into {exports_dir} failed ({exc}); it is unchanged") from None
     result.seconds = time.perf_counter() - started
+    progress.advance("build ok")
     emit(
         f"build ok: {len(result.executed)} executed, {len(result.exported)} re-exported, "
         f"{len(result.cached)} cached, "

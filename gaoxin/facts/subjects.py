@@ -50,18 +50,25 @@ def inside_quotes(text: str, pos: int) -> tuple[int, int] | None:
     return None
 
 
+LEADING_YEARS_RE = re.compile(r"(?:[0-9]{4}年)+")
+
+
 def trim(subject: str, zone_names: tuple[str, ...]) -> str:
     """Drop context words and the zone's own name from the start, predicate verbs from the end."""
     changed = True
+    leads = (*zone_names, *SUBJECT_LEAD_TRIM)
     while changed and subject:
         changed = False
-        for word in (*zone_names, *SUBJECT_LEAD_TRIM):
-            if subject.startswith(word) and len(subject) > len(word):
-                subject, changed = subject[len(word) :], True
-        for word in SUBJECT_TAIL_TRIM:
-            if subject.endswith(word):
-                subject, changed = subject[: -len(word)], True
-        year = re.match(r"(?:[0-9]{4}年)+", subject)
+        # One test against all the words first: most subjects start and end with none of them.
+        if subject.startswith(leads):
+            for word in leads:
+                if subject.startswith(word) and len(subject) > len(word):
+                    subject, changed = subject[len(word) :], True
+        if subject.endswith(SUBJECT_TAIL_TRIM):
+            for word in SUBJECT_TAIL_TRIM:
+                if subject.endswith(word):
+                    subject, changed = subject[: -len(word)], True
+        year = LEADING_YEARS_RE.match(subject)
         if year:
             subject, changed = subject[year.end() :], True
     return subject

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,7 +73,7 @@ def extract_tables(
             }
             for s in article.sentences
         ],
-        "facts": [{k: v for k, v in vars(f).items()} for f in sorted(facts, key=lambda f: f.start)],
+        "facts": [dict(vars(f)) for f in sorted(facts, key=lambda f: f.start)],
         "exclusions": [vars(x) for x in sorted(exclusions, key=lambda x: x.start)],
         "entities": entities,
         "entity_mentions": entity_mentions,
@@ -97,8 +96,8 @@ def render_csv(rows: list[dict], columns: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
-
-
 def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES.search(text) else text
+    # Four substring tests: much cheaper than a regular expression on millions of cells.
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text

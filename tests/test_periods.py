@@ -62,6 +62,19 @@ def test_a_comparison_base_is_found_as_such_and_not_as_last_year():
     assert forms == ["base"]
 
 
+def test_the_annual_plan_a_share_is_taken_of_is_a_base_not_a_period():
+    # 占全年目标任务的52%: 全年 names the plan (the denominator); 力争全年 names the period.
+    forms = [e.form for e in find_time_expressions("占全年目标任务的52%,完成全年计划的55%", 2023)]
+    assert forms == ["base", "base"]
+    assert [e.form for e in find_time_expressions("力争全年引进项目40个", 2023)] == ["part"]
+    assert [e.form for e in find_time_expressions("紧盯全年目标:增长10%", 2023)] == ["part"]
+    raw = MIDYEAR.replace("同比增长8%,", "同比增长8%,佔全年目標任務的52%;完成投資40億元,")
+    f = facts_of(raw)
+    for quote in ("52%", "40億元"):  # the share, and the clause after it: this half's results
+        assert (f[quote].period, f[quote].year) == ("result", "2023"), quote
+        assert (f[quote].period_start, f[quote].period_end) == ("2023-01", "2023-06"), quote
+
+
 def test_the_dateline_gives_the_reference_month():
     assert dateline("——2023年2月10日在工作会议上") == (2023, 2)
     assert dateline("7月20日,园区召开…") == (None, 7)

@@ -138,11 +138,13 @@ MULTIPLIERS: dict[str, Decimal] = {
 # (余 and 多 sit between the number and its unit: 3600余家, 20多个).
 PREFIX_QUALIFIERS = {
     "超过": "more_than",
+    "超過": "more_than",
     "突破": "more_than",
     "超": "more_than",
     "逾": "more_than",
     "近": "nearly",
     "约": "about",
+    "約": "about",
     "前": "top",
     "第": "ordinal",
     "不到": "less_than",
@@ -358,7 +360,8 @@ def _split_chinese_multiplier(number: str, mult: str) -> tuple[str, str]:
 
 def quantity_from_match(m: re.Match[str], source: str) -> Quantity | None:
     """Build a Quantity from a QUANTITY_RE match on `to_halfwidth(source)`, or None."""
-    if m.group("prefix") in ("约", "約") and source[m.start() - 1 : m.start()] in WORDS_ENDING_YUE:
+    before = source[m.start() - 1 : m.start()] if m.start() else ""
+    if m.group("prefix") in ("约", "約") and before and before in WORDS_ENDING_YUE:
         return None  # 签约, 合约, 节约: the 约 ends a word and is no "about"
     number, mult = _split_chinese_multiplier(m.group("number"), m.group("mult") or "")
     try:

@@ -117,6 +117,9 @@ DOMAIN_PATTERNS = tuple(
     (domain, re.compile("|".join(map(re.escape, words)))) for domain, words in DOMAIN_KEYWORDS
 )
 NON_QUANTITY_BY_LENGTH = sorted(NON_QUANTITY_WORDS.items(), key=lambda kv: -len(kv[0]))
+MULTI_YEAR_RE = re.compile("|".join(map(re.escape, MULTI_YEAR_WORDS)))
+CLAUSE_MARK_RE = re.compile("[,，;；:：]")
+NON_QUANTITY_ANY = re.compile("|".join(re.escape(w) for w, _ in NON_QUANTITY_BY_LENGTH))
 # A list marker: a Chinese numeral opening an item (一是…, 二、…, （三）…).
 LIST_MARKER_NUMERAL = re.compile("[一二三四五六七八九十]+")
 ITEM_OPENERS = "\n\r \u3000\t，,；;。：:！？!?●·•—-"
@@ -325,7 +328,8 @@ class FactRules:
                 end,
             ), "part of a code written with Latin letters (5G, A1), not a quantity"
         snippet = self.raw[max(0, start - 8) : end + 8]
-        for word, reason in NON_QUANTITY_BY_LENGTH:
+        words = NON_QUANTITY_ANY.findall(snippet)  # one search first: most snippets hold none
+        for word, reason in NON_QUANTITY_BY_LENGTH if words else ():
             if word not in snippet:
                 continue
             for m in re.finditer(re.escape(word), snippet):
@@ -414,14 +418,16 @@ class FactRules:
         para = self.article.paragraph_at(start)
         begin = para.start if start < self.body_start else max(section.start, self.body_start)
         own_sentence = sentence.start if sentence else start
-        # The expressions of the window [begin, start): found once for the whole text, so the
-        # cost stays linear in the article's length.
+        # The expressions of the window [begin, start), nearest first: found once for the whole
+        # text and walked back from the number (never copied), so a long section without
+        # headings costs no more per number than a short one.
         lo = bisect_left(self.timex_starts, begin)
         hi = bisect_left(self.timex_starts, start)
-        found = [e for e in self.timexes[lo:hi] if e.end <= start]
+        timexes = self.timexes
+        found = (i for i in range(hi - 1, lo - 1, -1) if timexes[i].end <= start)
         begin = 0  # the expressions carry raw offsets
-        for i in range(len(found) - 1, -1, -1):
-            e = found[i]
+        for i in found:
+            e = timexes[i]
             if e.form == "base":
                 continue
             if e.form in ("span", "plan", "range"):
@@ -431,7 +437,7 @@ class FactRules:
             if e.form == "word":
                 return self._found(e, begin, start, sentence, relative=e.relative)
             if e.form in PARTIAL_YEAR_FORMS:
-                return self._part(e, found[:i], begin, start, sentence)
+                return self._part(e, (timexes[j] for j in found), begin, start, sentence)
             year = e.year
             if not self.target_year:
                 continue
@@ -445,13 +451,15 @@ class FactRules:
         return self.default
 
     def _part(self, e, earlier, begin, start, sentence) -> Governor:
-        """A part of a year (上半年, 1—6月, 全年, 截至6月底): its year is its own, else that of the
+        """`earlier`: the expressions before `e` in its window, nearest first.
+
+        A part of a year (上半年, 1—6月, 全年, 截至6月底): its year is its own, else that of the
         nearest year before it, else the document's; it is a result when it ends before the
         report was written, a target when it does not."""
         year = None
         if e.form == "part" and e.year is not None and self._explicit_year(e):
             year = e.year
-        for prior in reversed(earlier):
+        for prior in earlier:  # nearest first
             if year is not None:
                 break
             if prior.form in ("year", "word") or (
@@ -482,9 +490,7 @@ class FactRules:
         if sentence and at >= sentence.start:
             i = sentence.text_index(at)
             j = sentence.text_index(start)
-            scope = (
-                "clause" if not any(c in sentence.text[i:j] for c in ",，;；:：") else "sentence"
-            )
+            scope = "sentence" if CLAUSE_MARK_RE.search(sentence.text, i, j) else "clause"
         elif para.start <= at:
             scope = "paragraph"
         elif self.article.paragraph_at(at).role == "heading":
@@ -510,12 +516,11 @@ class FactRules:
         period, year = self._period(kind, q, start, sentence, before, after)
         gov = self.governor
         subject = subject_of(kind, q, text, s_start, before, after, self.zone_names)
+        para = self.article.paragraph_at(start)
         return Fact(
             fact_id=f"F{start:05d}",
-            section_id=sentence.section_id
-            if sentence
-            else self.article.paragraph_at(start).section_id,
-            paragraph_id=self.article.paragraph_at(start).paragraph_id,
+            section_id=sentence.section_id if sentence else para.section_id,
+            paragraph_id=para.paragraph_id,
             sentence_id=sentence.sentence_id if sentence else "",
             start=start,
             end=end,
@@ -611,7 +616,7 @@ class FactRules:
         year = self.target_year + relative if self.target_year and relative is not None else None
         # A span (至今, 以来, 历史) in the clause, or a duration in a sentence that names one.
         span_in = (before + after) if kind != "duration" else (sentence.text if sentence else "")
-        if any(w in span_in for w in MULTI_YEAR_WORDS):
+        if MULTI_YEAR_RE.search(span_in):
             return "multi_year", None
         if gov.fixed is not None:
             return gov.fixed  # a part of a year: a result or a target of that year

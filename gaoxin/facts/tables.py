@@ -81,6 +81,8 @@ def extract_tables(
 
 
 def _cell(value) -> str:
+    if value.__class__ is str:
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)
@@ -92,7 +94,21 @@ def render_csv(rows: list[dict], columns: list[str]) -> str:
     A cell is quoted when it holds a comma, a quote or any line end, a lone CR included (the csv
     module leaves a CR bare when the line end is LF, and a reader then splits the row there)."""
     lines = [",".join(_quoted(c) for c in columns)]
-    lines += [",".join(_quoted(_cell(row.get(c))) for c in columns) for row in rows]
+    commas = len(columns) - 1
+    for row in rows:
+        cells = [v if v.__class__ is str else _cell(v) for v in map(row.get, columns)]
+        line = ",".join(cells)
+        # Most rows need no quoting at all: one look at the joined row instead of one per cell.
+        if line.count(",") != commas or '"' in line or "\n" in line or "\r" in line:
+            line = ",".join(
+                [
+                    '"' + c.replace('"', '""') + '"'
+                    if "," in c or '"' in c or "\n" in c or "\r" in c
+                    else c
+                    for c in cells
+                ]
+            )
+        lines.append(line)
     return "\n".join(lines) + "\n"
 
 

@@ -39,6 +39,7 @@ CN_NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
 
 ARABIC_RE = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
 CN_RE = f"[{CN_NUMERAL_CHARS}]+"
+ANY_NUMERAL_RE = re.compile(f"[0-9０-９{CN_NUMERAL_CHARS}]")
 
 # Measure units as written, longest first, mapped to (base unit, factor to the base unit).
 MEASURE_UNITS: dict[str, tuple[str, Decimal]] = {
@@ -463,6 +464,8 @@ def parse_quantity(text: str) -> Quantity:
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity-shaped match in `text`, left to right, offsets into `text`."""
+    if not ANY_NUMERAL_RE.search(text):
+        return []  # every form needs a numeral: a clause without one is read in one scan
     half = to_halfwidth(text)
     specials = [q for m in SPECIAL_RE.finditer(half) if (q := special_from_match(m, text))]
     found: list[Quantity] = []

@@ -531,7 +531,11 @@ class FactRules:
             multiplier=decimal_to_str(q.multiplier),
             unit_raw=q.unit_raw,
             # 第 only marks an ordinal; 前 ("top N") stays: it makes a rank a bound.
-            qualifier="+".join(c for c in q.qualifier.split("+") if c and c != "ordinal"),
+            qualifier=(
+                "+".join(c for c in q.qualifier.split("+") if c and c != "ordinal")
+                if "ordinal" in q.qualifier
+                else q.qualifier
+            ),
             qualifier_raw=q.qualifier_raw,
             value_normalized=decimal_to_str(q.value_normalized),
             value_high_normalized=decimal_to_str(q.value_high_normalized),

@@ -61,6 +61,28 @@ TIMEX_RE = re.compile(
 )
 
 
+# Every character a time expression can start with (on half-width text), from the forms above.
+FIRST_CHARS = (
+    set("0123456789到至截上下前第一二三四全近")
+    | set(_CN_SMALL)
+    | {w[0] for w in (*BASE_WORDS, *RELATIVE_WORDS, *FIVE_YEAR_PLAN_START)}
+)
+FIRST_CHAR_RE = re.compile("[" + "".join(sorted(FIRST_CHARS)) + "]")
+
+
+def _timex_matches(half: str):
+    """TIMEX_RE.finditer(half), trying the pattern only where an expression can start: one
+    C-level scan for those characters instead of every alternative at every position."""
+    pos = 0
+    while (first := FIRST_CHAR_RE.search(half, pos)) is not None:
+        m = TIMEX_RE.match(half, first.start())
+        if m is not None:
+            yield m
+            pos = m.end()
+        else:
+            pos = first.start() + 1
+
+
 @dataclass(frozen=True)
 class TimeExpression:
     """One time expression: offsets into the text, its form, and what it names.
@@ -116,7 +138,7 @@ def find_time_expressions(text: str, ref_year: int | None = None) -> list[TimeEx
     """Every time expression in `text`, left to right (offsets into `text`)."""
     half = to_halfwidth(text)
     out = []
-    for m in TIMEX_RE.finditer(half):
+    for m in _timex_matches(half):
         s, e, t = m.start(), m.end(), text[m.start() : m.end()]
         if m.group("base"):
             out.append(TimeExpression(s, e, t, "base"))

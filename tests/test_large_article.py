@@ -60,8 +60,7 @@ def test_a_short_article_prints_no_progress():
 
 
 CORPUS = Path(__file__).parent / "corpus"
-# Linear is 4; the quadratic steps gave 8.6 at these sizes (and 34 from 0.5 MB to 2 MB of the
-# whole corpus repeated).
+# Linear is 4; the quadratic steps gave 8.6 at these sizes.
 CORPUS_MAX_GROWTH = 6.0
 
 

@@ -57,3 +57,31 @@ def test_four_times_the_text_costs_about_four_times_the_time():
 
 def test_a_short_article_prints_no_progress():
     assert progress_line(Path("short.txt"), parse(generated(5_000))) is None
+
+
+CORPUS = Path(__file__).parent / "corpus"
+# Linear is 4; the quadratic steps gave 8.6 at these sizes.
+CORPUS_MAX_GROWTH = 6.0
+
+
+def repeated_tables(chars: int) -> str:
+    """The corpus's indicator-table articles one after another until the text is `chars` long:
+    unit headers, table cells and exclusions grow with the text, as in a long statistical file
+    (the generated text above has none of them)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*_table.txt"))]
+    parts, n, i = [], 0, 0
+    while n < chars:
+        parts.append(texts[i % len(texts)] + "\n\n")
+        n += len(parts[-1])
+        i += 1
+    return "".join(parts)
+
+
+def test_tables_and_exclusions_grow_linearly():
+    # Before: every exclusion was checked against all earlier ones and every number against
+    # every unit header of every table.
+    cpu_seconds(repeated_tables(5_000))
+    t_small, n_small = cpu_seconds(repeated_tables(40_000))
+    t_large, n_large = cpu_seconds(repeated_tables(160_000))
+    assert n_large > 3.5 * n_small
+    assert t_large / t_small < CORPUS_MAX_GROWTH, (t_small, t_large)

@@ -229,6 +229,9 @@ def test_find_quantities_in_traditional_and_fullwidth_text():
         ("6月底前", "6", None, "月", "month", "6", "by_end"),
         ("5千萬元", "5", None, "千萬元", "yuan", "50000000", ""),
         ("1.2亿美元", "1.2", None, "亿美元", "usd", "120000000", ""),
+        # Traditional spellings of the qualifiers.
+        ("超過1,150億元", "1150", None, "億元", "yuan", "115000000000", "more_than"),
+        ("約38億元", "38", None, "億元", "yuan", "3800000000", "about"),
     ],
 )
 def test_genre_quantities(text, value, high, unit_raw, base, normalized, qualifier):

@@ -62,6 +62,19 @@ def test_a_comparison_base_is_found_as_such_and_not_as_last_year():
     assert forms == ["base"]
 
 
+def test_the_annual_plan_a_share_is_taken_of_is_a_base_not_a_period():
+    # 占全年目标任务的52%: 全年 names the plan (the denominator); 力争全年 names the period.
+    forms = [e.form for e in find_time_expressions("占全年目标任务的52%,完成全年计划的55%", 2023)]
+    assert forms == ["base", "base"]
+    assert [e.form for e in find_time_expressions("力争全年引进项目40个", 2023)] == ["part"]
+    assert [e.form for e in find_time_expressions("紧盯全年目标:增长10%", 2023)] == ["part"]
+    raw = MIDYEAR.replace("同比增长8%,", "同比增长8%,佔全年目標任務的52%;完成投資40億元,")
+    f = facts_of(raw)
+    for quote in ("52%", "40億元"):  # the share, and the clause after it: this half's results
+        assert (f[quote].period, f[quote].year) == ("result", "2023"), quote
+        assert (f[quote].period_start, f[quote].period_end) == ("2023-01", "2023-06"), quote
+
+
 def test_the_dateline_gives_the_reference_month():
     assert dateline("——2023年2月10日在工作会议上") == (2023, 2)
     assert dateline("7月20日,园区召开…") == (None, 7)
@@ -203,3 +216,25 @@ def test_a_table_gives_each_cell_the_unit_and_period_of_its_headers():
         "about",
     )
     assert "亿元" not in f  # the header's unit is no quantity
+
+
+def test_the_fast_scan_finds_what_the_pattern_finds():
+    """find_time_expressions tries the pattern only where an expression can start; on every
+    corpus article and a text made of every form it finds exactly what finditer finds."""
+    from pathlib import Path
+
+    from gaoxin.text.numbers import to_halfwidth
+    from gaoxin.text.timex import TIMEX_RE, _timex_matches
+
+    forms = "去年同期上年同期2021—2023年到2025年底2022年度上半年截至6月底5月末下半年一季度第四季度"
+    forms += (
+        "1—6月前三季度全年过去一年過去一年前年去年今年明年本年度新的一年十四五近五年来三年内9年间"
+    )
+    texts = [forms] + [
+        p.read_text(encoding="utf-8") for p in (Path(__file__).parent / "corpus").glob("*.txt")
+    ]
+    for text in texts:
+        half = to_halfwidth(text)
+        expected = [(m.span(), m.lastgroup) for m in TIMEX_RE.finditer(half)]
+        assert [(m.span(), m.lastgroup) for m in _timex_matches(half)] == expected
+    assert len(list(_timex_matches(to_halfwidth(forms)))) >= 25

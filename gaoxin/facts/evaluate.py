@@ -218,8 +218,11 @@ def corpus_split(corpus: Path = CORPUS_DIR) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def score_corpus(half: str = "test", corpus: Path = CORPUS_DIR) -> dict[str, LayoutScore]:
-    """Layout → score over the articles of one half of the corpus (test, development or all)."""
+def score_corpus(
+    half: str = "test", corpus: Path = CORPUS_DIR, by_article: bool = False
+) -> dict[str, LayoutScore]:
+    """Layout → score over the articles of one half of the corpus (test, development or all);
+    with `by_article`, article → its own score (the key reads 'layout/article')."""
     from gaoxin.facts.tables import extract_tables
     from gaoxin.text.structure import load_article
 
@@ -236,7 +239,8 @@ def score_corpus(half: str = "test", corpus: Path = CORPUS_DIR) -> dict[str, Lay
         except ValueError as e:
             raise ValueError(f"{path.with_suffix('.expected.csv')}: {e}") from None
         one.misses = [f"{entry['article']}: {m}" for m in one.misses]
-        layouts.setdefault(entry["layout"], LayoutScore()).add(one)
+        key = f"{entry['layout']}/{entry['article']}" if by_article else entry["layout"]
+        layouts.setdefault(key, LayoutScore()).add(one)
     return layouts
 
 
@@ -244,19 +248,20 @@ def format_scores(layouts: dict[str, LayoutScore]) -> str:
     def pct(x: float | None) -> str:
         return "   —" if x is None else f"{x:4.0%}"
 
-    lines = [f"{'layout':<20} {'n':>2} {'rows':>4}  recall period qualif interv  stray"]
+    width = max([20, *(len(name) for name in layouts)])
+    lines = [f"{'layout':<{width}} {'n':>2} {'rows':>4}  recall period qualif interv  stray"]
     total = LayoutScore()
     for name, s in sorted(layouts.items()):
         total.add(s)
         fig = s.figures()
         lines.append(
-            f"{name:<20} {s.articles:>2} {s.required:>4}  "
+            f"{name:<{width}} {s.articles:>2} {s.required:>4}  "
             + "  ".join(pct(fig[k]) + " " for k in ("recall", "period", "qualifier", "interval"))
             + pct(fig["stray"])
         )
     fig = total.figures()
     lines.append(
-        f"{'all':<20} {total.articles:>2} {total.required:>4}  "
+        f"{'all':<{width}} {total.articles:>2} {total.required:>4}  "
         + "  ".join(pct(fig[k]) + " " for k in ("recall", "period", "qualifier", "interval"))
         + pct(fig["stray"])
     )
@@ -273,9 +278,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--half", choices=("test", "development", "all"), default="test")
     parser.add_argument("--misses", action="store_true", help="list every miss and stray row")
+    parser.add_argument("--by-article", action="store_true", help="one line per article")
     args = parser.parse_args(argv)
     try:
-        layouts = score_corpus(args.half)
+        layouts = score_corpus(args.half, by_article=args.by_article)
     except (OSError, ValueError) as e:
         print(f"evaluate: {e}", file=sys.stderr)
         return 1

@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property
 from itertools import pairwise
 
 from gaoxin.facts.entities import Mention
@@ -111,12 +112,37 @@ MARKUP_RE = re.compile(
     r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|</?[a-zA-Z][^<>]*>", re.S | re.I
 )
 SPAN = "span"
+# Each domain's keywords as one pattern (one search per domain instead of one per word).
+DOMAIN_PATTERNS = tuple(
+    (domain, re.compile("|".join(map(re.escape, words)))) for domain, words in DOMAIN_KEYWORDS
+)
 NON_QUANTITY_BY_LENGTH = sorted(NON_QUANTITY_WORDS.items(), key=lambda kv: -len(kv[0]))
+MULTI_YEAR_RE = re.compile("|".join(map(re.escape, MULTI_YEAR_WORDS)))
+CLAUSE_MARK_RE = re.compile("[,，;；:：]")
+NON_QUANTITY_ANY = re.compile("|".join(re.escape(w) for w, _ in NON_QUANTITY_BY_LENGTH))
 # A list marker: a Chinese numeral opening an item (一是…, 二、…, （三）…).
 LIST_MARKER_NUMERAL = re.compile("[一二三四五六七八九十]+")
 ITEM_OPENERS = "\n\r \u3000\t，,；;。：:！？!?●·•—-"
 # Parts of a year that make a whole report a partial-year one (mid-year analysis).
 PARTIAL_YEAR_FORMS = ("part", "point")
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted by start, those that overlap (a cell and the unit inside it) made one."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of `spans` (sorted by start, `starts` their starts;
+    the spans do not overlap one another), by a binary search rather than a scan."""
+    i = bisect_right(starts, start) - 1
+    return i >= 0 and end <= spans[i][1]
 
 
 class FactRules:
@@ -138,17 +164,40 @@ class FactRules:
         self.zone_names = self._zone_names()
         self.mentions = mentions
         self.ref_month, self.default = self._reference()
-        # Numbers in a table written as text, with the unit and period their headers give.
-        self.cells = numeric_cells(self.raw)
-        self.cell_at = {c.sign_start: c for c in self.cells.values()}
-        self.header_units = unit_spans(self.raw)
-        self.timexes = find_time_expressions(self.raw, self.target_year)
-        self.timex_starts = [e.start for e in self.timexes]
         self.section_starts = [s.start for s in article.sections]
         self.mention_starts = sorted((m.start, i) for i, m in enumerate(mentions))
         self.longest_mention = max((m.end - m.start for m in mentions), default=0)
         # Markup pasted into a text (tags, scripts) is not the article's words.
         self.markup = [m.span() for m in MARKUP_RE.finditer(self.raw)]
+        self.markup_starts = [a for a, _ in self.markup]
+
+    # Layers read over the whole text, once, when the rules first need them (a caller that only
+    # asks for the report's years does not pay for them).
+
+    @cached_property
+    def cells(self) -> dict[int, NumericCell]:
+        """Numbers in a table written as text, with the unit and period their headers give."""
+        return numeric_cells(self.raw)
+
+    @cached_property
+    def cell_at(self) -> dict[int, NumericCell]:
+        return {c.sign_start: c for c in self.cells.values()}
+
+    @cached_property
+    def header_units(self) -> list[tuple[int, int]]:
+        return _merged(unit_spans(self.raw))
+
+    @cached_property
+    def header_unit_starts(self) -> list[int]:
+        return [a for a, _ in self.header_units]
+
+    @cached_property
+    def timexes(self) -> list[TimeExpression]:
+        return find_time_expressions(self.raw, self.target_year)
+
+    @cached_property
+    def timex_starts(self) -> list[int]:
+        return [e.start for e in self.timexes]
 
     def _target_year(self) -> int | None:
         """The plan year: the year of the work conference the body reports (2019年工作会), else
@@ -228,6 +277,7 @@ class FactRules:
     def run(self, progress: Callable[[int, int], None] | None = None):
         """Facts and exclusions; `progress(offset, length)` is told how far the reading is."""
         facts, exclusions = [], []
+        excluded_at: set[int] = set()  # exclusion starts, so a repeat is dropped in O(1)
         for start, end, q in self.candidates():
             if progress is not None:
                 progress(start, len(self.raw))
@@ -235,8 +285,9 @@ class FactRules:
             excluded = self._exclusion_reason(start, end, q)
             if excluded:
                 (x_start, x_end), reason = excluded
-                if any(x.start == x_start for x in exclusions):
+                if x_start in excluded_at:
                     continue
+                excluded_at.add(x_start)
                 exclusions.append(
                     Exclusion(
                         f"X{x_start:05d}",
@@ -260,15 +311,14 @@ class FactRules:
             return None
 
     def _exclusion_reason(self, start, end, q: Quantity) -> tuple[tuple[int, int], str] | None:
-        for a, b in self.markup:
-            if a <= start < b:
-                return (start, end), "inside markup (an HTML tag or script), not article text"
+        if _inside(self.markup, self.markup_starts, start, start + 1):
+            return (start, end), "inside markup (an HTML tag or script), not article text"
         left, right = self.raw[max(0, start - 1) : start], self.raw[end : end + 1]
         if not q.unit_raw and not q.qualifier_raw and LIST_MARKER_NUMERAL.fullmatch(q.quote):
             item_start = not left or left in ITEM_OPENERS
             if (item_start and right in ("是", "、")) or (left in "（(" and right in "）)"):
                 return (start, end), "list marker (一是, 一、, （一）), not a quantity"
-        if any(a <= start and end <= b for a, b in self.header_units):
+        if _inside(self.header_units, self.header_unit_starts, start, end):
             return (start, end), "unit written in a table header (（亿元）, 单位), not a quantity"
         if not q.unit_raw and self.raw[end : end + 2] == "季度":
             return (start, end), "part of a time expression (一季度), not a quantity"
@@ -278,7 +328,8 @@ class FactRules:
                 end,
             ), "part of a code written with Latin letters (5G, A1), not a quantity"
         snippet = self.raw[max(0, start - 8) : end + 8]
-        for word, reason in NON_QUANTITY_BY_LENGTH:
+        words = NON_QUANTITY_ANY.findall(snippet)  # one search first: most snippets hold none
+        for word, reason in NON_QUANTITY_BY_LENGTH if words else ():
             if word not in snippet:
                 continue
             for m in re.finditer(re.escape(word), snippet):
@@ -367,14 +418,16 @@ class FactRules:
         para = self.article.paragraph_at(start)
         begin = para.start if start < self.body_start else max(section.start, self.body_start)
         own_sentence = sentence.start if sentence else start
-        # The expressions of the window [begin, start): found once for the whole text, so the
-        # cost stays linear in the article's length.
+        # The expressions of the window [begin, start), nearest first: found once for the whole
+        # text and walked back from the number (never copied), so a long section without
+        # headings costs no more per number than a short one.
         lo = bisect_left(self.timex_starts, begin)
         hi = bisect_left(self.timex_starts, start)
-        found = [e for e in self.timexes[lo:hi] if e.end <= start]
+        timexes = self.timexes
+        found = (i for i in range(hi - 1, lo - 1, -1) if timexes[i].end <= start)
         begin = 0  # the expressions carry raw offsets
-        for i in range(len(found) - 1, -1, -1):
-            e = found[i]
+        for i in found:
+            e = timexes[i]
             if e.form == "base":
                 continue
             if e.form in ("span", "plan", "range"):
@@ -384,7 +437,7 @@ class FactRules:
             if e.form == "word":
                 return self._found(e, begin, start, sentence, relative=e.relative)
             if e.form in PARTIAL_YEAR_FORMS:
-                return self._part(e, found[:i], begin, start, sentence)
+                return self._part(e, (timexes[j] for j in found), begin, start, sentence)
             year = e.year
             if not self.target_year:
                 continue
@@ -398,13 +451,15 @@ class FactRules:
         return self.default
 
     def _part(self, e, earlier, begin, start, sentence) -> Governor:
-        """A part of a year (上半年, 1—6月, 全年, 截至6月底): its year is its own, else that of the
+        """`earlier`: the expressions before `e` in its window, nearest first.
+
+        A part of a year (上半年, 1—6月, 全年, 截至6月底): its year is its own, else that of the
         nearest year before it, else the document's; it is a result when it ends before the
         report was written, a target when it does not."""
         year = None
         if e.form == "part" and e.year is not None and self._explicit_year(e):
             year = e.year
-        for prior in reversed(earlier):
+        for prior in earlier:  # nearest first
             if year is not None:
                 break
             if prior.form in ("year", "word") or (
@@ -435,9 +490,7 @@ class FactRules:
         if sentence and at >= sentence.start:
             i = sentence.text_index(at)
             j = sentence.text_index(start)
-            scope = (
-                "clause" if not any(c in sentence.text[i:j] for c in ",，;；:：") else "sentence"
-            )
+            scope = "sentence" if CLAUSE_MARK_RE.search(sentence.text, i, j) else "clause"
         elif para.start <= at:
             scope = "paragraph"
         elif self.article.paragraph_at(at).role == "heading":
@@ -463,12 +516,11 @@ class FactRules:
         period, year = self._period(kind, q, start, sentence, before, after)
         gov = self.governor
         subject = subject_of(kind, q, text, s_start, before, after, self.zone_names)
+        para = self.article.paragraph_at(start)
         return Fact(
             fact_id=f"F{start:05d}",
-            section_id=sentence.section_id
-            if sentence
-            else self.article.paragraph_at(start).section_id,
-            paragraph_id=self.article.paragraph_at(start).paragraph_id,
+            section_id=sentence.section_id if sentence else para.section_id,
+            paragraph_id=para.paragraph_id,
             sentence_id=sentence.sentence_id if sentence else "",
             start=start,
             end=end,
@@ -479,7 +531,11 @@ class FactRules:
             multiplier=decimal_to_str(q.multiplier),
             unit_raw=q.unit_raw,
             # 第 only marks an ordinal; 前 ("top N") stays: it makes a rank a bound.
-            qualifier="+".join(c for c in q.qualifier.split("+") if c and c != "ordinal"),
+            qualifier=(
+                "+".join(c for c in q.qualifier.split("+") if c and c != "ordinal")
+                if "ordinal" in q.qualifier
+                else q.qualifier
+            ),
             qualifier_raw=q.qualifier_raw,
             value_normalized=decimal_to_str(q.value_normalized),
             value_high_normalized=decimal_to_str(q.value_high_normalized),
@@ -564,7 +620,7 @@ class FactRules:
         year = self.target_year + relative if self.target_year and relative is not None else None
         # A span (至今, 以来, 历史) in the clause, or a duration in a sentence that names one.
         span_in = (before + after) if kind != "duration" else (sentence.text if sentence else "")
-        if any(w in span_in for w in MULTI_YEAR_WORDS):
+        if MULTI_YEAR_RE.search(span_in):
             return "multi_year", None
         if gov.fixed is not None:
             return gov.fixed  # a part of a year: a result or a target of that year
@@ -607,7 +663,7 @@ class FactRules:
     def _domain(self, subject: str, kind: str) -> str:
         if kind in ("date", "label"):
             return "general"
-        for domain, words in DOMAIN_KEYWORDS:
-            if any(w in subject for w in words):
+        for domain, words in DOMAIN_PATTERNS:
+            if words.search(subject):
                 return domain
         return "general"

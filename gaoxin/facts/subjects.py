@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -26,10 +28,18 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """Offsets of the clause (between delimiters) around text[start:end].
 
     A comma between digits (1,250亿元) groups thousands and ends no clause."""
-    delimiters = [m.start() for m in CLAUSE_END_RE.finditer(text)]
-    left = max((i for i in delimiters if i < start), default=-1) + 1
-    right = min((i for i in delimiters if i >= end), default=len(text))
+    delimiters = _delimiters(text)
+    i = bisect_left(delimiters, start)  # delimiters[:i] lie before start
+    j = bisect_left(delimiters, end)  # delimiters[j:] lie at or after end
+    left = delimiters[i - 1] + 1 if i else 0
+    right = delimiters[j] if j < len(delimiters) else len(text)
     return left, right
+
+
+@lru_cache(maxsize=1024)
+def _delimiters(text: str) -> tuple[int, ...]:
+    """Offsets of the clause delimiters in a sentence (read once for all its numbers)."""
+    return tuple(m.start() for m in CLAUSE_END_RE.finditer(text))
 
 
 QUOTE_PAIRS = (("“", "”"), ("「", "」"))
@@ -50,18 +60,25 @@ def inside_quotes(text: str, pos: int) -> tuple[int, int] | None:
     return None
 
 
+LEADING_YEARS_RE = re.compile(r"(?:[0-9]{4}年)+")
+
+
 def trim(subject: str, zone_names: tuple[str, ...]) -> str:
     """Drop context words and the zone's own name from the start, predicate verbs from the end."""
     changed = True
+    leads = (*zone_names, *SUBJECT_LEAD_TRIM)
     while changed and subject:
         changed = False
-        for word in (*zone_names, *SUBJECT_LEAD_TRIM):
-            if subject.startswith(word) and len(subject) > len(word):
-                subject, changed = subject[len(word) :], True
-        for word in SUBJECT_TAIL_TRIM:
-            if subject.endswith(word):
-                subject, changed = subject[: -len(word)], True
-        year = re.match(r"(?:[0-9]{4}年)+", subject)
+        # One test against all the words first: most subjects start and end with none of them.
+        if subject.startswith(leads):
+            for word in leads:
+                if subject.startswith(word) and len(subject) > len(word):
+                    subject, changed = subject[len(word) :], True
+        if subject.endswith(SUBJECT_TAIL_TRIM):
+            for word in SUBJECT_TAIL_TRIM:
+                if subject.endswith(word):
+                    subject, changed = subject[: -len(word)], True
+        year = LEADING_YEARS_RE.match(subject)
         if year:
             subject, changed = subject[year.end() :], True
     return subject

@@ -39,6 +39,7 @@ CN_NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
 
 ARABIC_RE = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
 CN_RE = f"[{CN_NUMERAL_CHARS}]+"
+ANY_NUMERAL_RE = re.compile(f"[0-9０-９{CN_NUMERAL_CHARS}]")
 
 # Measure units as written, longest first, mapped to (base unit, factor to the base unit).
 MEASURE_UNITS: dict[str, tuple[str, Decimal]] = {
@@ -138,11 +139,13 @@ MULTIPLIERS: dict[str, Decimal] = {
 # (余 and 多 sit between the number and its unit: 3600余家, 20多个).
 PREFIX_QUALIFIERS = {
     "超过": "more_than",
+    "超過": "more_than",
     "突破": "more_than",
     "超": "more_than",
     "逾": "more_than",
     "近": "nearly",
     "约": "about",
+    "約": "about",
     "前": "top",
     "第": "ordinal",
     "不到": "less_than",
@@ -358,7 +361,8 @@ def _split_chinese_multiplier(number: str, mult: str) -> tuple[str, str]:
 
 def quantity_from_match(m: re.Match[str], source: str) -> Quantity | None:
     """Build a Quantity from a QUANTITY_RE match on `to_halfwidth(source)`, or None."""
-    if m.group("prefix") in ("约", "約") and source[m.start() - 1 : m.start()] in WORDS_ENDING_YUE:
+    before = source[m.start() - 1 : m.start()] if m.start() else ""
+    if m.group("prefix") in ("约", "約") and before and before in WORDS_ENDING_YUE:
         return None  # 签约, 合约, 节约: the 约 ends a word and is no "about"
     number, mult = _split_chinese_multiplier(m.group("number"), m.group("mult") or "")
     try:
@@ -460,6 +464,8 @@ def parse_quantity(text: str) -> Quantity:
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity-shaped match in `text`, left to right, offsets into `text`."""
+    if not ANY_NUMERAL_RE.search(text):
+        return []  # every form needs a numeral: a clause without one is read in one scan
     half = to_halfwidth(text)
     specials = [q for m in SPECIAL_RE.finditer(half) if (q := special_from_match(m, text))]
     found: list[Quantity] = []

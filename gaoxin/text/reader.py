@@ -6,12 +6,14 @@ the problem and what to do. Every offset in the data is an index into the string
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from gaoxin.config import ARTICLE_PATH
 
 # A NUL or other C0 control (besides tab, line feed, carriage return, form feed) marks binary data.
 CONTROL_CHARS = {chr(c) for c in range(32)} - set("\t\n\r\f")
+CONTROL_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(CONTROL_CHARS)) + "]")
 UTF8_HINT = "save it as UTF-8 text (e.g. `iconv -f GB18030 -t UTF-8`)"
 
 
@@ -41,7 +43,8 @@ def decode_raw(data: bytes, path: Path) -> str:
             f"{path}, line {line}: not UTF-8 text (byte {e.start} is 0x{data[e.start]:02x}); "
             + UTF8_HINT
         ) from None
-    bad = next((i for i, ch in enumerate(text) if ch in CONTROL_CHARS), None)
+    found = CONTROL_RE.search(text)  # one scan in C, not a Python loop over every character
+    bad = found.start() if found else None
     if bad is not None:
         line = text.count("\n", 0, bad) + 1
         raise ArticleError(

@@ -5,8 +5,9 @@ report's own year (`ref_year`) and the month it was written in (`ref_month`, fro
 
 Forms: years (2022年, 2022年度), spans of years (2023—2025年, 十四五, 三年内, 近五年来), horizons
 (到2025年), parts of a year (上半年, 下半年, 一季度, 前三季度, 1—6月, 截至6月底, 全年), words for
-a year relative to the report (去年, 今年, 明年, 过去一年), and comparison bases (去年同期), which
-name the base of a change and never the period of a figure.
+a year relative to the report (去年, 今年, 明年, 过去一年), and comparison
+bases (去年同期, and the 全年 of 占全年目标任务的52%), which name the base of a change or share and
+never the period of a figure.
 """
 
 from __future__ import annotations
@@ -58,6 +59,28 @@ TIMEX_RE = re.compile(
         ]
     )
 )
+
+
+# Every character a time expression can start with (on half-width text), from the forms above.
+FIRST_CHARS = (
+    set("0123456789到至截上下前第一二三四全近")
+    | set(_CN_SMALL)
+    | {w[0] for w in (*BASE_WORDS, *RELATIVE_WORDS, *FIVE_YEAR_PLAN_START)}
+)
+FIRST_CHAR_RE = re.compile("[" + "".join(sorted(FIRST_CHARS)) + "]")
+
+
+def _timex_matches(half: str):
+    """TIMEX_RE.finditer(half), trying the pattern only where an expression can start: one
+    C-level scan for those characters instead of every alternative at every position."""
+    pos = 0
+    while (first := FIRST_CHAR_RE.search(half, pos)) is not None:
+        m = TIMEX_RE.match(half, first.start())
+        if m is not None:
+            yield m
+            pos = m.end()
+        else:
+            pos = first.start() + 1
 
 
 @dataclass(frozen=True)
@@ -115,7 +138,7 @@ def find_time_expressions(text: str, ref_year: int | None = None) -> list[TimeEx
     """Every time expression in `text`, left to right (offsets into `text`)."""
     half = to_halfwidth(text)
     out = []
-    for m in TIMEX_RE.finditer(half):
+    for m in _timex_matches(half):
         s, e, t = m.start(), m.end(), text[m.start() : m.end()]
         if m.group("base"):
             out.append(TimeExpression(s, e, t, "base"))
@@ -132,6 +155,8 @@ def find_time_expressions(text: str, ref_year: int | None = None) -> list[TimeEx
         elif m.group("point"):
             month = int(m.group("pm") or m.group("pm2"))
             out.append(TimeExpression(s, e, t, "point", year=ref_year, months=(month, month)))
+        elif m.group("part") and _plan_denominator(half, s, e):
+            out.append(TimeExpression(s, e, t, "base"))
         elif m.group("part"):
             months = _part_months(m.group("part"))
             out.append(TimeExpression(s, e, t, "part", year=ref_year, months=months))
@@ -153,6 +178,21 @@ def find_time_expressions(text: str, ref_year: int | None = None) -> list[TimeEx
                 years = (ref_year, ref_year + count - 1)
             out.append(TimeExpression(s, e, t, "span", years=years, past=past))
     return out
+
+
+# 占全年目标任务的52%, 完成全年计划的55%: 全年 names the annual plan a share is taken of (the
+# denominator), not the period of the figure, which is the progress made so far.
+SHARE_VERBS = ("占", "佔", "完成", "达到", "達到", "达", "達", "为", "為")
+PLAN_NOUNS = ("目标", "目標", "任务", "任務", "计划", "計劃", "预期", "預期")
+
+
+def _plan_denominator(half: str, start: int, end: int) -> bool:
+    """Whether the 全年 at half[start:end] names the plan a share is taken of."""
+    return (
+        half[start:end] == "全年"
+        and half[max(0, start - 2) : start].endswith(SHARE_VERBS)
+        and half[end:].startswith(PLAN_NOUNS)
+    )
 
 
 DATELINE_RE = re.compile(rf"(?:(?P<y>{_YEAR})年)?(?P<m>{_MONTH})月(?P<d>[0-9]{{1,2}})日")

@@ -49,6 +49,6 @@ def test_true_range_of_qualified_figures(facts):
     # 同比增长30%以上: 30 or more, no upper end
     assert true_range(fact(facts, metric_en="new market entities growth")) == (30, OPEN)
     # 引进资金总额突破200亿元: more than 200亿, no upper end
-    assert true_range(fact(facts, metric_en="capital to attract")) == (2e10, OPEN)
+    assert true_range(fact(facts, metric_en="capital to introduce")) == (2e10, OPEN)
     # 地区生产总值同比增长8.6%: exact as printed
     assert true_range(fact(facts, metric_en="GDP growth")) == (8.6, 8.6)

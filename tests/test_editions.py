@@ -60,12 +60,12 @@ def test_numbers_are_compared_as_stated_in_either_language():
     assert numbers("4.19 bn yuan (41.89亿元)", english=True) == numbers("41.89亿元")
     assert numbers("8.5%") != numbers("8.6%")
     # An amount in billions or millions agrees with its 亿元 or 万元 in the Chinese, not another.
-    assert _differ("projects over 1 billion yuan", "10亿元以上的项目") is None
-    assert _differ("projects over 100 million yuan", "1亿元以上的项目") is None
+    assert _differ("projects of 1 billion yuan or more", "10亿元以上的项目") is None
+    assert _differ("projects of 100 million yuan or more", "1亿元以上的项目") is None
     assert _differ("a grant of 1.5 m yuan", "补助150万元") is None
     assert _differ("0.96 bn yuan (9.63亿元)", "9.63亿元") is None
     assert _differ("0.96 bn yuan", "9.8亿元") is not None
-    assert "only in Chinese: 2" in _differ("projects over 1 billion yuan", "2亿元以上的项目")
+    assert "only in Chinese: 2" in _differ("projects of 1 billion yuan or more", "2亿元以上的项目")
 
 
 def test_a_complete_bilingual_notebook_has_no_disagreement():

@@ -290,13 +290,14 @@ def test_the_scorecard_of_the_2019_targets():
     # above 5亿元 (at least 16 against 30). Plan scope (三大, 第一批37个, 十大 ×2) and the two size
     # thresholds are not goals; the other 7 goals have no figure.
     table = vd.verdict_table().set_index("target_metric")
-    assert table.loc["capital to attract", "margin"] == "+60亿元"
+    assert table.loc["capital to introduce", "margin"] == "+60亿元"
     assert table.loc["GDP growth target", "margin"] == "−3.5 points"
-    assert table.loc["projects over 1 billion yuan to attract", "verdict"] == vd.DEPENDS
-    assert table.loc["projects over 1 billion yuan to attract", "margin"] == "−4 to −3"
-    assert table.loc["capital to attract", "verdict_taken"] == vd.NOT_COMPARABLE
-    assert "(−4 to −3)" in table.loc["projects over 1 billion yuan to attract", "by_reading"]
-    assert table.loc["projects over 100 million yuan to attract", "margin"] == "≥ −14"
+    assert table.loc["projects of 1 billion yuan or more to introduce", "verdict"] == vd.DEPENDS
+    assert table.loc["projects of 1 billion yuan or more to introduce", "margin"] == "−4 to −3"
+    assert table.loc["capital to introduce", "verdict_taken"] == vd.NOT_COMPARABLE
+    big = table.loc["projects of 1 billion yuan or more to introduce"]
+    assert "(−4 to −3)" in big.by_reading
+    assert table.loc["projects of 100 million yuan or more to introduce", "margin"] == "≥ −14"
     entities = table.loc["new market entities target"]
     assert entities.verdict == vd.MISSED
     assert (round(entities.outcome_low, 1), round(entities.outcome_high, 1)) == (4593.6, 4721.2)

@@ -75,6 +75,34 @@ def test_the_mistranslations_the_editor_found_are_fixed():
     assert "fortune" not in g.english("500强").lower()
 
 
+def test_metric_names_keep_the_scope_and_the_verb_of_the_chinese():
+    from gaoxin.data import load_facts
+    from gaoxin.data.followup import load_followup_figures
+
+    facts = load_facts()
+    figures = load_followup_figures()
+    names = list(facts.metric_en) + list(figures.metric_en)
+    # 以上 is "or more": no name says "over" or "above" a number.
+    assert not [m for m in names if re.search(r"\b(over|above) \d", m)]
+    # 规模以上工业增加值: the scope (firms above designated size) stays in the name.
+    (target,) = _after(facts, "规模以上工业增加值增长").metric_en
+    assert g.english("规模以上") in target
+    # 列入国家、省科技计划项目数和获得扶持资金额…第一位: provincial plans and the funds count.
+    (rank,) = facts.loc[facts.quote == "第一位"].metric_en
+    assert "provincial" in rank and "funds" in rank
+    # 总引资额 comes with 签约, 引进资金总额 with 引进; 引资 = 引进资金, so the verb differs.
+    (signed,) = _after(facts, "总引资额").metric_en
+    (goal,) = _after(facts, "引进资金总额").metric_en
+    (later,) = figures.loc[figures.subject_zh == "总引资额"].metric_en
+    assert "signed" in signed and "introduce" in goal
+    assert g.english("总引资额") == signed == later and g.english("引进资金总额") == goal
+
+
+def _after(facts, words):
+    """The facts whose quote follows the words in their sentence."""
+    return facts[[words + q in s for q, s in zip(facts.quote, facts.sentence)]]
+
+
 def test_labels_take_both_languages_from_the_glossary():
     maps = [
         labels.DOMAINS,

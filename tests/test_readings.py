@@ -207,7 +207,7 @@ def test_one_reading_for_the_capital_and_the_project_counts(readings):
     # The example: read one way for both, the capital goal is met and the large-project
     # goal missed; read the other way, neither is scored. Never one read each way.
     table = vd.verdict_table(readings=readings).set_index("target_metric")
-    rows = table.loc[["capital to attract", "projects over 1 billion yuan to attract"]]
+    rows = table.loc[["capital to introduce", "projects of 1 billion yuan or more to introduce"]]
     assert set(rows.reading_id) == {"introduced_vs_signed"}
     signing = readings["introduced_vs_signed"]
     assert signing.open and signing.reading == "distinct_counts"

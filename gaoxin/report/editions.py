@@ -40,7 +40,7 @@ NOT_TWINNED_TAGS = frozenset({SOLUTION_TAG, WALKTHROUGH_TAG})
 # A number as prose states it: digits, thousands separators, decimals.
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 # English writes yuan in billions or millions where Chinese writes 亿元 or 万元 ("4.19 bn yuan
-# (41.89亿元)", "projects over 1 billion yuan" = 10亿元以上的项目): such an amount agrees with
+# (41.89亿元)", "projects of 1 billion yuan or more" = 10亿元以上的项目): such an amount agrees with
 # the Chinese when its value in 亿 or 万 is stated there.
 ENGLISH_SCALE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(bn|m|billion|million) yuan")
 IN_YI_OR_WAN = {"bn": (10,), "billion": (10,), "m": (Decimal("0.01"), 100)}

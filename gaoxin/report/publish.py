@@ -36,6 +36,8 @@ MANAGED = (
     "article.html",
     "facts.html",
     "teacher.html",
+    "teacher.pdf",
+    "teacher",
 )
 STAGING, READY, OLD = "staging", "ready", "old"
 RENAME_EXCHANGE = 2  # linux/fs.h

@@ -283,6 +283,13 @@ def test_teacher_page_has_what_a_lesson_needs():
         assert html.escape(row["expected"], quote=True) in body, ex_id
 
 
+def test_no_course_tables_no_teacher_kit(tmp_path):
+    (tmp_path / "processed").mkdir()
+    (tmp_path / "processed" / "facts.csv").write_text("fact_id\n", encoding="utf-8")
+    assert teacher.teacher_files(tmp_path) == {}
+    assert course.has_course_data(DATA_DIR)
+
+
 # ------------------------------------------------------------------------ build tier: execution
 
 

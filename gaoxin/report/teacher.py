@@ -291,8 +291,8 @@ def teacher_body(data_dir: Path, key_dir: Path = course.KEY_DIR) -> str:
 
 
 def teacher_page(data_dir: Path) -> bytes | None:
-    """The page, or None when the project has no course key (fixture data)."""
-    if not course.key_notebooks():
+    """The page, or None when the data lacks the course's tables (fixture data)."""
+    if not course.key_notebooks() or not course.has_course_data(data_dir):
         return None
     page = render_page(
         "Teacher's kit 教师用书", teacher_body(data_dir), "gx-teacher", lang="en", extra_css=(CSS,)

@@ -232,6 +232,21 @@ def data_files(data_dir: Path) -> dict[str, bytes]:
     return files
 
 
+# The tables the course notebooks read (relative to the project's data/ folder).
+NEEDED_TABLES = (
+    "processed/facts.csv",
+    "annotations/target_pairs.csv",
+    "followup/figures.csv",
+    "followup/result_pairs.csv",
+    "followup/target_outcomes.csv",
+)
+
+
+def has_course_data(data_dir: Path) -> bool:
+    """Whether data_dir holds every table the course reads (fixture data often does not)."""
+    return all((data_dir / rel).is_file() for rel in NEEDED_TABLES)
+
+
 def _notebook_bytes(nb: Any) -> bytes:
     import nbformat
 

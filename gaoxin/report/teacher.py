@@ -1,7 +1,7 @@
 """exports/teacher.html and teacher.pdf: the teacher's kit for the course (gaoxin.report.course).
 
 Read from the course key notebooks (goals, sections, each exercise's prompt, model answer and
-teacher's note), the course's exercise table (level, points, minutes, hint, common slips) and
+teacher's note), the course's exercise table (level, points, minutes, hint) and
 answers (expected values and what each was checked against), the project's glossary
 (gaoxin/glossary.csv) and readings register (data/annotations/readings.csv). No student page
 links here: a teacher opens exports/teacher.html directly.
@@ -90,9 +90,10 @@ def key_exercises(nb: Any) -> list[dict[str, Any]]:
     return found
 
 
-def _slips(ex: course.Exercise) -> list[str]:
+def _slips(answer: dict[str, str]) -> list[str]:
     return [
-        f"{value} — {why}" for value, _, why in (s.partition("=") for s in ex.slips.split("|") if s)
+        f"{value} — {why}"
+        for value, _, why in (s.partition("=") for s in answer["slips"].split("|") if s)
     ]
 
 
@@ -102,7 +103,7 @@ def _exercise_html(item: dict[str, Any], ex: course.Exercise, answer: dict[str, 
         if answer["test"]
         else f"marked by hand with the rubric ({ex.points} points)"
     )
-    slips = "".join(f"<li>{_esc(s)}</li>" for s in _slips(ex))
+    slips = "".join(f"<li>{_esc(s)}</li>" for s in _slips(answer))
     return (
         f'<section class="exercise" id="ex-{_esc(ex.id)}">'
         f"<h4>Exercise {_esc(ex.id)} — {_esc(ex.title)}</h4>"
@@ -113,7 +114,12 @@ def _exercise_html(item: dict[str, Any], ex: course.Exercise, answer: dict[str, 
         f"<p>{_inline(item['note'])}</p>"
         f'<p class="meta">Checked against: {_esc(answer["basis"])}</p>'
         f"<pre><code>{_esc(item['code'])}</code></pre>"
-        + (f"<p>Common slips the self-check names:</p><ul>{slips}</ul>" if slips else "")
+        + (
+            "<p>Common slips and the value they give (for the teacher; the self-check knows "
+            f"no values):</p><ul>{slips}</ul>"
+            if slips
+            else ""
+        )
         + f'<p class="meta">Hint given to students: {_esc(ex.hint)}</p></section>'
     )
 
@@ -228,15 +234,15 @@ without unzipping, which cannot find <code>data/</code>.</li>
 <h2>The self-check is formative; marks come from the autograder</h2>
 <p>The <code>check(...)</code> cells in the student notebooks are <b>formative</b>: they check the
 kind of answer (one number, not a Series; percent, not a fraction; rounded as asked; a chart with
-a title and labels) and recognise common slips, but they know no answer, so a wrong number of the
-right kind gets the same "plausible". Nothing in the bundle lets an answer be recovered faster than
-by solving it (<code>python -m gaoxin.report.course leakcheck exports/student/gaoxin-course.zip
-</code> shows it). For marks, use the otter-grader autograders in <code>teacher/autograder/</code>
-(hidden tests with the exact answers): <code>pip install otter-grader</code>, then for one
-handed-in notebook <code>otter run -a teacher/autograder/00_first_look.zip
-00_first_look.ipynb</code>, which prints the score per exercise and writes
-<code>results.json</code>. Written exercises (level "judge") are marked by hand with the rubric
-given under each.</p>
+a title and labels) and name the common slips of kind, but they know no answer, so a wrong number
+of the right kind gets the same "plausible". Nothing in the bundle lets an answer be recovered
+faster than by solving it (<code>python -m gaoxin.report.course leakcheck
+exports/student/gaoxin-course.zip</code> shows it). For marks, use the otter-grader autograders in
+<code>teacher/autograder/</code> (hidden tests with the exact answers): <code>pip install
+otter-grader</code>, then for one handed-in notebook <code>otter run -a
+teacher/autograder/00_first_look.zip 00_first_look.ipynb</code>, which prints the score per
+exercise and writes <code>results.json</code>. Written exercises (level "judge") are marked by
+hand with the rubric given under each.</p>
 <h2>Common mistakes and how to address them</h2>
 <ul>
 <li><b>Opening a notebook outside the unzipped folder</b> → <code>FileNotFoundError: data/…</code>:

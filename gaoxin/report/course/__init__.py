@@ -8,8 +8,9 @@ Sources (this folder):
 - ``bundle/``: files shipped to students as they are: ``selfcheck.py`` (formative checks of
   type, unit, rounding and range: it knows no answer), ``exercises.csv`` (what the self-check
   reads: hints, units, ranges, slips; no answers), ``README.md`` and ``requirements.txt``.
-- ``answers.csv``: the exact answers, the autograder's test for each, and what in the article
-  each was checked against. Never shipped to students.
+- ``answers.csv``: the exact answers, the autograder's test for each, what in the article each
+  was checked against, and the wrong values common slips give (they point at the answer, so
+  they stay here, for the teacher). Never shipped to students.
 
 Outputs (paths relative to exports/): ``student/gaoxin-course.zip`` (the bundle),
 ``teacher/autograder/NN_topic.zip`` (otter-grader, one per notebook; hidden tests hold the
@@ -56,13 +57,14 @@ EXERCISE_FIELDS = (
     "minutes",
     "skill",
     "hint",
-    "slips",
 )
-ANSWER_FIELDS = ("id", "expected", "test", "basis")
+ANSWER_FIELDS = ("id", "expected", "test", "basis", "slips")
 LEVELS = ("apply", "interpret", "judge")
 KINDS = ("number", "table", "chart", "text")
 # Zip entries get one fixed time, so two builds of the same sources give the same bytes.
 ZIP_TIME = (2019, 1, 1, 0, 0, 0)
+# The bundle's own help text (not the data or the notebooks' worked examples).
+PUBLIC_TEXT = ("exercises.csv", "selfcheck.py", "README.md")
 STUDENT_KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
 FONT_LICENCE = "OFL.txt"
 
@@ -84,7 +86,6 @@ class Exercise:
     minutes: int
     skill: str
     hint: str
-    slips: str
     low: str
     high: str
     columns: str
@@ -131,7 +132,6 @@ def load_exercises(path: Path = EXERCISES_PATH) -> dict[str, Exercise]:
             minutes=int(row["minutes"]),
             skill=row["skill"],
             hint=row["hint"],
-            slips=row["slips"],
             low=row["low"],
             high=row["high"],
             columns=row["columns"],
@@ -140,7 +140,8 @@ def load_exercises(path: Path = EXERCISES_PATH) -> dict[str, Exercise]:
 
 
 def load_answers(path: Path = ANSWERS_PATH) -> dict[str, dict[str, str]]:
-    """The teacher's answers: expected value (as shown), autograder test, basis in the article."""
+    """The teacher's answers: expected value (as shown), autograder test, basis in the article,
+    common slips ("value=why|…")."""
     return {row["id"]: row for row in _read_csv(path, ANSWER_FIELDS)}
 
 
@@ -369,6 +370,12 @@ def leak_report(bundle: bytes) -> list[str]:
         for ex_id, row in answers.items():
             if row["test"] and row["test"] in "\n".join(texts.values()):
                 problems.append(f"{ex_id}: the autograder's test is in the bundle")
+            # Hints and help text must not state an answer (numbers of 3 or more characters).
+            hints = "\n".join(t for n, t in texts.items() if n.endswith(PUBLIC_TEXT))
+            if len(row["expected"]) >= 3 and re.search(
+                rf"(?<![\d.]){re.escape(row['expected'])}(?![\d])", hints
+            ):
+                problems.append(f"{ex_id}: the answer {row['expected']} is written in the bundle")
         with tempfile.TemporaryDirectory() as tmp:
             zf.extractall(tmp)
             root = Path(tmp, BUNDLE_NAME)

@@ -1,10 +1,9 @@
 """Self-check for the course notebooks: formative, never a mark, and it knows no answer.
 
 It checks what can be checked without knowing the answer: the type (one number, a table, a
-chart), the unit, the rounding asked for, and a wide plausible range. It also recognises a few
-wrong values that come from common slips (listed with their explanation in exercises.csv).
-A "plausible" verdict means only that: the same words are printed for every value that passes,
-right or wrong. Your teacher marks the exact answers.
+chart), the unit (percent or fraction, 亿元 or yuan), the rounding asked for, and a wide
+plausible range. A "plausible" verdict means only that: the same words are printed for every
+value that passes, right or wrong. Your teacher marks the exact answers.
 
 Use it from a notebook in this folder: ``from selfcheck import check, hint, setup_chinese_font``.
 """
@@ -45,14 +44,6 @@ def hint(exercise_id: str) -> None:
     print(row["hint"] if row else f"there is no exercise {exercise_id!r} in exercises.csv")
 
 
-def _slips(row: dict[str, str]) -> dict[float, str]:
-    found = {}
-    for item in filter(None, row["slips"].split("|")):
-        value, _, why = item.partition("=")
-        found[float(value)] = why.strip()
-    return found
-
-
 def _number_feedback(row: dict[str, str], answer: object) -> str:
     unit = row["unit"]
     decimals = int(row["decimals"] or 0)
@@ -71,10 +62,8 @@ def _number_feedback(row: dict[str, str], answer: object) -> str:
     value = float(answer)  # type: ignore[arg-type]
     if math.isnan(value):
         return "not yet: the answer is NaN (not a number): did a filter keep no rows?"
-    for slip, why in _slips(row).items():
-        if math.isclose(value, slip, rel_tol=0, abs_tol=0.5 * 10**-decimals):
-            return f"not yet: {why}"
-    if unit == "percent" and 0 < abs(value) < 1 and float(row["low"]) >= 1:
+    low, high = float(row["low"]), float(row["high"])
+    if unit == "percent" and abs(value) < max(low, 1) and low <= value * 100 <= high:
         return "not yet: this looks like a fraction; the question asks for a percentage (×100)."
     if unit == "fraction" and abs(value) > 1:
         return "not yet: this looks like a percentage; the question asks for a fraction (÷100)."
@@ -83,7 +72,6 @@ def _number_feedback(row: dict[str, str], answer: object) -> str:
     if round(value, decimals) != value:
         places = "a whole number" if decimals == 0 else f"{decimals} decimal place(s)"
         return f"not yet: round to {places}, as the question asks (round(x, {decimals}))."
-    low, high = float(row["low"]), float(row["high"])
     if not low <= value <= high:
         return (
             f"not yet: {value:g} is outside what is possible for this question "

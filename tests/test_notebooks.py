@@ -25,7 +25,8 @@ EXPECTED = [
 ]
 MIN_FIGURES = {"00_article": 2}
 DEFAULT_MIN_FIGURES = 4
-CLOSING_HEADINGS = ["## Takeaways", "## Caveats", "## Exercises"]
+# Exercises live in the course (gaoxin/report/course/), not in the analysis notebooks.
+CLOSING_HEADINGS = ["## Takeaways", "## Caveats"]
 CLEAN_HINT = (
     "the staged notebook keeps outputs: run `make env` (it sets up the git filter that strips "
     "them), then `git add --renormalize notebooks/`"
@@ -89,10 +90,7 @@ def test_opens_and_closes_as_agreed(path):
     positions = [
         next(i for i, h in enumerate(headings) if h.startswith(c)) for c in CLOSING_HEADINGS
     ]
-    assert positions == sorted(positions), "takeaways, caveats, exercises close the notebook"
-    solutions = [c for c in nb.cells if "solution" in c.metadata.get("tags", [])]
-    assert len(solutions) >= 2, "two or three exercises with solution cells"
-    assert any(c.cell_type == "code" for c in solutions), "model answers may be markdown"
+    assert positions == sorted(positions), "takeaways, then caveats close the notebook"
 
 
 @pytest.mark.slow
@@ -165,17 +163,3 @@ def test_checks_print_nothing_and_findings_point_at_real_headings_and_figures(ex
     assert low <= len(findings) <= high
     for f in findings:
         assert f["text"].strip() and f["anchor"] in anchors and f["figure"] in figures
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("stem", EXPECTED)
-def test_every_exercise_solution_passes_its_own_check(executed, stem):
-    from gaoxin.analysis.exercises import CORRECT, recorded_solutions, verdict
-
-    nb, _ = executed[stem]
-    recorded = recorded_solutions(nb)
-    assert recorded, "the walkthrough records at least one self-checked solution"
-    assert all(verdict(i, p["value"]) == CORRECT for i, p in recorded.items())
-    checks = [c for c in nb.cells if c.source.startswith("check_answer(")]
-    printed = ["".join(o.get("text", "") for o in c.outputs) for c in checks]
-    assert printed and all(p == CORRECT + "\n" for p in printed)

@@ -333,7 +333,8 @@ def test_make_clean_removes_everything_the_build_makes(tmp_path):
     exports = tmp_path / "exports"
     (exports / "html").mkdir(parents=True)
     (exports / "README.md").write_text("kept")
-    for made in ("teacher.html", "index.html", "article.html", "facts.html"):
+    (exports / "teacher" / "key").mkdir(parents=True)
+    for made in ("teacher.html", "teacher.pdf", "index.html", "article.html", "facts.html"):
         (exports / made).write_text("x")
     for leftover in (".article-1a2b-staging-1-x", ".gaoxin-staging-2-y", ".html-old-3-z"):
         (exports / leftover).mkdir()

@@ -41,6 +41,8 @@ MANAGED = (
     "facts.html",
     "teacher.html",
     "zh",
+    "teacher.pdf",
+    "teacher",
 )
 STAGING, READY, OLD = "staging", "ready", "old"
 # Per-folder publish on a mount point: a complete staged tree, and the list of its names.

@@ -249,9 +249,9 @@ def page_files(
     pages = {
         article_page.ARTICLE_PAGE: article_page.article_page(data_dir),
         facts_page.FACTS_PAGE: facts_page.facts_page(data_dir),
-        teacher.TEACHER_PAGE: teacher.teacher_page(data_dir),
     }
     files.update({rel: page for rel, page in pages.items() if page is not None})
+    files.update(teacher.teacher_files(data_dir))  # teacher.html/.pdf, teacher/, the bundle
     front = frontpage.front_sections(reports, data_dir, article_page.ARTICLE_PAGE in files)
     files["index.html"] = index_page(reports, headline, key, front).encode()
     files.update(zh_page_files(data_dir, reports, key))

@@ -1,0 +1,441 @@
+"""The course kit: student notebooks and bundle, the teacher's key, the otter-grader autograders.
+
+Sources (this folder):
+- ``key/NN_topic.ipynb``: the teacher's key, which is also the teaching walkthrough. Plain pandas
+  and matplotlib over the exported CSVs (``data/`` beside the notebook), no import of gaoxin.
+  Each exercise is a prompt, an answer cell (tagged ``answer``; its ``course.stub`` metadata is
+  what students get instead), a ``check(...)`` cell and a teacher's note (tagged ``key``).
+- ``bundle/``: files shipped to students as they are: ``selfcheck.py`` (formative checks of
+  type, unit, rounding and range: it knows no answer), ``exercises.csv`` (what the self-check
+  reads: hints, units, ranges, slips; no answers), ``README.md`` and ``requirements.txt``.
+- ``answers.csv``: the exact answers, the autograder's test for each, what in the article each
+  was checked against, and the wrong values common slips give (they point at the answer, so
+  they stay here, for the teacher). Never shipped to students.
+
+Outputs (paths relative to exports/): ``student/gaoxin-course.zip`` (the bundle),
+``teacher/autograder/NN_topic.zip`` (otter-grader, one per notebook; hidden tests hold the
+exact answers), ``teacher/key/NN_topic.ipynb``. ``python -m gaoxin.report.course leakcheck ZIP``
+shows that no answer can be recovered from a bundle.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import io
+import json
+import pprint
+import re
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+COURSE_DIR = Path(__file__).resolve().parent
+KEY_DIR = COURSE_DIR / "key"
+BUNDLE_DIR = COURSE_DIR / "bundle"
+ANSWERS_PATH = COURSE_DIR / "answers.csv"
+EXERCISES_PATH = BUNDLE_DIR / "exercises.csv"
+BUNDLE_NAME = "gaoxin-course"
+BUNDLE_ZIP = f"student/{BUNDLE_NAME}.zip"
+ANSWER_TAG, KEY_TAG = "answer", "key"
+NOTEBOOK_RE = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
+EXERCISE_FIELDS = (
+    "id",
+    "var",
+    "title",
+    "level",
+    "kind",
+    "unit",
+    "decimals",
+    "low",
+    "high",
+    "columns",
+    "points",
+    "minutes",
+    "skill",
+    "hint",
+)
+ANSWER_FIELDS = ("id", "expected", "test", "basis", "slips")
+LEVELS = ("apply", "interpret", "judge")
+KINDS = ("number", "table", "chart", "text")
+# Zip entries get one fixed time, so two builds of the same sources give the same bytes.
+ZIP_TIME = (2019, 1, 1, 0, 0, 0)
+# The bundle's own help text (not the data or the notebooks' worked examples).
+PUBLIC_TEXT = ("exercises.csv", "selfcheck.py", "README.md")
+STUDENT_KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
+FONT_LICENCE = "OFL.txt"
+
+
+class CourseError(ValueError):
+    """The course sources are inconsistent (an exercise without answer, a bad row …)."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    var: str
+    title: str
+    level: str
+    kind: str
+    unit: str
+    decimals: int | None
+    points: int
+    minutes: int
+    skill: str
+    hint: str
+    low: str
+    high: str
+    columns: str
+
+    @property
+    def notebook(self) -> str:
+        return self.id.split(".")[0]
+
+
+def _read_csv(path: Path, fields: tuple[str, ...]) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        if tuple(reader.fieldnames or ()) != fields:
+            raise CourseError(f"{path}: the columns must be {', '.join(fields)}")
+        return list(reader)
+
+
+def load_exercises(path: Path = EXERCISES_PATH) -> dict[str, Exercise]:
+    """The public exercise table, validated: ids, variables, levels, kinds, hints, points."""
+    found: dict[str, Exercise] = {}
+    for n, row in enumerate(_read_csv(path, EXERCISE_FIELDS), start=2):
+        where = f"{path.name} line {n}"
+        if not re.fullmatch(r"\d\d\.\d+", row["id"]) or row["var"] != "ex_" + row["id"].replace(
+            ".", "_"
+        ):
+            raise CourseError(f"{where}: id must be NN.k and var ex_NN_k")
+        if row["level"] not in LEVELS or row["kind"] not in KINDS:
+            raise CourseError(f"{where}: level must be one of {LEVELS}, kind one of {KINDS}")
+        if not row["hint"].strip() or not row["points"].isdigit() or not row["minutes"].isdigit():
+            raise CourseError(f"{where}: every exercise needs a hint, whole points and minutes")
+        if row["kind"] == "number" and not (row["decimals"].isdigit() and row["unit"]):
+            raise CourseError(f"{where}: a number exercise states its unit and decimals")
+        if row["id"] in found:
+            raise CourseError(f"{where}: id {row['id']} is there twice")
+        found[row["id"]] = Exercise(
+            id=row["id"],
+            var=row["var"],
+            title=row["title"],
+            level=row["level"],
+            kind=row["kind"],
+            unit=row["unit"],
+            decimals=int(row["decimals"]) if row["decimals"] else None,
+            points=int(row["points"]),
+            minutes=int(row["minutes"]),
+            skill=row["skill"],
+            hint=row["hint"],
+            low=row["low"],
+            high=row["high"],
+            columns=row["columns"],
+        )
+    return found
+
+
+def load_answers(path: Path = ANSWERS_PATH) -> dict[str, dict[str, str]]:
+    """The teacher's answers: expected value (as shown), autograder test, basis in the article,
+    common slips ("value=why|…")."""
+    return {row["id"]: row for row in _read_csv(path, ANSWER_FIELDS)}
+
+
+def key_notebooks(key_dir: Path = KEY_DIR) -> list[Path]:
+    return sorted(p for p in key_dir.glob("*.ipynb") if NOTEBOOK_RE.match(p.name))
+
+
+def _tags(cell: Any) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def answer_cells(nb: Any) -> dict[str, Any]:
+    """{exercise id: the answer cell} of a key notebook."""
+    return {
+        c.metadata["course"]["id"]: c
+        for c in nb.cells
+        if c.cell_type == "code" and ANSWER_TAG in _tags(c)
+    }
+
+
+def student_notebook(key_nb: Any) -> Any:
+    """The student edition of a key notebook: answer cells become their stubs, the teacher's
+    notes are dropped, and no output, execution count or project metadata is kept."""
+    nb = copy.deepcopy(key_nb)
+    cells = []
+    for cell in nb.cells:
+        tags = _tags(cell)
+        if KEY_TAG in tags:
+            continue
+        if ANSWER_TAG in tags:
+            cell.source = cell.metadata["course"]["stub"]
+        cell.metadata = {}
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        cells.append(cell)
+    nb.cells = cells
+    nb.metadata = {"kernelspec": dict(STUDENT_KERNEL), "language_info": {"name": "python"}}
+    return nb
+
+
+def filled_notebook(student_nb: Any, key_nb: Any) -> Any:
+    """A student notebook with every stub replaced by the key's answer (as a student who solved
+    everything would hand it in)."""
+    answers = {
+        cell.metadata["course"]["stub"]: cell.source for cell in answer_cells(key_nb).values()
+    }
+    nb = copy.deepcopy(student_nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source in answers:
+            cell.source = answers[cell.source]
+    return nb
+
+
+def _zip(files: dict[str, bytes], prefix: str = "") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(prefix + name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+def _font_files() -> dict[str, bytes]:
+    from gaoxin.config import cjk_font_path
+
+    font = cjk_font_path()
+    files = {f"fonts/{font.name}": font.read_bytes()}
+    licence = next((p for p in font.parent.glob("*OFL*") if p.is_file()), None)
+    files[f"fonts/{FONT_LICENCE}"] = (
+        licence.read_bytes()
+        if licence
+        else b"Noto Sans CJK SC is licensed under the SIL Open Font License, Version 1.1.\n"
+        b"https://openfontlicense.org\n"
+    )
+    return files
+
+
+def data_files(data_dir: Path) -> dict[str, bytes]:
+    """data/: the exported tables (the same files as exports/data/) and their data package."""
+    from gaoxin.report.package import export_tables
+
+    tables, descriptor = export_tables(data_dir)
+    files = {f"data/{t.file}": t.data for t in tables}
+    if descriptor is not None:
+        files["data/datapackage.json"] = descriptor
+    return files
+
+
+# The tables the course notebooks read (relative to the project's data/ folder).
+NEEDED_TABLES = (
+    "processed/facts.csv",
+    "annotations/target_pairs.csv",
+    "followup/figures.csv",
+    "followup/result_pairs.csv",
+    "followup/target_outcomes.csv",
+)
+
+
+def has_course_data(data_dir: Path) -> bool:
+    """Whether data_dir holds every table the course reads (fixture data often does not)."""
+    return all((data_dir / rel).is_file() for rel in NEEDED_TABLES)
+
+
+def _notebook_bytes(nb: Any) -> bytes:
+    import nbformat
+
+    return (nbformat.writes(nb) + "\n").encode()
+
+
+def bundle_files(data_dir: Path, key_dir: Path = KEY_DIR) -> dict[str, bytes]:
+    """Every file of the student bundle, by path inside the bundle folder."""
+    import nbformat
+
+    files = {p.name: p.read_bytes() for p in sorted(BUNDLE_DIR.iterdir()) if p.is_file()}
+    files.update(_font_files())
+    files.update(data_files(data_dir))
+    for path in key_notebooks(key_dir):
+        files[path.name] = _notebook_bytes(student_notebook(nbformat.read(path, as_version=4)))
+    return files
+
+
+def bundle_zip(data_dir: Path, key_dir: Path = KEY_DIR) -> bytes:
+    """The student bundle as one zip whose entries sit in a folder gaoxin-course/."""
+    return _zip(bundle_files(data_dir, key_dir), prefix=f"{BUNDLE_NAME}/")
+
+
+# ------------------------------------------------------------------------------- the autograder
+
+
+def _ok_test(exercise: Exercise, test: str) -> str:
+    """One otter-grader test file (OK format): hidden, scored, the exact answer inside."""
+    code = f">>> bool({test})\nTrue"
+    spec = {
+        "name": f"q{exercise.id.replace('.', '_')}",
+        "points": exercise.points,
+        "suites": [
+            {
+                "cases": [{"code": code, "hidden": True, "locked": False}],
+                "scored": True,
+                "setup": "",
+                "teardown": "",
+                "type": "doctest",
+            }
+        ],
+    }
+    return f"OK_FORMAT = True\n\ntest = {pprint.pformat(spec, width=100, sort_dicts=False)}\n"
+
+
+def autograder_files(stem: str, data_dir: Path) -> dict[str, bytes]:
+    """An otter-grader autograder for one notebook (the layout `otter generate` writes), for
+    `otter run -a NN_topic.zip submission.ipynb`: tests/ (hidden, with the exact answers),
+    files/ (what the notebook reads), otter_config.json and requirements.txt."""
+    exercises = load_exercises()
+    answers = load_answers()
+    files: dict[str, bytes] = {}
+    for ex in exercises.values():
+        if ex.notebook == stem[:2] and answers[ex.id]["test"]:
+            files[f"tests/q{ex.id.replace('.', '_')}.py"] = _ok_test(
+                ex, answers[ex.id]["test"]
+            ).encode()
+    for name in ("selfcheck.py", "exercises.csv"):
+        files[f"files/{name}"] = (BUNDLE_DIR / name).read_bytes()
+    # No font: grading needs no picture of the chart, and the font is 16 MB.
+    files.update({f"files/{k}": v for k, v in data_files(data_dir).items()})
+    config = {"lang": "python", "pdf": False, "print_summary": True, "zips": False}
+    files["otter_config.json"] = (json.dumps(config, indent=1) + "\n").encode()
+    files["requirements.txt"] = (BUNDLE_DIR / "requirements.txt").read_bytes()
+    return files
+
+
+def autograder_zip(stem: str, data_dir: Path) -> bytes:
+    return _zip(autograder_files(stem, data_dir))
+
+
+def export_files(data_dir: Path) -> dict[str, bytes]:
+    """The course's files under exports/: the student bundle and the teacher's kit."""
+    files = {BUNDLE_ZIP: bundle_zip(data_dir)}
+    for path in key_notebooks():
+        files[f"teacher/key/{path.name}"] = path.read_bytes()
+        files[f"teacher/autograder/{path.stem}.zip"] = autograder_zip(path.stem, data_dir)
+    return files
+
+
+# ------------------------------------------------------------------------------- the leak check
+
+
+def _numbers_near(value: float, decimals: int, count: int) -> list[float]:
+    step = 10.0**-decimals
+    return [round(value + k * step, decimals) for k in range(-count, count + 1) if k]
+
+
+def leak_report(bundle: bytes) -> list[str]:
+    """Problems found in a student bundle that would let an answer be recovered faster than by
+    solving it; an empty list means none. Uses the key (answers.csv), which the bundle lacks."""
+    import importlib.util
+    import tempfile
+
+    problems: list[str] = []
+    answers = load_answers()
+    exercises = load_exercises()
+    with zipfile.ZipFile(io.BytesIO(bundle)) as zf:
+        names = zf.namelist()
+        texts = {
+            n: zf.read(n).decode("utf-8", "replace")
+            for n in names
+            if n.endswith((".ipynb", ".py", ".csv", ".md", ".txt", ".json"))
+        }
+        for name in names:
+            if Path(name).name in {ANSWERS_PATH.name} or "/key/" in name or "autograder" in name:
+                problems.append(f"{name}: a file of the teacher's kit is in the bundle")
+        # The data package records each file's sha256: those hashes are of files in the bundle.
+        own = {hashlib.sha256(zf.read(n)).hexdigest() for n in names}
+        for name, text in texts.items():
+            if set(re.findall(r"\b[0-9a-f]{64}\b", text)) - own:
+                problems.append(f"{name}: holds a 64-hex string (a hash of an answer?)")
+            if name.endswith(".ipynb"):
+                nb = json.loads(text)
+                for cell in nb["cells"]:
+                    if "course" in cell.get("metadata", {}) or KEY_TAG in cell.get(
+                        "metadata", {}
+                    ).get("tags", []):
+                        problems.append(f"{name}: keeps a cell of the key")
+        for ex_id, row in answers.items():
+            if row["test"] and row["test"] in "\n".join(texts.values()):
+                problems.append(f"{ex_id}: the autograder's test is in the bundle")
+            # Hints and help text must not state an answer (numbers of 3 or more characters).
+            hints = "\n".join(t for n, t in texts.items() if n.endswith(PUBLIC_TEXT))
+            if len(row["expected"]) >= 3 and re.search(
+                rf"(?<![\d.]){re.escape(row['expected'])}(?![\d])", hints
+            ):
+                problems.append(f"{ex_id}: the answer {row['expected']} is written in the bundle")
+        with tempfile.TemporaryDirectory() as tmp:
+            zf.extractall(tmp)
+            root = Path(tmp, BUNDLE_NAME)
+            spec = importlib.util.spec_from_file_location("bundle_selfcheck", root / "selfcheck.py")
+            module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+            spec.loader.exec_module(module)  # type: ignore[union-attr]
+            for ex in exercises.values():
+                if ex.kind != "number":
+                    continue
+                right = float(answers[ex.id]["expected"])
+                said = module.feedback(ex.id, right)
+                if not said.startswith("plausible"):
+                    problems.append(f"{ex.id}: the self-check rejects the right answer: {said}")
+                same = [
+                    v
+                    for v in _numbers_near(right, ex.decimals or 0, 60)
+                    if module.feedback(ex.id, v) == said
+                ]
+                if len(same) < 20:
+                    problems.append(
+                        f"{ex.id}: only {len(same)} wrong values near the answer get the right "
+                        "answer's verdict; the check narrows the answer down"
+                    )
+    return problems
+
+
+USAGE = (
+    "usage: python -m gaoxin.report.course leakcheck BUNDLE.zip\n"
+    "       python -m gaoxin.report.course build OUT_DIR"
+)
+
+
+def main(argv: list[str]) -> int:
+    if argv in (["-h"], ["--help"]):
+        print(USAGE)
+        print("\nleakcheck: show that no answer can be recovered from a student bundle.")
+        print("build: write the student bundle and the teacher's kit into OUT_DIR.")
+        return 0
+    if len(argv) == 2 and argv[0] == "leakcheck":
+        path = Path(argv[1])
+        if not path.is_file():
+            print(f"{path}: no such file; build it with `make report` first", file=sys.stderr)
+            return 1
+        problems = leak_report(path.read_bytes())
+        for line in problems:
+            print(line)
+        checked = sum(1 for e in load_exercises().values() if e.kind == "number")
+        print(
+            f"{path}: {'no answer recoverable' if not problems else 'LEAKS'}; "
+            f"{checked} number exercises checked against ±60 steps around their answer"
+        )
+        return 1 if problems else 0
+    if len(argv) == 2 and argv[0] == "build":
+        from gaoxin.config import DATA_DIR
+
+        out = Path(argv[1])
+        for rel, data in export_files(DATA_DIR).items():
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            (out / rel).write_bytes(data)
+        print(f"{out}: course kit written")
+        return 0
+    print(USAGE, file=sys.stderr)
+    return 2

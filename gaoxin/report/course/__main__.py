@@ -1,0 +1,5 @@
+import sys
+
+from gaoxin.report.course import main
+
+raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,159 @@
+"""Self-check for the course notebooks: formative, never a mark, and it knows no answer.
+
+It checks what can be checked without knowing the answer: the type (one number, a table, a
+chart), the unit (percent or fraction, 亿元 or yuan), the rounding asked for, and a wide
+plausible range. A "plausible" verdict means only that: the same words are printed for every
+value that passes, right or wrong. Your teacher marks the exact answers.
+
+Use it from a notebook in this folder: ``from selfcheck import check, hint, setup_chinese_font``.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+EXERCISES = HERE / "exercises.csv"
+FONT = HERE / "fonts" / "NotoSansCJKsc-Regular.otf"
+
+PLAUSIBLE = (
+    "plausible: {what}. This check cannot tell a right answer from a wrong one of the same "
+    "kind and size; compare your reasoning with the question, then your teacher marks it."
+)
+UNIT_WORDS = {
+    "count": "a count (a whole number)",
+    "percent": "a percentage (15.5 means 15.5%)",
+    "fraction": "a fraction (0.155 means 15.5%)",
+    "yuan_100m": "an amount in 亿元 (hundreds of millions of yuan)",
+    "m2": "an area in square metres",
+    "ratio": "a ratio (a plain number)",
+    "points": "a difference in percentage points",
+}
+
+
+def _load() -> dict[str, dict[str, str]]:
+    with open(EXERCISES, encoding="utf-8", newline="") as f:
+        return {row["id"]: row for row in csv.DictReader(f)}
+
+
+def hint(exercise_id: str) -> None:
+    """Print the hint of an exercise."""
+    row = _load().get(exercise_id)
+    print(row["hint"] if row else f"there is no exercise {exercise_id!r} in exercises.csv")
+
+
+def _number_feedback(row: dict[str, str], answer: object) -> str:
+    unit = row["unit"]
+    decimals = int(row["decimals"] or 0)
+    if type(answer).__name__ in ("Series", "DataFrame", "list", "tuple", "ndarray", "dict"):
+        size = getattr(answer, "shape", None) or (len(answer),)  # type: ignore[arg-type]
+        return (
+            f"not yet: this is a {type(answer).__name__} of shape {tuple(size)}, and the question "
+            "asks for one number. Pick the one value you need (.loc, .iloc, .item()) or reduce "
+            "the table to one number (len, .sum(), .max())."
+        )
+    number_like = isinstance(answer, (int, float)) or hasattr(answer, "__float__")
+    if isinstance(answer, (bool, str)) or not number_like:
+        kind = type(answer).__name__
+        extra = " Numbers are written without quotes." if isinstance(answer, str) else ""
+        return f"not yet: the answer is a {kind}, and the question asks for a number.{extra}"
+    value = float(answer)  # type: ignore[arg-type]
+    if math.isnan(value):
+        return "not yet: the answer is NaN (not a number): did a filter keep no rows?"
+    low, high = float(row["low"]), float(row["high"])
+    if unit == "percent" and abs(value) < max(low, 1) and low <= value * 100 <= high:
+        return "not yet: this looks like a fraction; the question asks for a percentage (×100)."
+    if unit == "fraction" and abs(value) > 1:
+        return "not yet: this looks like a percentage; the question asks for a fraction (÷100)."
+    if unit == "yuan_100m" and abs(value) >= 1e6:
+        return "not yet: this looks like yuan; the question asks for 亿元 (divide by 1e8)."
+    if round(value, decimals) != value:
+        places = "a whole number" if decimals == 0 else f"{decimals} decimal place(s)"
+        return f"not yet: round to {places}, as the question asks (round(x, {decimals}))."
+    if not low <= value <= high:
+        return (
+            f"not yet: {value:g} is outside what is possible for this question "
+            f"({low:g} to {high:g}); check the unit and the rows your filter keeps."
+        )
+    return PLAUSIBLE.format(what=UNIT_WORDS.get(unit, unit) + ", in range, rounded as asked")
+
+
+def _table_feedback(row: dict[str, str], answer: object) -> str:
+    if type(answer).__name__ not in ("DataFrame", "Series"):
+        return f"not yet: the answer is a {type(answer).__name__}; the question asks for a table."
+    columns = [c for c in row["columns"].split(";") if c]
+    have = [str(c) for c in getattr(answer, "columns", [getattr(answer, "name", None)])]
+    missing = [c for c in columns if c not in have]
+    if missing:
+        return f"not yet: the table needs the column(s) {', '.join(missing)}; it has {have}."
+    rows = len(answer)  # type: ignore[arg-type]
+    low, high = float(row["low"]), float(row["high"])
+    if not low <= rows <= high:
+        return f"not yet: {rows} rows is outside what is possible here ({low:g} to {high:g})."
+    return PLAUSIBLE.format(what=f"a table with the columns asked for and {rows} rows")
+
+
+def _chart_feedback(row: dict[str, str], answer: object) -> str:
+    if not hasattr(answer, "get_title"):
+        return (
+            "not yet: put the chart's axes in the answer (fig, ax = plt.subplots(); … ; "
+            f"answer = ax); this is a {type(answer).__name__}."
+        )
+    drawn = len(answer.patches) + len(answer.lines) + len(answer.collections)  # type: ignore[attr-defined]
+    if not drawn:
+        return "not yet: the axes are empty; draw on the ax you return (ax.bar, df.plot(ax=ax))."
+    missing = [
+        name
+        for name, text in (
+            ("a title", answer.get_title()),  # type: ignore[attr-defined]
+            ("an x-axis label", answer.get_xlabel()),  # type: ignore[attr-defined]
+            ("a y-axis label", answer.get_ylabel()),  # type: ignore[attr-defined]
+        )
+        if not text.strip()
+    ]
+    if missing:
+        return f"not yet: the chart needs {', '.join(missing)} (a reader must know what it shows)."
+    return PLAUSIBLE.format(what="a chart with marks, a title and both axis labels")
+
+
+def feedback(exercise_id: str, answer: object) -> str:
+    """The self-check's words for an answer (see the module's docstring)."""
+    row = _load().get(exercise_id)
+    if row is None:
+        return f"there is no exercise {exercise_id!r} in exercises.csv"
+    if answer is None or answer is Ellipsis:
+        return "not answered yet: replace the ... with your answer and run the cell again."
+    kind = row["kind"]
+    if kind == "number":
+        return _number_feedback(row, answer)
+    if kind == "table":
+        return _table_feedback(row, answer)
+    if kind == "chart":
+        return _chart_feedback(row, answer)
+    words = len(str(answer).split())
+    if not isinstance(answer, str) or words < int(row["low"] or 1):
+        return (
+            "not yet: write your answer as a sentence or two in quotes "
+            f"(at least {row['low']} words)."
+        )
+    return "written answers are marked by your teacher; the model answer is in the teacher's kit."
+
+
+def check(exercise_id: str, answer: object) -> None:
+    """Print the self-check's feedback for an answer."""
+    print(f"{exercise_id}: {feedback(exercise_id, answer)}")
+
+
+def setup_chinese_font() -> None:
+    """Draw Chinese in charts with the bundled Noto Sans CJK SC (SIL Open Font Licence)."""
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    if FONT.is_file():
+        font_manager.fontManager.addfont(str(FONT))
+        family = font_manager.FontProperties(fname=str(FONT)).get_name()
+        plt.rcParams["font.family"] = ["DejaVu Sans", family]
+    else:
+        print(f"{FONT} is missing: Chinese in charts may show as boxes.")

@@ -50,7 +50,7 @@ def test_summary_html_escapes():
     assert html == "<p>a &lt;b&gt;</p><ul><li>&lt;script&gt;x&lt;/script&gt;</li></ul>"
 
 
-def test_student_notebook_link_is_a_download_in_the_learning_section_only():
+def test_the_course_is_a_download_in_the_learning_section_only():
     report = {
         "stem": "01_x",
         "title": "T",
@@ -61,5 +61,6 @@ def test_student_notebook_link_is_a_download_in_the_learning_section_only():
     assert '<a href="html/01_x.html">' in section
     assert "student/" not in section and "walkthrough/" not in section and "G1" not in section
     learning = "".join(site._learning_section([report]))
-    assert '<a href="student/01_x.ipynb" download>' in learning
+    assert f'<a href="{site.COURSE_ZIP}" download>' in learning
+    assert '<a href="walkthrough/01_x.html">' in learning
     assert "<li>G1 do a thing</li>" in learning

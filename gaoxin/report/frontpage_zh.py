@@ -168,8 +168,32 @@ def _cards(inputs: dict[str, Any]) -> str:
     )
 
 
+def _learning(reports: list[dict[str, Any]]) -> str:
+    """Apart from the reports: each notebook's goals and its walkthrough (English), and the
+    course for students (English); nothing here links to the teacher's kit."""
+    from gaoxin.report.site import COURSE_ZIP, split_summary, summary_html  # site imports us
+
+    items = []
+    for report in reports:
+        zh = report.get("zh") or {}
+        goals = split_summary(zh.get("summary", ""))[1]
+        items.append(
+            f"<h3>{_esc(zh.get('title') or report['title'])}</h3>{summary_html(goals)}"
+            f'<p class="gx-links"><a href="../walkthrough/{_esc(report["stem"])}.html">'
+            "代码讲解（英文）</a></p>"
+        )
+    return (
+        '<section class="gx-learning" aria-labelledby="learning-h"><h2 id="learning-h">学习</h2>'
+        "<p>每份报告同时也是一个笔记本，代码讲解展示它的代码（英文）。学生可下载"
+        f'<a href="../{COURSE_ZIP}" download>练习课程（英文，zip文件）</a>：'
+        "七个用pandas和matplotlib处理导出表格的笔记本，附练习和自查，不需要本项目即可运行。</p>"
+        + "".join(items)
+        + "</section>"
+    )
+
+
 def _report(report: dict[str, Any]) -> str:
-    from gaoxin.report.site import FIGURE_FORMATS, summary_html
+    from gaoxin.report.site import FIGURE_FORMATS, split_summary, summary_html
 
     stem = report["stem"]
     zh = report.get("zh")
@@ -183,8 +207,6 @@ def _report(report: dict[str, Any]) -> str:
         (f"html/{stem}.html", "报告（HTML）", ZH),
         (f"pdf/{stem}.pdf", "PDF（A4）", ZH),
         (f"../html/{stem}.html", "English edition", EN),
-        (f"../walkthrough/{stem}.html", "代码讲解（英文）", ZH),
-        (f"../student/{stem}.ipynb", "学生练习（英文）", ZH),
     ]
     anchors = "".join(
         f'<a href="{_esc(h)}"{"" if lg == ZH else f" lang={lg!r} hreflang={lg!r}"}'
@@ -193,7 +215,7 @@ def _report(report: dict[str, Any]) -> str:
     )
     parts = [
         f'<section class="gx-report" id="{_esc(stem)}"><h2>{_esc(zh["title"])}</h2>'
-        f'{summary_html(zh["summary"])}<p class="gx-links">{anchors}</p>'
+        f'{summary_html(split_summary(zh["summary"])[0])}<p class="gx-links">{anchors}</p>'
     ]
     if zh["figures"]:
         parts.append('<ul class="gx-figures">')
@@ -247,8 +269,8 @@ def index_page_zh(reports: list[dict[str, Any]], data_dir: Path, key: str) -> st
     parts.append(
         '<h2>数据</h2><p><a href="../data/index.html">data/</a>存放处理后的CSV表格和Excel工作簿'
         "（每张表一个工作表，列名为英文）。</p>"
-        f'<footer class="gx-footer"><p>源文件哈希{_esc(key)}</p></footer>'
     )
+    parts.append(_learning(reports))
     return render_page(
         "衡阳高新区2019年：数据分析报告",
         "\n".join(p for p in parts if p),

@@ -43,7 +43,6 @@ def _nav(stem: str, variant: str, lang: str = EN, twin: bool = False) -> str:
             ("../index.html", "← Index", EN),
             (f"../html/{stem}.html", "Report", EN),
             (f"../pdf/{stem}.pdf", "PDF", EN),
-            (f"../student/{stem}.ipynb", "Student notebook", EN),
         ]
         if twin and variant == "reader":
             links.append((f"../{ZH_DIR}/html/{stem}.html", "中文版", ZH))

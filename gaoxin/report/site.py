@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gaoxin.report.cache import tool_versions
+from gaoxin.report.course import BUNDLE_ZIP
 from gaoxin.report.errors import BuildError
 from gaoxin.report.package import export_tables
 from gaoxin.report.render import render_page
@@ -110,8 +111,9 @@ def summary_html(summary: str) -> str:
     return "".join(parts)
 
 
-# A notebook summary's learning goals start at this line (the first cell's list of goals).
-GOALS_LEAD = "By the end you can"
+# A notebook summary's learning goals start at this line (the first cell's list of goals), in
+# either edition.
+GOALS_LEAD = ("By the end you can", "学完本节")
 
 
 def split_summary(summary: str) -> tuple[str, str]:
@@ -144,27 +146,27 @@ def _report_section(report: dict[str, Any]) -> list[str]:
     return parts
 
 
+# The course for students: one zip of notebooks that run without this project.
+COURSE_ZIP = BUNDLE_ZIP
+
+
 def _learning_section(reports: list[dict[str, Any]]) -> list[str]:
-    """Apart from the reports: each notebook's goals, its walkthrough with code and the student
-    notebook. (The teacher's guide holds answers, so no page students see links to it.)"""
+    """Apart from the reports: each notebook's goals and its walkthrough with code, and the
+    course for students. (The teacher's kit holds answers, so no page students see links to it.)"""
     parts = [
         '<section class="gx-learning" aria-labelledby="learning-h">'
         '<h2 id="learning-h">学习 For students and analysts</h2>'
-        "<p>Each report is also a notebook: the walkthroughs show its code, and the student "
-        "notebooks are its exercises.</p>"
+        "<p>Each report is also a notebook, and its walkthrough shows the code. Students get "
+        f'<a href="{COURSE_ZIP}" download>the course (练习, a zip)</a>: seven notebooks in plain '
+        "pandas and matplotlib over the exported tables, with exercises and self-checks, that "
+        "run without this project.</p>"
     ]
     for report in reports:
         stem = report["stem"]
         _, goals = split_summary(report["summary"])
-        links = [
-            (f"walkthrough/{stem}.html", "代码 Walkthrough (HTML)", ""),
-            (f"student/{stem}.ipynb", "练习 Student notebook", " download"),
-        ]
-        # The student notebook is a file to download and open in Jupyter, not a page to read.
-        anchors = "".join(f'<a href="{_esc(h)}"{extra}>{_esc(t)}</a>' for h, t, extra in links)
+        anchor = f'<a href="walkthrough/{_esc(stem)}.html">代码 Walkthrough (HTML)</a>'
         parts.append(
-            f"<h3>{_esc(report['title'])}</h3>{summary_html(goals)}"
-            f'<p class="gx-links">{anchors}</p>'
+            f'<h3>{_esc(report["title"])}</h3>{summary_html(goals)}<p class="gx-links">{anchor}</p>'
         )
     parts.append("</section>")
     return parts

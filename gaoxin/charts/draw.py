@@ -193,7 +193,9 @@ def fit_texts(ax, texts, rounds: int = 4) -> None:
         box = ax.get_window_extent(renderer)
         left = min(t.get_window_extent(renderer).x0 for t in texts)
         right = max(t.get_window_extent(renderer).x1 for t in texts)
-        over_left, over_right = max(0.0, box.x0 - left), max(0.0, right - box.x1)
+        inset = LABEL_GAP_PT / 2 * fig.dpi / 72  # keep labels off the spines
+        over_left = max(0.0, box.x0 + inset - left)
+        over_right = max(0.0, right - box.x1 + inset)
         if over_left < 0.5 and over_right < 0.5:
             return
         lo, hi = ax.get_xlim()

@@ -84,6 +84,21 @@ def empty_shares(pdf: Path) -> list[float]:
     return shares
 
 
+# The reader pages' closing source and build line (gaoxin.report.render._footer), each edition.
+FOOTER_START = re.compile(r"(Source: |资料来源：)")
+
+
+def lonely_footer(pdf: Path) -> bool:
+    """Whether the PDF's last page holds only the closing source and build line."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[-1]
+        body = [c for c in page.chars if c["bottom"] < page.height - 15 * 72 / 25.4]
+        text = "".join(c["text"] for c in sorted(body, key=lambda c: (c["top"], c["x0"])))
+        return not page.images and bool(FOOTER_START.match(text.strip()))
+
+
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -114,10 +129,11 @@ def main(argv: list[str]) -> int:
         shares = empty_shares(pdf)[:-1]
         worst = max(shares, default=0.0)
         repeats = repeated_quotes(pdf_text(pdf), sentences)
+        alone = "; the footer alone on the last page" if lonely_footer(pdf) else ""
         print(
             f"{pdf.name}: {len(charts)} charts, smallest chart text {smallest:.2f} pt; "
             f"emptiest page (not the last) {worst:.0%} empty; "
-            f"{len(repeats)} long quotes printed more than once"
+            f"{len(repeats)} long quotes printed more than once{alone}"
         )
     return 0
 

@@ -185,3 +185,122 @@ def test_figure_data_keeps_labels_but_not_row_numbers():
     labelled = pd.DataFrame({"x": [1, 2]}, index=pd.Index(["a", "b"], name="name"))
     assert _csv_text(numbers) == "x\n1\n2\n"
     assert _csv_text(labelled) == "name,x\na,1\nb,2\n"
+
+
+# --- print that reads (issue 16, item 6): labels never overlap, ranges read as bars ----------
+
+
+def _boxes(fig, artists):
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    return [a.get_window_extent(renderer) for a in artists]
+
+
+def _overlapping(boxes) -> list[tuple[int, int]]:
+    return [
+        (i, j)
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if boxes[i].overlaps(boxes[j])
+    ]
+
+
+def _value_texts(ax):
+    return [t for t in ax.texts if t.get_text().strip()]
+
+
+def _marker_boxes(ax):
+    """Display boxes of the scatter markers (a collection's own extent is not kept)."""
+    from matplotlib.transforms import Bbox
+
+    ax.figure.draw_without_rendering()
+    radius = charts.MARKER_SIZE**0.5 / 2 * ax.figure.dpi / 72
+    centres = [ax.transData.transform(xy) for c in ax.collections for xy in c.get_offsets()]
+    return [Bbox([[x - radius, y - radius], [x + radius, y + radius]]) for x, y in centres]
+
+
+@pytest.mark.parametrize(
+    ("result", "target", "xlim"),
+    [
+        ((4594, 4721), 5000, None),  # a rounded count just short of its floor (06)
+        ((3600, 3700), 5000, None),  # "3600余" against a floor of 5,000 (05)
+        ((4594, 4721), 5000, (0, 6750)),  # a zero-based axis the caller asked for
+        ((12.5, 14.0), 12.0, None),  # a range above its floor: labels swap sides
+        (8.5, 12.0, None),
+    ],
+)
+def test_dot_compare_labels_never_overlap_and_a_range_reads_as_a_bar(result, target, xlim):
+    charts.set_style(strict=True)
+    try:
+        fig, axes = plt.subplots(2, 1, figsize=charts.figsize(2.4))
+        charts.dot_compare(axes[0], ["GDP 地区生产总值 (%)"], [8.5], [12.0])
+        charts.dot_compare(
+            axes[1],
+            ["新增市场主体 (count)"],
+            [result],
+            [target],
+            xlim=xlim,
+            value_fmt="{:,.0f}".format,
+        )
+        ax = axes[1]
+        texts = _value_texts(ax)
+        boxes = _boxes(fig, texts) + _marker_boxes(ax)
+        assert len(texts) == 2 and len(boxes) >= 3
+        # No two labels overlap, and no label covers a marker.
+        assert _overlapping(boxes) == [], [t.get_text() for t in texts]
+        # Every label is inside its axes (off the tick labels and inside the figure).
+        frame = ax.get_window_extent(fig.canvas.get_renderer())
+        assert all(frame.x0 - 1 <= b.x0 and b.x1 <= frame.x1 + 1 for b in boxes[:2])
+        if isinstance(result, tuple):
+            assert texts[0 if result[0] < target else 1].get_text() == (
+                f"{result[0]:,.0f}–{result[1]:,.0f}"
+            )
+            # The range bar is at least three times as long as it is thick.
+            bar = next(line for line in ax.lines if line.get_linewidth() == charts.RANGE_WIDTH_PT)
+            length_pt = _boxes(fig, [bar])[0].width * 72 / fig.dpi
+            assert length_pt >= 3 * charts.RANGE_WIDTH_PT, length_pt
+        assert charts.layout_problems(fig) == []
+        plt.close(fig)
+    finally:
+        charts.set_style()
+
+
+def test_overlap_check_can_fail():
+    """The same measure sees labels drawn on top of each other (the old 06 chart)."""
+    charts.set_style()
+    fig, ax = plt.subplots(figsize=charts.figsize(1.5))
+    ax.set_xlim(0, 6750)
+    a = ax.text(4657, 0.3, "4,594–4,721", ha="center")
+    b = ax.text(5000, 0.3, "≥5,000", ha="center")
+    assert _overlapping(_boxes(fig, [a, b])) == [(0, 1)]
+    plt.close(fig)
+
+
+def test_value_label_starts_past_the_marker_and_its_floor_arrow():
+    charts.set_style()
+    fig, ax = plt.subplots(figsize=charts.figsize(1.5))
+    ax.set_xlim(0, 100)
+    charts.mark(ax, 20, 0, "result", floor=True)
+    label = charts.value_label(ax, 20, 0, "20多个  e.g. 创新中心", "result", floor=True)
+    arrow = next(t for t in ax.texts if getattr(t, "arrow_patch", None) is not None)
+    text, tip = _boxes(fig, [label, arrow.arrow_patch])
+    (marker,) = _marker_boxes(ax)
+    assert text.x0 > marker.x1 and text.x0 > tip.x1
+    plt.close(fig)
+
+
+def test_stacked_bars_keep_their_legend_off_the_bars():
+    charts.set_style(strict=True)
+    try:
+        counts = pd.DataFrame(
+            {"2018年实绩 2018 result": [1, 38, 17, 0], "多年 Multi-year": [0, 1, 1, 0]},
+            index=["导语 Lead", "奔跑的2018", "产业建设", "2019再出发"],
+        )
+        fig, ax = plt.subplots(figsize=charts.bar_figsize(5))
+        charts.stacked_hbars(ax, counts, dict(zip(counts.columns, charts.PALETTE)))
+        legend, frame = _boxes(fig, [ax.get_legend(), ax])
+        assert legend.y0 >= frame.y1  # above the axes, so above every bar
+        assert charts.layout_problems(fig) == []
+        plt.close(fig)
+    finally:
+        charts.set_style()

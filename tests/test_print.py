@@ -289,3 +289,37 @@ def test_real_pdfs_print_each_long_quote_in_full_once(real):
         if found:
             repeats[pdf.name] = [f"{n}× {s[:30]}…" for s, n in found.items()]
     assert not repeats, repeats
+
+
+def _footer_page(lines: int, css: str = "") -> str:
+    body = "".join(f"<p style='margin: 0'>Line {i} of the report.</p>" for i in range(lines))
+    footer = '<footer class="gx-footer">Source: the article. Build 0123456789ab.</footer>'
+    return _long_page(f"<main>{body}</main>{footer}<style>{css}</style>")
+
+
+def test_the_footer_never_takes_the_last_page_alone(tmp_path):
+    """With print.css the closing line goes along with the last lines; with its rule switched
+    off, the same page leaves the footer alone on a page (so the check can fail)."""
+    from gaoxin.report.render import render_pdf
+    from tests.printcheck import lonely_footer
+
+    off = ".gx-footer { break-before: auto !important; page-break-before: auto !important; }"
+    pdf = tmp_path / "page.pdf"
+    # Find the number of lines after which the footer falls to a page of its own.
+    for lines in range(45, 75):
+        pdf.write_bytes(render_pdf(_footer_page(lines, off)))
+        if lonely_footer(pdf):
+            break
+    else:
+        pytest.fail("no line count left the footer alone on a page")
+    pdf.write_bytes(render_pdf(_footer_page(lines)))
+    assert not lonely_footer(pdf)
+    pdf.write_bytes(render_pdf(_footer_page(5)))
+    assert not lonely_footer(pdf)
+
+
+def test_real_pdfs_never_end_with_the_footer_alone(real):
+    from tests.printcheck import lonely_footer
+
+    alone = [pdf.name for pdf in sorted((real.exports / "pdf").glob("*.pdf")) if lonely_footer(pdf)]
+    assert not alone, f"the last page holds only the source and build line: {alone}"

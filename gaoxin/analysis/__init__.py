@@ -32,10 +32,11 @@ quote in bold), `cite(row)`, `number(x, digits)`, `yuan(x)`, `escape(text)`.
 figure allows (以上/突破 → open top, 余/多 → up to the next round step, 近 → open bottom).
 
 Charts are `gaoxin.charts` (style, draw, figure): `set_style(strict=True)`, `figsize(height)`,
-`bar_figsize(n)`; `hbars`, `stacked_hbars`, `dot_compare(ax, names, results, targets, xlim)`,
-`mark`, `range_bar`, `encoding_legend`, `mark_starts`; `ENCODING` (result = filled circle, plan
-= hollow square, target = hollow diamond, a floor adds an open arrow), `RELATION_COLOURS`,
-`PALETTE`, `GREY`, `GREY_LIGHT`, `MUTED`; finish with `publish(fig, name, takeaway, alt, data,
-section)`. Clause and list parsing is `gaoxin.text.clauses`: `clauses`, `phrases`, `span_at`,
-`list_items`.
+`bar_figsize(n)`; `hbars`, `stacked_hbars`, `dot_compare(ax, names, results, targets)` (a
+result may be a (low, high) range), `mark`, `value_label` (a value beside its mark, never on
+it), `fit_texts`, `range_bar`, `encoding_legend`, `mark_starts`; `ENCODING` (result = filled
+circle, plan = hollow square, target = hollow diamond, a floor adds an open arrow),
+`RELATION_COLOURS`, `PALETTE`, `GREY`, `GREY_LIGHT`, `MUTED`; finish with
+`publish(fig, name, takeaway, alt, data, section)`. Clause and list parsing is
+`gaoxin.text.clauses`: `clauses`, `phrases`, `span_at`, `list_items`.
 """

@@ -196,6 +196,10 @@ def test_self_check_names_the_common_slips(selfcheck):
     plt.close(fig)
     assert "marked by your teacher" in said("00.5", "one two three " * 6)
     assert "sentence or two" in said("00.5", "yes")
+    # An answer written in Chinese is measured by its characters, not by spaces it has none of
+    chinese = "报道中的数字大多是该区自己的说法，没有独立来源可以核对，所以概括时要说明来源。"
+    assert "marked by your teacher" in said("00.5", chinese)
+    assert "sentence or two" in said("00.5", "没有来源。")
 
 
 def test_self_check_gives_right_and_wrong_answers_the_same_words(selfcheck):

@@ -132,13 +132,23 @@ def feedback(exercise_id: str, answer: object) -> str:
         return _table_feedback(row, answer)
     if kind == "chart":
         return _chart_feedback(row, answer)
-    words = len(str(answer).split())
-    if not isinstance(answer, str) or words < int(row["low"] or 1):
+    if not isinstance(answer, str) or _words(answer) < int(row["low"] or 1):
         return (
             "not yet: write your answer as a sentence or two in quotes "
-            f"(at least {row['low']} words)."
+            f"(at least {row['low']} words; in Chinese, about twice as many characters)."
         )
     return "written answers are marked by your teacher; the model answer is in the teacher's kit."
+
+
+CJK_CHARS_PER_WORD = 2  # Chinese writes no spaces: about two characters make a word
+
+
+def _words(text: str) -> int:
+    """Words in an answer: space-separated words, plus its Chinese characters counted two to a
+    word, so an answer written in Chinese is measured fairly."""
+    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    latin = "".join(" " if "\u4e00" <= ch <= "\u9fff" else ch for ch in text)
+    return len(latin.split()) + cjk // CJK_CHARS_PER_WORD
 
 
 def check(exercise_id: str, answer: object) -> None:

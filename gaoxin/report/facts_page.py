@@ -129,6 +129,9 @@ def _value_zh(fact: dict[str, Any], raw: str) -> str:
     if unit == "yuan":
         return yuan_zh(value)
     text = number_zh(value, 2)
+    if str(fact.get("kind")) == "date":
+        # A date names a point in time (9月 is September), not a span (9个月): as written.
+        return f"{text}{fact.get('unit_raw') or ''}"
     return f"{text}{ZH_UNITS.get(unit, unit)}" if unit != "count" else text
 
 

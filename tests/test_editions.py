@@ -342,3 +342,17 @@ def test_the_chinese_verdict_sentence_states_the_english_numbers():
 
     verdicts, year = verdict_table(), plan_year(load_facts())
     assert _differ(summary(verdicts, year), summary_zh(verdicts, year)) is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_the_chinese_reader_edition_keeps_the_opening_paragraph(path):
+    """The goals and the line that introduces them are left out; what the notebook covers stays."""
+    from gaoxin.report.transform import reader_notebook
+
+    nb = nbformat.read(path, as_version=4)
+    if ZH not in nb.metadata.get("gaoxin", {}).get("editions", []):
+        pytest.skip(f"{path.stem} declares no Chinese edition yet")
+    opening = reader_notebook(edition(nb, ZH), ZH).cells[0].source
+    lines = [line for line in opening.splitlines() if line.strip()]
+    assert lines[0].startswith("# ") and len(lines) >= 2 and "本笔记本" in opening, opening
+    assert "**G1**" not in opening and "你能够" not in opening

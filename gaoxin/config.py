@@ -111,6 +111,8 @@ EN, ZH = "en", "zh-CN"
 EDITIONS = (EN, ZH)
 LANG_KEY = "lang"
 ZH_MARKDOWN_MIMETYPE = "application/vnd.gaoxin.zh+markdown"
+# A table's Chinese twin (tables.present): the Chinese half of each header, the Chinese caption.
+ZH_HTML_MIMETYPE = "application/vnd.gaoxin.zh+html"
 # Where the Chinese edition's files go, relative to exports/ (its pages link up to the shared
 # walkthroughs, student notebooks and data).
 ZH_DIR = "zh"

@@ -113,6 +113,22 @@ def test_charts_and_findings_need_their_chinese():
     assert problems and "alt text" in problems[0] and "4" in problems[0], problems
 
 
+def test_a_table_caption_needs_its_chinese_and_the_chinese_edition_shows_it():
+    from gaoxin.config import ZH_HTML_MIMETYPE
+
+    table = new_code_cell("present(...)")
+    en_html = "<table><caption>Targets</caption></table>"
+    table.outputs = [new_output("display_data", data={"text/html": en_html})]
+    assert "caption in English only" in disagreements(_nb([table]), "05")[0]
+    zh_html = "<table><caption>目标</caption></table>"
+    data = {"text/html": en_html, ZH_HTML_MIMETYPE: zh_html}
+    table.outputs = [new_output("display_data", data=data)]
+    nb = _nb([table])
+    assert disagreements(nb, "05") == []
+    assert edition(nb, ZH).cells[0].outputs[0]["data"] == {"text/html": zh_html}
+    assert edition(nb, EN).cells[0].outputs[0]["data"] == {"text/html": en_html}
+
+
 def test_walkthrough_cells_and_exercises_stay_english_only():
     walk = new_markdown_cell("The pairs are in `target_pairs.csv`.")
     walk.metadata["tags"] = ["walkthrough"]
@@ -159,8 +175,11 @@ def test_bilingual_notebooks_pair_every_cell_and_call(path):
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", getattr(node.func, "id", ""))
-            if name in NEEDS_ZH and NEEDS_ZH[name] not in {k.arg for k in node.keywords}:
+            given = {k.arg for k in node.keywords}
+            if name in NEEDS_ZH and NEEDS_ZH[name] not in given:
                 problems.append(f"cell {i}: {name}(...) without zh=")
+            if name == "present" and "caption" in given and "caption_zh" not in given:
+                problems.append(f"cell {i}: present(..., caption=) without caption_zh=")
     assert not problems, f"{path.stem}: {problems}"
 
 
@@ -323,3 +342,17 @@ def test_the_chinese_verdict_sentence_states_the_english_numbers():
 
     verdicts, year = verdict_table(), plan_year(load_facts())
     assert _differ(summary(verdicts, year), summary_zh(verdicts, year)) is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_the_chinese_reader_edition_keeps_the_opening_paragraph(path):
+    """The goals and the line that introduces them are left out; what the notebook covers stays."""
+    from gaoxin.report.transform import reader_notebook
+
+    nb = nbformat.read(path, as_version=4)
+    if ZH not in nb.metadata.get("gaoxin", {}).get("editions", []):
+        pytest.skip(f"{path.stem} declares no Chinese edition yet")
+    opening = reader_notebook(edition(nb, ZH), ZH).cells[0].source
+    lines = [line for line in opening.splitlines() if line.strip()]
+    assert lines[0].startswith("# ") and len(lines) >= 2 and "笔记本" in opening, opening
+    assert "**G1**" not in opening and "你能够" not in opening

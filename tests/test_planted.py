@@ -73,8 +73,9 @@ def _build(root: Path) -> build.BuildResult:
     notebooks = root / "notebooks"
     notebooks.mkdir()
     nb = nbformat.read(config.NOTEBOOKS_DIR / f"{NOTEBOOK}.ipynb", as_version=4)
-    setup, claim = nb.cells[1], nb.cells[_claim_cell(nb)]
-    assert "set_style(" in setup.source, "cell 1 of a notebook is its setup cell"
+    setup = next(c for c in nb.cells if c.cell_type == "code")
+    claim = nb.cells[_claim_cell(nb)]
+    assert "set_style(" in setup.source, "the first code cell of a notebook is its setup cell"
     redirect = nbformat.v4.new_code_cell(REDIRECT.format(processed=str(data / "processed")))
     nb.cells = [redirect, setup, claim]
     nbformat.write(nb, notebooks / f"{NOTEBOOK}.ipynb")

@@ -201,20 +201,42 @@ def to_text(data: pd.DataFrame, columns: dict[str, str | Col]) -> str:
     return shown.to_string(index=False)
 
 
+def chinese_columns(data: pd.DataFrame, columns: dict[str, str | Col]) -> dict[str, Col]:
+    """The same columns with the Chinese half of each bilingual header ('原文 As written' →
+    '原文'; a header with no Chinese stays as it is)."""
+    from dataclasses import replace
+
+    from gaoxin.data.glossary import split_label
+
+    out = {}
+    for key, col in _columns(data, columns).items():
+        parts = split_label(col.header)
+        out[key] = replace(col, header=parts[0]) if parts else col
+    return out
+
+
 def present(
     data: pd.DataFrame,
     columns: dict[str, str | Col],
     caption: str | None = None,
     csv: str | None = None,
     wide: bool = False,
+    caption_zh: str | None = None,
 ) -> None:
-    """Display a report-grade table (see the module docstring)."""
+    """Display a report-grade table (see the module docstring). The Chinese edition's table
+    (config.ZH_HTML_MIMETYPE) has the Chinese half of each header and `caption_zh`."""
     from IPython.display import display
+
+    from gaoxin.config import ZH_HTML_MIMETYPE
 
     bundle = {
         "text/html": to_html(data, columns, caption=caption, csv=csv, wide=wide),
         "text/plain": to_text(data, columns),
     }
+    if caption is None or caption_zh is not None:
+        bundle[ZH_HTML_MIMETYPE] = to_html(
+            data, chinese_columns(data, columns), caption=caption_zh, csv=csv, wide=wide
+        )
     display(bundle, raw=True)
 
 

@@ -30,6 +30,7 @@ from gaoxin.config import (
     SOLUTION_TAG,
     WALKTHROUGH_TAG,
     ZH,
+    ZH_HTML_MIMETYPE,
     ZH_MARKDOWN_MIMETYPE,
 )
 
@@ -83,6 +84,9 @@ def _output_in(output: Any, lang: str) -> Any:
     zh = data.pop(ZH_MARKDOWN_MIMETYPE, None)
     if lang == ZH and zh is not None:
         data["text/markdown"] = zh
+    table = data.pop(ZH_HTML_MIMETYPE, None)
+    if lang == ZH and table is not None:
+        data["text/html"] = table
     figure = data.get(FIGURE_MIMETYPE)
     if isinstance(figure, dict) and "zh" in figure:
         twin = figure.pop("zh")
@@ -228,6 +232,9 @@ def _output_problems(output: Any, where: str) -> list[str]:
             diff = _differ(en, zh)
             if diff:
                 problems.append(f"{where} [{_brief(zh)}]: {diff}")
+    html_table = data.get("text/html")
+    if html_table is not None and "<caption>" in html_table and ZH_HTML_MIMETYPE not in data:
+        problems.append(f"{where}: a table caption in English only; pass caption_zh= to present")
     figure = data.get(FIGURE_MIMETYPE)
     if isinstance(figure, dict):
         twin = figure.get("zh")

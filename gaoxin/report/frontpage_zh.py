@@ -168,7 +168,7 @@ def _cards(inputs: dict[str, Any]) -> str:
     )
 
 
-def _learning(reports: list[dict[str, Any]]) -> str:
+def _learning(reports: list[dict[str, Any]], course: bool = True) -> str:
     """Apart from the reports: each notebook's goals and its walkthrough (English), and the
     course for students (English); nothing here links to the teacher's kit."""
     from gaoxin.report.site import COURSE_ZIP, split_summary, summary_html  # site imports us
@@ -184,9 +184,14 @@ def _learning(reports: list[dict[str, Any]]) -> str:
         )
     return (
         '<section class="gx-learning" aria-labelledby="learning-h"><h2 id="learning-h">学习</h2>'
-        "<p>每份报告同时也是一个笔记本，代码讲解展示它的代码（英文）。学生可下载"
-        f'<a href="../{COURSE_ZIP}" download>练习课程（英文，zip文件）</a>：'
-        "七个用pandas和matplotlib处理导出表格的笔记本，附练习和自查，不需要本项目即可运行。</p>"
+        "<p>每份报告同时也是一个笔记本，代码讲解展示它的代码（英文）。"
+        + (
+            f'学生可下载<a href="../{COURSE_ZIP}" download>练习课程（英文，zip文件）</a>：'
+            "七个用pandas和matplotlib处理导出表格的笔记本，附练习和自查，不需要本项目即可运行。"
+            if course
+            else ""
+        )
+        + "</p>"
         + "".join(items)
         + "</section>"
     )
@@ -230,7 +235,9 @@ def _report(report: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def index_page_zh(reports: list[dict[str, Any]], data_dir: Path, key: str) -> str:
+def index_page_zh(
+    reports: list[dict[str, Any]], data_dir: Path, key: str, course: bool = False
+) -> str:
     """exports/zh/index.html."""
     from gaoxin.analysis.verdicts import NOTEBOOK, summary_zh
     from gaoxin.source import load_source
@@ -270,7 +277,7 @@ def index_page_zh(reports: list[dict[str, Any]], data_dir: Path, key: str) -> st
         '<h2>数据</h2><p><a href="../data/index.html">data/</a>存放处理后的CSV表格和Excel工作簿'
         "（每张表一个工作表，列名为英文）。</p>"
     )
-    parts.append(_learning(reports))
+    parts.append(_learning(reports, course))
     return render_page(
         "衡阳高新区2019年：数据分析报告",
         "\n".join(p for p in parts if p),

@@ -150,16 +150,21 @@ def _report_section(report: dict[str, Any]) -> list[str]:
 COURSE_ZIP = BUNDLE_ZIP
 
 
-def _learning_section(reports: list[dict[str, Any]]) -> list[str]:
+def _learning_section(reports: list[dict[str, Any]], course: bool = True) -> list[str]:
     """Apart from the reports: each notebook's goals and its walkthrough with code, and the
     course for students. (The teacher's kit holds answers, so no page students see links to it.)"""
     parts = [
         '<section class="gx-learning" aria-labelledby="learning-h">'
         '<h2 id="learning-h">学习 For students and analysts</h2>'
-        "<p>Each report is also a notebook, and its walkthrough shows the code. Students get "
-        f'<a href="{COURSE_ZIP}" download>the course (练习, a zip)</a>: seven notebooks in plain '
-        "pandas and matplotlib over the exported tables, with exercises and self-checks, that "
-        "run without this project.</p>"
+        "<p>Each report is also a notebook, and its walkthrough shows the code."
+        + (
+            f' Students get <a href="{COURSE_ZIP}" download>the course (练习, a zip)</a>: seven '
+            "notebooks in plain pandas and matplotlib over the exported tables, with exercises "
+            "and self-checks, that run without this project."
+            if course
+            else ""
+        )
+        + "</p>"
     ]
     for report in reports:
         stem = report["stem"]
@@ -173,7 +178,11 @@ def _learning_section(reports: list[dict[str, Any]]) -> list[str]:
 
 
 def index_page(
-    reports: list[dict[str, Any]], headline: dict[str, Any], key: str, front: str = ""
+    reports: list[dict[str, Any]],
+    headline: dict[str, Any],
+    key: str,
+    front: str = "",
+    course: bool = False,
 ) -> str:
     """The landing page: lede, findings and target cards (``front``, from gaoxin.report.frontpage)
     or else the headline numbers, every report for readers, the data, then apart the notebooks
@@ -199,7 +208,7 @@ def index_page(
         '<h2>数据 Data</h2><p><a href="data/index.html">data/</a> holds the processed CSV tables '
         f'and <a href="data/{WORKBOOK_NAME}">{WORKBOOK_NAME}</a> (one sheet per table).</p>',
     ]
-    parts += _learning_section(reports)
+    parts += _learning_section(reports, course)
     css = (frontpage.page_css(),) if front else ()
     return render_page("衡阳高新区 2019 — reports", "\n".join(parts), "gx-index", extra_css=css)
 
@@ -255,12 +264,15 @@ def page_files(
     files.update({rel: page for rel, page in pages.items() if page is not None})
     files.update(teacher.teacher_files(data_dir))  # teacher.html/.pdf, teacher/, the bundle
     front = frontpage.front_sections(reports, data_dir, article_page.ARTICLE_PAGE in files)
-    files["index.html"] = index_page(reports, headline, key, front).encode()
-    files.update(zh_page_files(data_dir, reports, key))
+    course = COURSE_ZIP in files  # the course is built for the project's own data only
+    files["index.html"] = index_page(reports, headline, key, front, course).encode()
+    files.update(zh_page_files(data_dir, reports, key, course))
     return files
 
 
-def zh_page_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> dict[str, bytes]:
+def zh_page_files(
+    data_dir: Path, reports: list[dict[str, Any]], key: str, course: bool = False
+) -> dict[str, bytes]:
     """The Chinese edition's site pages under zh/: front page, article page, facts page."""
     from gaoxin.config import ZH_DIR
     from gaoxin.report import article_page, facts_page, frontpage_zh
@@ -268,7 +280,7 @@ def zh_page_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> di
     pages = {
         article_page.ARTICLE_PAGE: article_page.article_page_zh(data_dir),
         facts_page.FACTS_PAGE: facts_page.facts_page_zh(data_dir),
-        frontpage_zh.INDEX: frontpage_zh.index_page_zh(reports, data_dir, key).encode(),
+        frontpage_zh.INDEX: frontpage_zh.index_page_zh(reports, data_dir, key, course).encode(),
     }
     return {f"{ZH_DIR}/{rel}": page for rel, page in pages.items() if page is not None}
 

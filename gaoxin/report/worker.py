@@ -172,7 +172,9 @@ def export_files(
         clock.done("reader html")
         files[f"{ZH_DIR}/pdf/{stem}.pdf"] = render_pdf(zh_reader)
         clock.done("pdf")
-    files[f"student/{stem}.ipynb"] = nbformat.writes(student_notebook(source_nb)).encode()
+    # Student notebooks stay English: the Chinese Markdown twins are left out.
+    student = student_notebook(edition(source_nb, EN))
+    files[f"student/{stem}.ipynb"] = nbformat.writes(student).encode()
     clock.done("student, findings, cache entry")
     return files, listing
 

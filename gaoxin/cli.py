@@ -36,7 +36,7 @@ def _notebook_number(text: str) -> str:
 # The build's default cell time limit, gaoxin.report.build.DEFAULT_TIMEOUT (a test keeps the two
 # equal), spelled here so that reading the command line never imports the build: an up-to-date
 # `report` is over before the build would have finished importing.
-DEFAULT_TIMEOUT = 120
+DEFAULT_TIMEOUT = 300  # seconds per cell, and for each notebook's export (both editions)
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:

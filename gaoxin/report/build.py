@@ -50,7 +50,7 @@ CACHE_DIR = config.PROJECT_ROOT / ".cache"
 NOTEBOOK_RE = re.compile(r"^(\d{2})_[A-Za-z0-9_\-]+\.ipynb$")
 NOTEBOOK_PATTERN = "NN_topic.ipynb (two digits, an underscore, letters, digits, _ or -)"
 # A cell that runs longer than this stops the build; notebooks here take seconds per cell.
-DEFAULT_TIMEOUT = 120
+DEFAULT_TIMEOUT = 300  # seconds per cell, and for each notebook's export (both editions)
 
 __all__ = ["BuildError", "BuildResult", "Failure", "build", "discover"]
 

@@ -38,14 +38,14 @@ def _nav(stem: str, variant: str, lang: str = EN, twin: bool = False) -> str:
         # A reader edition links only to reader material (the code is on the front page's
         # learning section).
         links = [("../index.html", "← Index", EN), (f"../pdf/{stem}.pdf", "PDF", EN)]
+        if twin:
+            links.append((f"../{ZH_DIR}/html/{stem}.html", "中文版", ZH))
     else:
         links = [
             ("../index.html", "← Index", EN),
             (f"../html/{stem}.html", "Report", EN),
             (f"../pdf/{stem}.pdf", "PDF", EN),
         ]
-        if twin and variant == "reader":
-            links.append((f"../{ZH_DIR}/html/{stem}.html", "中文版", ZH))
 
     def marked(lg: str) -> str:
         return "" if lg == lang else f' lang="{lg}" hreflang="{lg}"'

@@ -263,7 +263,9 @@ def index_page_zh(
         shown = {(NOTEBOOK, SCORECARD_FIGURE)}
     else:
         parts.append("</section>")
-    if inputs is not None:
+    from gaoxin.report.article_page import has_inputs  # the article page's own condition
+
+    if inputs is not None and has_inputs(data_dir):
         parts.append(
             '<p class="gx-article-link"><a href="article.html">阅读原文（每个数字均已标出）→</a>'
             '·<a href="facts.html">事实表：所有数字一览→</a></p>'

@@ -508,7 +508,7 @@ HEADINGS_ZH = {
     MET: "哪些目标已达成？",
     MISSED: "哪些目标未达成？",
     DEPENDS: "哪些判断取决于解读？",
-    NOT_COMPARABLE: "哪些目标无法评判？",
+    NOT_COMPARABLE: "哪些目标无法比较？",
     NOT_REPORTED: "哪些目标没有结果？",
 }
 UNIT_WORDS_ZH = {"percent": "个百分点", "count": "个", "yuan": "亿元", "rank": "位"}
@@ -577,7 +577,7 @@ def summary_zh(verdicts: pd.DataFrame, year: int) -> str:
     if card[DEPENDS]:
         text += f"{card[DEPENDS]}项的结论取决于对措辞的解读：{named(DEPENDS)}。"
     text += (
-        f"{card[NOT_COMPARABLE]}项无法评判（后续数据口径不同，或跨越目标线），"
+        f"{card[NOT_COMPARABLE]}项无法比较（后续数据口径不同，或跨越目标线），"
         f"{card[NOT_REPORTED]}项没有任何后续数据。"
     )
     return text

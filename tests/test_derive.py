@@ -23,7 +23,7 @@ def test_printed_decimals():
 
 def test_rounding_interval_in_base_units(facts):
     # 总改造面积达14万平方米: anything from 13.5万 to 14.5万 m² prints as 14万
-    area = fact(facts, metric_en="residential upgrade floor area")
+    area = fact(facts, metric_en="total area of residential upgrades")
     assert rounding_interval(area) == pytest.approx((135_000, 145_000))
     # 占该市重点项目的10.3%
     share = fact(facts, metric_en="share of the city's key projects")

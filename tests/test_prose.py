@@ -32,7 +32,9 @@ _ALLOWED = re.compile(
     r"|\$[^$]*\$"  # math
     r"|\b0\d\b"  # notebook numbers 00–09
     r"|\b(?:Exercise|Step|Figure|Table|notebooks?)\s+\d+"
+    r"|\b[Rr]eports?\s+0\d(?:\s*[–-]\s*0\d)?"  # the reports 00–06, never a year
     r"|(?:笔记本|练习)\s*\d+(?:\s*[–-]\s*\d+)?"  # the same names in Chinese
+    r"|报告\s*`?0\d`?(?:\s*[–-]\s*0\d)?"
     r"|[A-Za-z]\d+\b"  # identifiers such as fig1 or F00046
     r"|\d+(?=\s*[\u00b7·])"  # numbered titles "00 ·"
 )
@@ -97,6 +99,8 @@ def test_the_detector_finds_typed_figures_and_spares_quotes_and_code():
     assert hand_typed_figures("增长8.5%") == ["8.5%"]
     assert hand_typed_figures("笔记本06把目标与后续报告对照") == []
     assert hand_typed_figures("笔记本01–06都读取这里的表格") == []
+    assert hand_typed_figures("报告06把目标与后续报告对照；Report 06 and reports 01–06") == []
+    assert hand_typed_figures("后续报告2019年增长8.5%") == ["2019", "8.5%"]
 
 
 def _cases():

@@ -4,7 +4,8 @@ Every sentence exists in English and in Chinese (issue 18): `say(en, zh=...)` sh
 and carries the Chinese in the same output (MIME `config.ZH_MARKDOWN_MIMETYPE`); the report build
 keeps one of them per edition. Both are f-strings over the same variables. Chinese helpers follow
 the conventions of Chinese statistical reporting: `number_zh` (no thousands separators below
-万), `yuan_zh` (亿元/万元), `location_zh` and `cite_zh`.
+万), `wan_zh` (万/亿 for large counts and measures), `yuan_zh` (亿元/万元), `location_zh` and
+`cite_zh`.
 """
 
 from __future__ import annotations
@@ -136,6 +137,17 @@ def number_zh(value, digits: int = 1) -> str:
     """A number for Chinese prose: at most `digits` decimals, no '.0', and no thousands
     separators (Chinese reports group by 万 and 亿, see `yuan_zh`)."""
     return number(value, digits).replace(",", "")
+
+
+def wan_zh(value, unit: str = "") -> str:
+    """A large count or measure as Chinese reports write it, grouped by 万 and 亿:
+    '120万平方米', '1.2万米', '4800个' (below 万 the number stays whole)."""
+    v = float(value)
+    if abs(v) >= 1e8:
+        return f"{number_zh(v / 1e8, 2)}亿{unit}"
+    if abs(v) >= 1e4:
+        return f"{number_zh(v / 1e4, 2)}万{unit}"
+    return f"{number_zh(v, 0)}{unit}"
 
 
 def yuan_zh(value) -> str:

@@ -35,6 +35,7 @@ from gaoxin.charts.style import (
     WIDTH_TOLERANCE,
 )
 from gaoxin.config import FIGURE_MIMETYPE
+from gaoxin.data import load_sections
 from gaoxin.data.glossary import split_label
 from gaoxin.source import load_source
 
@@ -49,6 +50,7 @@ __all__ = [
     "min_font_pt",
     "publish",
     "render",
+    "sections_of",
     "show",
     "source_note",
     "title",
@@ -122,6 +124,19 @@ def title(fig: plt.Figure, text: str) -> None:
 NOTE_GAP_INCHES = 0.08  # space between the lowest label and the source note
 NOTE_GID = "gaoxin-source-note"
 # Other notes a notebook adds (e.g. the follow-up report's) carry their Chinese as `gaoxin_zh`.
+
+
+def sections_of(section_ids) -> str:
+    """The subheadings of the sections a chart's figures come from, in article order, joined by
+    " / ": a chart's source note names every section it draws on, and no other."""
+    sections = load_sections()
+    wanted = set(section_ids)
+    unknown = wanted - set(sections.section_id)
+    if unknown or not wanted:
+        raise ValueError(
+            f"sections_of: no section {sorted(unknown) or 'given'}; ids come from facts.csv"
+        )
+    return " / ".join(t for i, t in zip(sections.section_id, sections.title) if i in wanted)
 
 
 def source_note(fig: plt.Figure, section: str, source: str | None = None) -> None:

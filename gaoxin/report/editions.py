@@ -46,6 +46,10 @@ NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 ENGLISH_SCALE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(bn|m|billion|million) yuan")
 IN_YI_OR_WAN = {"bn": (10,), "billion": (10,), "m": (Decimal("0.01"), 100)}
 IN_YI_OR_WAN["million"] = IN_YI_OR_WAN["m"]
+# Chinese groups large numbers by 万 and 亿 ("120万平方米", "1.2万米") where English writes them
+# whole (1,200,000 m²): such a number agrees with the English when its whole value is stated there.
+CHINESE_SCALE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*([万亿])")
+CHINESE_FACTOR = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
 
 
 def editions(nb: Any) -> tuple[str, ...]:
@@ -159,6 +163,16 @@ def scaled_amounts(text: str) -> list[list[tuple[Decimal, Decimal]]]:
     return found
 
 
+def chinese_scaled(text: str) -> dict[Decimal, Decimal]:
+    """The Chinese numbers grouped by 万 or 亿, each with its whole value (120万 → 1200000)."""
+    return {
+        Decimal(value.replace(",", "")).normalize(): (
+            Decimal(value.replace(",", "")) * CHINESE_FACTOR[unit]
+        ).normalize()
+        for value, unit in CHINESE_SCALE.findall(html.unescape(text))
+    }
+
+
 def _matches(candidates: list[tuple[Decimal, Decimal]], stated: set[Decimal]) -> set[Decimal]:
     return {n for n in stated for c, tol in candidates if abs(n - c) <= tol}
 
@@ -169,6 +183,10 @@ def _differ(en: str, zh: str) -> str | None:
     # A scaled English amount agrees when its 亿/万 value is stated (in either text).
     unmatched = [c for c in scaled if not _matches(c, a | b)]
     a = a | {n for c in scaled for n in _matches(c, b)}
+    # A Chinese number grouped by 万/亿 agrees when the English states its whole value.
+    for grouped, whole in chinese_scaled(zh).items():
+        if whole in a:
+            b = (b - ({grouped} - a)) | {whole}
     if a == b and not unmatched:
         return None
     a |= {c[0][0].normalize() for c in unmatched}

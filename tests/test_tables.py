@@ -5,7 +5,14 @@ import re
 import pandas as pd
 import pytest
 
-from gaoxin.analysis.tables import Col, TableTooWide, cell_text, to_html, to_text
+from gaoxin.analysis.tables import (
+    Col,
+    TableTooWide,
+    cell_text,
+    chinese_metric,
+    to_html,
+    to_text,
+)
 
 
 @pytest.fixture
@@ -113,3 +120,38 @@ def test_every_column_needs_a_header_and_must_exist():
         Col(" ")
     with pytest.raises(KeyError):
         to_html(pd.DataFrame({"a": [1]}), {"b": "B"})
+
+
+def test_the_chinese_table_shows_chinese_cells():
+    # The GDP target of the article, 「地区生产总值增长12%以上」, as a verdict row would show it.
+    frame = pd.DataFrame(
+        {
+            "metric": ["GDP growth"],
+            "quote": ["12%以上"],
+            "qualifier": ["at_least"],
+            "verdict": ["missed 未达成"],
+            "margin": ["−3.5 points"],
+            "margin_zh": ["−3.5个百分点"],
+            "amount": [2e10],
+        }
+    )
+    columns = {
+        "metric": "指标 Measure",
+        "quote": Col("原文 As written", "quote"),
+        "qualifier": Col("限定 Qualifier", "qualifier"),
+        "verdict": "结论 Verdict",
+        "margin": "差距 Margin",
+        "amount": Col("金额 Amount", "yuan"),
+    }
+    zh = to_html(frame, columns, chinese=True)
+    en = to_html(frame, columns)
+    # The metric's Chinese name comes from the facts table's subject (地区生产总值) and kind.
+    assert "地区生产总值增速" in zh and "GDP growth" in en
+    assert "“12%以上”" in zh and "«12%以上»" in en
+    assert "以上" in zh and "or more" not in zh
+    assert ">未达成<" in zh and "missed" not in zh
+    assert "−3.5个百分点" in zh and "points" not in zh
+    assert "200亿元" in zh and "bn yuan" not in zh
+    assert chinese_metric("财政收入", "growth_rate") == "财政收入增速"
+    assert chinese_metric("新增市场主体增长", "growth_rate") == "新增市场主体增长"
+    assert chinese_metric("在建安置房面积", "level") == "在建安置房面积"

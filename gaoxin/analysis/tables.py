@@ -10,15 +10,17 @@ only (cell tag `claims.WALKTHROUGH_TAG`) with `csv=` linking to the full table.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
+import re
 from dataclasses import dataclass
 from numbers import Number
 
 import pandas as pd
 
 from gaoxin.analysis import labels
-from gaoxin.analysis.narrative import number, yuan
+from gaoxin.analysis.narrative import number, yuan, yuan_zh
 from gaoxin.data import glossary
 
 FORMATS = ("auto", "text", "number", "integer", "percent", "yuan", "code", "qualifier", "quote")
@@ -94,6 +96,63 @@ UNIT_SUFFIX = {
 }
 
 
+# ------------------------------------------------------------------------------ Chinese cells
+# The Chinese edition's table shows the same rows in Chinese: the Chinese half of a bilingual
+# label ("missed 未达成" → "未达成"), a column's `<name>_zh` twin where the frame has one
+# (margin → margin_zh), a metric's Chinese name for its English one, quotes in “”, and amounts
+# in 亿元/万元.
+GROWTH_WORDS_ZH = ("增长", "增速", "增幅")
+_LATIN = re.compile(r"[A-Za-z]")
+_CJK = re.compile(r"[\u2e80-\u9fff]")
+
+
+def chinese_metric(subject_zh: str, kind: str) -> str:
+    """A metric's Chinese name from the article's own words for what is measured: the subject,
+    with 增速 after a growth rate's subject when the words do not already say growth."""
+    subject = str(subject_zh).strip()
+    if kind == "growth_rate" and not subject.endswith(GROWTH_WORDS_ZH):
+        return subject + "增速"
+    return subject
+
+
+@functools.cache
+def chinese_metrics() -> dict[str, str]:
+    """English metric name → Chinese, for every fact and every follow-up figure."""
+    from gaoxin.data import load_facts
+    from gaoxin.data.followup import load_followup_figures
+
+    names: dict[str, str] = {}
+    for table in (load_facts(), load_followup_figures()):
+        for en, zh, kind in zip(table.metric_en, table.subject_zh, table.kind):
+            if isinstance(en, str) and isinstance(zh, str) and zh.strip():
+                names.setdefault(en, chinese_metric(zh, kind))
+    return names
+
+
+def chinese_text(text: str) -> str:
+    """A rendered cell in Chinese, when it is a label, a list of labels or a metric name."""
+    if not _LATIN.search(text):
+        return text
+    parts = glossary.split_label(text)
+    if parts:
+        return parts[0]
+    pieces = [glossary.split_label(p) for p in text.split(" and ")]
+    if len(pieces) > 1 and all(pieces):
+        return "、".join(p[0] for p in pieces)
+    if not _CJK.search(text):
+        return chinese_metrics().get(text, text)
+    return text
+
+
+def chinese_cell(value: object, col: Col) -> str:
+    """One value as the Chinese edition shows it."""
+    if not _missing(value) and col.fmt == "quote":
+        return f"“{value}”"
+    if not _missing(value) and col.fmt == "yuan":
+        return yuan_zh(float(value) / col.scale)
+    return chinese_text(cell_text(value, col))
+
+
 def quantity_text(value: object, unit: str, qualifier: object = "", digits: int = 2) -> str:
     """A normalised value in reader form: '≥ 30%', '> 3,600', '2018', '17.5 bn yuan (175亿元)'."""
     if _missing(value):
@@ -157,11 +216,20 @@ def to_html(
     caption: str | None = None,
     csv: str | None = None,
     wide: bool = False,
+    chinese: bool = False,
 ) -> str:
-    """The table as report HTML; raises TableTooWide unless `wide` (walkthrough-only tables)."""
+    """The table as report HTML; raises TableTooWide unless `wide` (walkthrough-only tables).
+    With `chinese`, the cells are the Chinese edition's (`chinese_cell`), and a column whose
+    frame has a `<name>_zh` twin shows the twin."""
     cols = _columns(data, columns)
     header = [c.header for c in cols.values()]
-    rows = [[cell_text(v, c) for v, c in zip(r, cols.values())] for r in data[list(cols)].values]
+    if chinese:
+        shown = [f"{k}_zh" if f"{k}_zh" in data.columns else k for k in cols]
+        rows = [[chinese_cell(v, c) for v, c in zip(r, cols.values())] for r in data[shown].values]
+    else:
+        rows = [
+            [cell_text(v, c) for v, c in zip(r, cols.values())] for r in data[list(cols)].values
+        ]
     width = width_em(header, rows)
     if width > TABLE_WIDTH_EM and not wide:
         raise TableTooWide(
@@ -187,7 +255,8 @@ def to_html(
     out.append("</tbody></table>")
     if csv:
         link = html.escape(csv)
-        out.append(f'<p class="gx-table-source">Full table: <a href="{link}">{link}</a></p>')
+        words = "完整表格：" if chinese else "Full table: "
+        out.append(f'<p class="gx-table-source">{words}<a href="{link}">{link}</a></p>')
     return "".join(out)
 
 
@@ -235,7 +304,12 @@ def present(
     }
     if caption is None or caption_zh is not None:
         bundle[ZH_HTML_MIMETYPE] = to_html(
-            data, chinese_columns(data, columns), caption=caption_zh, csv=csv, wide=wide
+            data,
+            chinese_columns(data, columns),
+            caption=caption_zh,
+            csv=csv,
+            wide=wide,
+            chinese=True,
         )
     display(bundle, raw=True)
 

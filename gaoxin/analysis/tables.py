@@ -17,7 +17,7 @@ from numbers import Number
 
 import pandas as pd
 
-from gaoxin.analysis import labels
+from gaoxin import labels
 from gaoxin.analysis.narrative import number, yuan
 from gaoxin.data import glossary
 

@@ -140,7 +140,7 @@ def make_parser() -> argparse.ArgumentParser:
         "build",
         help="execute the notebooks and export every report into exports/",
         description="Execute each notebook once (cached) and export reader HTML, walkthrough "
-        "HTML, PDF, student notebooks, figures, data and index.html into exports/.",
+        "HTML, PDF, figures, data, the course kit and index.html into exports/.",
     )
     _add_build_options(build)
     build.add_argument(
@@ -308,7 +308,7 @@ def run(args: argparse.Namespace) -> int:
             extract()
         return 0
     if args.command == "check":
-        from gaoxin.facts.check import main as check_main
+        from gaoxin.check import main as check_main
 
         return check_main([])
     if args.command == "build":

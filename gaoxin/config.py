@@ -73,7 +73,7 @@ FIGURE_MIMETYPE = "application/vnd.gaoxin.figure+json"
 FINDING_MIMETYPE = "application/vnd.gaoxin.finding+json"
 
 # Cell tags the notebooks set and the report build reads. Reader pages and PDFs drop all three;
-# student notebooks drop solutions; the walkthrough shows everything.
+# the walkthrough shows everything.
 SOLUTION_TAG = "solution"
 CHECK_TAG = "check"  # a claim guarded by gaoxin.analysis.claims.check: prints nothing
 WALKTHROUGH_TAG = "walkthrough"  # walkthrough only: code-facing sentences, too-wide output
@@ -114,5 +114,5 @@ ZH_MARKDOWN_MIMETYPE = "application/vnd.gaoxin.zh+markdown"
 # A table's Chinese twin (tables.present): the Chinese half of each header, the Chinese caption.
 ZH_HTML_MIMETYPE = "application/vnd.gaoxin.zh+html"
 # Where the Chinese edition's files go, relative to exports/ (its pages link up to the shared
-# walkthroughs, student notebooks and data).
+# walkthroughs, the course kit and data).
 ZH_DIR = "zh"

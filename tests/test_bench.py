@@ -19,7 +19,7 @@ STAGES = [
     "reader html",
     "walkthrough html",
     "pdf",
-    "student, findings, cache entry",
+    "findings, cache entry",
 ]
 
 

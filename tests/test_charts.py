@@ -92,7 +92,7 @@ def test_png_and_svg_are_byte_deterministic():
 
 def test_label_falls_back_to_key():
     assert charts.label("industrial") == "产业 Industry"
-    from gaoxin.analysis import labels
+    from gaoxin import labels
 
     assert all(charts.label(key) == text for key, text in labels.LABELS.items())
     words = [labels.DOMAINS, labels.PERIODS, labels.KINDS, labels.ENTITY_TYPES, labels.ROLES]

@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from gaoxin.analysis import claims, labels
+from gaoxin import labels
+from gaoxin.analysis import claims
 from gaoxin.config import FINDING_MIMETYPE
 
 

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from gaoxin import config
+from gaoxin import config, labels
 from gaoxin.data import schema
+from gaoxin.data.followup_schema import FOLLOWUP_TABLES
 from gaoxin.text import numbers
 
 TABLES = {
@@ -55,3 +56,47 @@ def test_schema_names_every_qualifier_the_extractor_can_emit():
     assert emitted <= named, (
         f"codes the extractor emits but the schema does not name: {emitted - named}"
     )
+
+
+CODE_COLUMNS = [
+    (table, field)
+    for table, fields in sorted(
+        {
+            **{name: fields for name, (_, fields) in schema.TABLES.items()},
+            **{name: fields for name, (_, _, fields) in schema.ANNOTATION_TABLES.items()},
+            **{name: fields for name, (_, _, fields) in FOLLOWUP_TABLES.items()},
+        }.items()
+    )
+    for field in fields
+    if field.enum
+]
+
+
+@pytest.mark.parametrize("table,field", CODE_COLUMNS, ids=lambda x: getattr(x, "name", x))
+def test_every_code_of_every_code_column_has_reader_words(table, field):
+    assert field.name in labels.COLUMNS, f"{table}.{field.name}: no map of reader words"
+    for code in field.enum:
+        for words in (labels.label(code, field.name), labels.label(code)):
+            assert words != code, f"{table}.{field.name}: no reader words for {code!r}"
+            assert re.search("[\u4e00-\u9fff]", words) or code == "percent", (code, words)
+
+
+def test_every_qualifier_code_has_reader_words():
+    for code in set(CODE.findall(_qualifier_field().description)) & set(_named_qualifiers()):
+        assert labels.label(code, "qualifier") != code
+        assert labels.qualifier_words(code) != code
+
+
+def _named_qualifiers():
+    return (
+        set(numbers.PREFIX_QUALIFIERS.values())
+        | set(numbers.INFIX_QUALIFIERS.values())
+        | set(numbers.SUFFIX_QUALIFIERS.values())
+    )
+
+
+def test_a_kind_is_not_labelled_with_a_measure_word():
+    """label("rank") is the kind's words (排名 Rank), never the unit's measure word (位)."""
+    assert labels.label("rank") == labels.label("rank", "kind")
+    assert "位" not in labels.label("rank")
+    assert labels.label("count", "kind") != labels.label("count", "unit_normalized")

@@ -7,7 +7,7 @@ import pytest
 
 from gaoxin.config import ANNOTATIONS_DIR
 from gaoxin.data import DataError, load_facts, load_target_pairs
-from gaoxin.facts.vocabulary import RELATIONS, relation_label
+from gaoxin.vocabulary import RELATIONS, relation_label
 
 HEADER = "target_metric,result_metric,relation,note\n"
 

@@ -4,11 +4,12 @@ import pandas as pd
 import pytest
 
 from gaoxin import data
+from gaoxin.check import freshness
+from gaoxin.check import main as check_main
 from gaoxin.config import ARTICLE_PATH, DATAPACKAGE_PATH, RAW_DIR
 from gaoxin.data import DataError, load_table
+from gaoxin.data.check import coverage, provenance
 from gaoxin.data.schema import TABLES
-from gaoxin.facts.check import coverage, freshness, provenance
-from gaoxin.facts.check import main as check_main
 
 
 def _edit(path, old, new, count=1):

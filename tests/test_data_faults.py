@@ -5,10 +5,11 @@ import json
 
 import pytest
 
+from gaoxin import check as check_command
 from gaoxin.config import ANNOTATIONS_DIR, ARTICLE_PATH
-from gaoxin.data import DataError, load_table
+from gaoxin.data import DataError, check, load_table
 from gaoxin.data.schema import file_stats
-from gaoxin.facts import check, pipeline
+from gaoxin.facts import pipeline
 from gaoxin.facts.annotations import AnnotationError
 from gaoxin.facts.tables import extract_tables
 
@@ -120,7 +121,7 @@ def test_a_changed_article_fails_the_loaders_and_check(tmp_path, copy_dir, monke
     assert check.article_problem() is None
     monkeypatch.setattr(check, "ARTICLE_PATH", article)
     monkeypatch.setattr(check.article_problem, "__defaults__", (article, check.SOURCE_PATH))
-    assert check.main([]) == 1
+    assert check_command.main([]) == 1
 
 
 def _annotations(tmp_path, text):

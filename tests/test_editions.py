@@ -344,9 +344,9 @@ def test_chinese_site_pages_declare_their_language_and_link_their_twins():
 
 
 def test_the_chinese_verdict_sentence_states_the_english_numbers():
-    from gaoxin.analysis.labels import plan_year
     from gaoxin.analysis.verdicts import summary, summary_zh, verdict_table
     from gaoxin.data import load_facts
+    from gaoxin.labels import plan_year
 
     verdicts, year = verdict_table(), plan_year(load_facts())
     assert _differ(summary(verdicts, year), summary_zh(verdicts, year)) is None

@@ -217,7 +217,6 @@ def test_profile_has_every_format(profile):
         f"html/{STEM}.html",
         f"walkthrough/{STEM}.html",
         f"pdf/{STEM}.pdf",
-        f"student/{STEM}.ipynb",
         "index.html",
         "data/datapackage.json",
         "data/processed/facts.csv",
@@ -287,15 +286,8 @@ def test_profile_pdf_embeds_the_cjk_subset(profile):
 
 
 @pytest.mark.slow
-def test_student_notebook_reads_the_shipped_data(profile):
-    import nbformat
-
-    nb = nbformat.read(profile / "student" / f"{STEM}.ipynb", as_version=4)
-    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert len(injected) == 1
-    assert f"../data/{article_slug(HOSTILE)}.txt" in injected[0].source
-    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
-    assert not any("solution" in c.metadata.get("tags", []) for c in nb.cells)
+def test_profile_builds_no_student_notebook(profile):
+    assert not (profile / "student").exists()
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import gaoxin
-from gaoxin.analysis import labels
+from gaoxin import labels
 from gaoxin.config import NOTEBOOKS_DIR
 from gaoxin.data import DataError
 from gaoxin.data import glossary as g
@@ -243,7 +243,7 @@ def test_da_is_shown_as_a_count_in_a_name_not_a_unit():
 
 
 def test_relation_labels_agree_with_the_glossary():
-    from gaoxin.facts.vocabulary import RELATIONS, relation_label
+    from gaoxin.vocabulary import RELATIONS, relation_label
 
     for code in RELATIONS:
         assert g.label_problem(relation_label(code)) is None, relation_label(code)

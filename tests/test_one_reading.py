@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from gaoxin.analysis import verdicts as vd
-from gaoxin.analysis.labels import plan_year
 from gaoxin.data import load_facts
 from gaoxin.data.readings import is_quantity
+from gaoxin.labels import plan_year
 from tests.fixtures import buildsite
 
 pytestmark = pytest.mark.slow

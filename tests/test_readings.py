@@ -18,8 +18,8 @@ from gaoxin.config import ANNOTATIONS_DIR, NOTEBOOKS_DIR
 from gaoxin.data import DataError, load_facts
 from gaoxin.data.followup import load_followup_figures, load_target_outcomes
 from gaoxin.data.readings import READINGS_PATH, is_quantity, load_readings, quantity_kinds
-from gaoxin.facts.vocabulary import TIER_WORDS
 from gaoxin.text import numbers
+from gaoxin.vocabulary import TIER_WORDS
 
 REQUIRED = {
     "introduced_vs_signed",

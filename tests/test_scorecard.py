@@ -6,9 +6,9 @@ import nbformat
 
 from gaoxin import config
 from gaoxin.analysis.claims import heading_anchor
-from gaoxin.analysis.labels import plan_year
 from gaoxin.data import load_facts, load_target_pairs
 from gaoxin.data.readings import load_readings
+from gaoxin.labels import plan_year
 from gaoxin.report.scorecard import scorecard_section
 
 REPORTS = [{"stem": "05_targets"}, {"stem": "06_promises"}]

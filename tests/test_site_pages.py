@@ -86,7 +86,7 @@ def test_every_fact_and_exclusion_is_an_anchor_whose_highlight_is_its_quote(page
 def test_highlight_colour_follows_the_role(page):
     """Results (running totals too) and goals are coloured; a plan, plan scope and size
     thresholds are not goals, so they share the "other" colour (labels.roles)."""
-    from gaoxin.analysis.labels import roles
+    from gaoxin.labels import roles
 
     marks = _parse(page).marks
     expected = {"result": "gx-q-result", "cumulative": "gx-q-result", "target": "gx-q-target"}

@@ -1,37 +1,36 @@
-"""The worker's task is typed: a NotebookTask, or a dict with exactly its keys."""
+"""The worker's task is typed: a NotebookTask dataclass, never a dict of strings."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from gaoxin.report.worker import NotebookTask
+from gaoxin.report.task import NotebookTask
+from gaoxin.report.worker import build_notebook
 
 
-def test_a_dict_task_becomes_a_typed_one_with_paths():
-    task = NotebookTask.of(
-        {
-            "stem": "01_a",
-            "path": "/p/01_a.ipynb",
-            "timeout": 120,
-            "failed_dir": "/c/failed",
-            "run_dir": "/c/run/1",
-            "exec_entry": "/c/build/exec/01_a/k",
-            "font_cache": None,
-            "in_worker": True,
-        }
+def test_a_task_is_a_frozen_dataclass_with_typed_paths():
+    task = NotebookTask(
+        stem="01_a",
+        path=Path("/p/01_a.ipynb"),
+        timeout=120,
+        failed_dir=Path("/c/failed"),
+        run_dir=Path("/c/run/1"),
     )
-    assert task.path == Path("/p/01_a.ipynb") and task.exec_entry == Path("/c/build/exec/01_a/k")
     assert task.font_cache is None and task.entry is None
-    assert task.in_worker and task.announce and task.timeout == 120
-    assert NotebookTask.of(task) is task
+    assert task.announce and not task.in_worker and task.build_temp == ()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        task.stem = "02_b"  # type: ignore[misc]
+    assert dataclasses.replace(task, in_worker=True).in_worker
 
 
-def test_an_unknown_or_missing_key_is_an_error():
-    base = {"stem": "01_a", "path": "x", "timeout": 1, "failed_dir": "f", "run_dir": "r"}
-    with pytest.raises(TypeError, match=r"unknown notebook task keys: \['deadline'\]"):
-        NotebookTask.of({**base, "deadline": 3})
-    del base["run_dir"]
+def test_a_missing_field_is_an_error():
     with pytest.raises(TypeError, match="run_dir"):
-        NotebookTask.of(base)
+        NotebookTask(stem="01_a", path=Path("x"), timeout=1, failed_dir=Path("f"))  # type: ignore[call-arg]
+
+
+def test_the_worker_refuses_a_dict():
+    with pytest.raises(TypeError, match="NotebookTask, not dict"):
+        build_notebook({"stem": "01_a"})  # type: ignore[arg-type]

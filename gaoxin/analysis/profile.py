@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from gaoxin.data import load_table, read_raw_text
+from gaoxin.data.check import numeral_runs
 from gaoxin.data.readings import is_quantity
 from gaoxin.data.schema import TABLES
-from gaoxin.facts.check import numeral_runs
 
 # A shorter shared subject (one or two characters) says too little to pair two figures.
 MIN_SUBJECT_CHARS = 3

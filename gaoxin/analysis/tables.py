@@ -19,9 +19,10 @@ from numbers import Number
 
 import pandas as pd
 
-from gaoxin.analysis import labels
+from gaoxin import labels
 from gaoxin.analysis.narrative import number, yuan, yuan_zh
-from gaoxin.data import glossary
+from gaoxin.data import glossary, load_facts
+from gaoxin.data.followup import load_followup_figures
 
 FORMATS = ("auto", "text", "number", "integer", "percent", "yuan", "code", "qualifier", "quote")
 # Width budget of the reader page, in ems of table text: the HTML column is 47.5rem at a table
@@ -118,9 +119,6 @@ def chinese_metric(subject_zh: str, kind: str) -> str:
 @functools.cache
 def chinese_metrics() -> dict[str, str]:
     """English metric name → Chinese, for every fact and every follow-up figure."""
-    from gaoxin.data import load_facts
-    from gaoxin.data.followup import load_followup_figures
-
     names: dict[str, str] = {}
     for table in (load_facts(), load_followup_figures()):
         for en, zh, kind in zip(table.metric_en, table.subject_zh, table.kind):

@@ -454,8 +454,8 @@ def summary(verdicts: pd.DataFrame, year: int) -> str:
 
 def value_text(value: float, unit: str, qualifier: str = "") -> str:
     """A value for tables and prose, with its unit and qualifier sign: '≥12%', '260亿元', '27'."""
-    from gaoxin.analysis.labels import qualifier_sign
     from gaoxin.analysis.narrative import number
+    from gaoxin.labels import qualifier_sign
 
     sign = qualifier_sign(qualifier)
     sign = "" if sign in ("top", "before") else sign
@@ -474,6 +474,7 @@ FOLLOWUP_NOTE_ZH = "结果来源：《{title}》，{published}（所见为转载
 
 def followup_note(fig, section: str) -> None:
     """Source footer naming the article's section, then a line naming the follow-up report."""
+    # heavy: gaoxin.charts loads matplotlib, which only the notebooks' figures need.
     from gaoxin.charts import MIN_FONT_PT, MUTED, NOTE_GAP_INCHES, source_note
     from gaoxin.source import load_later_sources
 

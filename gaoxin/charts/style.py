@@ -10,7 +10,7 @@ from typing import Any
 import matplotlib as mpl
 from matplotlib import font_manager
 
-from gaoxin.analysis import labels
+from gaoxin import labels
 from gaoxin.config import cjk_font_path
 
 __all__ = [
@@ -106,7 +106,7 @@ RELATION_COLOURS = {
 
 
 def label(key: object) -> str:
-    """Bilingual reader label for an internal name (see gaoxin.analysis.labels)."""
+    """Bilingual reader label for an internal name (see gaoxin.labels)."""
     return labels.label(key)
 
 

@@ -24,7 +24,7 @@ from gaoxin.data.loaders import (
     typed_frame,
 )
 from gaoxin.data.schema import ANNOTATION_TABLES, Field
-from gaoxin.facts.vocabulary import RELATIONS_WITHOUT_RESULT, relation_label
+from gaoxin.vocabulary import RELATIONS_WITHOUT_RESULT, relation_label
 
 TARGET_PAIRS_PATH = ANNOTATIONS_DIR / "target_pairs.csv"
 CURATED_HINT = (

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from gaoxin.data.schema import Field
-from gaoxin.facts.vocabulary import DOMAINS, KINDS, PERIODS
+from gaoxin.vocabulary import DOMAINS, KINDS, PERIODS
 
 # A phrase identifies a figure; anything longer starts to copy the report's sentences.
 MAX_PHRASE_CHARS = 20

@@ -19,7 +19,7 @@ from gaoxin.config import ANNOTATIONS_DIR, ARTICLE_PATH
 from gaoxin.data.curated import load_target_pairs
 from gaoxin.data.loaders import DataError, check_cell, load_facts, read_raw_text, read_rows
 from gaoxin.data.schema import ANNOTATION_TABLES
-from gaoxin.facts.vocabulary import KINDS
+from gaoxin.vocabulary import KINDS
 
 READINGS_PATH = ANNOTATIONS_DIR / "readings.csv"
 HINT = (

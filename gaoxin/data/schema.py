@@ -6,8 +6,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from gaoxin.facts.vocabulary import DOMAINS, KINDS, PERIODS, RELATIONS
 from gaoxin.source import load_later_sources, load_source
+from gaoxin.vocabulary import DOMAINS, KINDS, PERIODS, RELATIONS
 
 
 @dataclass(frozen=True)

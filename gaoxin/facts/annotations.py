@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gaoxin.facts.vocabulary import DOMAINS
+from gaoxin.vocabulary import DOMAINS
 
 if TYPE_CHECKING:
     from gaoxin.facts.rules import Fact

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gaoxin.facts.vocabulary import (
+from gaoxin.text.numbers import CN_NUMERAL_CHARS
+from gaoxin.text.structure import Article, Sentence
+from gaoxin.vocabulary import (
     CLAUSE_DELIMITERS,
     ENTITY_SUFFIXES,
     LEAD_VERBS,
@@ -19,8 +21,6 @@ from gaoxin.facts.vocabulary import (
     VAGUE_PREFIXES,
     YEAR_RE,
 )
-from gaoxin.text.numbers import CN_NUMERAL_CHARS
-from gaoxin.text.structure import Article, Sentence
 
 HEAD_NOUN_END = r"在|的|对|为|与|都|达|[0-9]|进行|实现|积极|继续|完成|纷纷|落户|建设|发展|提供"
 # What can stand before the first name of a list in its clause ("积极引进中南大学、…").

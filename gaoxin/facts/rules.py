@@ -18,7 +18,18 @@ from itertools import pairwise
 
 from gaoxin.facts.entities import Mention
 from gaoxin.facts.subjects import clause_bounds, inherit_subjects, inside_quotes, subject_of
-from gaoxin.facts.vocabulary import (
+from gaoxin.text.grid import NumericCell, numeric_cells, unit_spans
+from gaoxin.text.numbers import (
+    NumberParseError,
+    Quantity,
+    decimal_to_str,
+    find_quantities,
+    parse_quantity,
+    to_halfwidth,
+)
+from gaoxin.text.structure import Article, Sentence, without_breaks
+from gaoxin.text.timex import TimeExpression, dateline, find_time_expressions
+from gaoxin.vocabulary import (
     CLAUSE_VERBS,
     DOMAIN_KEYWORDS,
     GROWTH_WORDS,
@@ -33,17 +44,6 @@ from gaoxin.facts.vocabulary import (
     ZONE_NAME_RE,
     ZONE_SELF_REFERENCES,
 )
-from gaoxin.text.grid import NumericCell, numeric_cells, unit_spans
-from gaoxin.text.numbers import (
-    NumberParseError,
-    Quantity,
-    decimal_to_str,
-    find_quantities,
-    parse_quantity,
-    to_halfwidth,
-)
-from gaoxin.text.structure import Article, Sentence, without_breaks
-from gaoxin.text.timex import TimeExpression, dateline, find_time_expressions
 
 
 @dataclass

@@ -8,7 +8,8 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from gaoxin.facts.vocabulary import (
+from gaoxin.text.numbers import Quantity, find_quantities
+from gaoxin.vocabulary import (
     CLAUSE_DELIMITERS,
     FOLLOW_STOP_WORDS,
     LABEL_CLASSIFIERS,
@@ -17,7 +18,6 @@ from gaoxin.facts.vocabulary import (
     SUBJECT_LEAD_TRIM,
     SUBJECT_TAIL_TRIM,
 )
-from gaoxin.text.numbers import Quantity, find_quantities
 
 if TYPE_CHECKING:
     from gaoxin.facts.rules import Fact

@@ -16,8 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from gaoxin.facts.vocabulary import TIER_WORDS
 from gaoxin.report.render import render_page
+from gaoxin.vocabulary import TIER_WORDS
 
 ARTICLE_PAGE = "article.html"
 CSS_PATH = Path(__file__).resolve().parent / "templates" / "site" / "article.css"
@@ -255,7 +255,7 @@ def has_inputs(data_dir: Path) -> bool:
 
 def load_inputs(data_dir: Path) -> dict[str, Any]:
     """The raw text and the tables the page needs, validated by gaoxin.data; each fact carries
-    its role (gaoxin.analysis.labels.roles, the rule every notebook uses)."""
+    its role (gaoxin.labels.roles, the rule every notebook uses)."""
     from gaoxin.data import load_table, read_raw_text
 
     article = data_dir / "raw" / "article.txt"
@@ -278,7 +278,7 @@ def fact_roles(facts, data_dir: Path) -> list[str]:
     """Each fact's role by labels.roles. The targets that are not goals come from the project's
     readings register, so other articles' data (no register) get only period, plan and 累计."""
     from gaoxin import config
-    from gaoxin.analysis.labels import roles
+    from gaoxin.labels import roles
 
     if facts.empty:
         return []
@@ -291,7 +291,7 @@ def fact_roles(facts, data_dir: Path) -> list[str]:
 
 def _role_words(code: str):
     def words() -> str:
-        from gaoxin.analysis.labels import label
+        from gaoxin.labels import label
 
         return label(code).lower()
 

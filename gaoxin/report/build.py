@@ -1,7 +1,7 @@
 """Build every report from the notebooks: execute each once, export every format, cache by hash.
 
 ``python -m gaoxin build [--only NN] [--jobs N] [--timeout S]`` writes into ``exports/`` (see
-exports/README.md): reader HTML, walkthrough HTML, PDF, student notebooks, figures, data and
+exports/README.md): reader HTML, walkthrough HTML, PDF, figures, data and
 index.html. Each notebook is executed once per change (content hash of the notebook, the data,
 the gaoxin package and the key tool versions); all formats come from that one execution, which is
 cached on its own, so a change to the report code re-exports without executing. Output is
@@ -45,6 +45,7 @@ from gaoxin.report.fonts import use_disk_cache
 from gaoxin.report.lock import build_lock
 from gaoxin.report.progress import SITE_STEPS, BuildProgress
 from gaoxin.report.publish import PublishError, publish
+from gaoxin.report.task import NotebookTask
 
 CACHE_DIR = config.PROJECT_ROOT / ".cache"
 NOTEBOOK_RE = re.compile(r"^(\d{2})_[A-Za-z0-9_\-]+\.ipynb$")
@@ -234,22 +235,23 @@ def _build(
             continue
         _check_notebook(path, sources[path])
         tasks.append(
-            {
-                "stem": stem,
-                "path": str(path),
-                "source": sources[path].decode("utf-8"),
-                "data_dir": str(data_dir),
-                "inputs": inputs,
-                "key": keys[stem],
-                "entry": str(entries_root / stem / keys[stem]),
-                "exec_entry": str(exec_root / stem / notebook_key(exec_hash, path, sources[path])),
-                "failed_dir": str(cache_dir / "failed"),
-                "font_cache": str(font_cache),
-                "timeout": timeout,
-                "announce": announce,
-            }
+            NotebookTask(
+                stem=stem,
+                path=path,
+                source=sources[path].decode("utf-8"),
+                data_dir=data_dir,
+                inputs=inputs,
+                key=keys[stem],
+                entry=entries_root / stem / keys[stem],
+                exec_entry=exec_root / stem / notebook_key(exec_hash, path, sources[path]),
+                failed_dir=cache_dir / "failed",
+                font_cache=font_cache,
+                timeout=timeout,
+                announce=announce,
+                run_dir=cache_dir / "run" / str(os.getpid()),
+            )
         )
-    if any(read_entry(Path(t["exec_entry"])) is None for t in tasks):
+    if any(t.exec_entry is None or read_entry(t.exec_entry) is None for t in tasks):
         from gaoxin.report.execute import check_checkout
 
         problem = check_checkout(notebooks_dir)

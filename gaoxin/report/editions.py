@@ -10,7 +10,7 @@ its Chinese image (``charts.publish(..., zh=...)``). `edition(nb, lang)` keeps o
 different numbers. The build refuses to export a bilingual notebook with any disagreement.
 
 Not twinned, by design: cells tagged walkthrough or solution and the exercises section (the
-walkthroughs and student notebooks stay English), tables (their headers are bilingual labels from
+walkthroughs stay English), tables (their headers are bilingual labels from
 the glossary, the same in both editions), and code.
 """
 

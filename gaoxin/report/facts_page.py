@@ -148,7 +148,7 @@ def _period_zh(fact: dict[str, Any]) -> str:
 
 
 def _kind_zh(fact: dict[str, Any], raw: str) -> str:
-    from gaoxin.analysis.labels import KINDS
+    from gaoxin.labels import KINDS
 
     if tier_word(fact, raw):
         return "方阵"

@@ -104,8 +104,8 @@ def _scorecard(reports: list[dict[str, Any]], verdicts: Any, year: int) -> str:
 
 def _cards(inputs: dict[str, Any]) -> str:
     from gaoxin.analysis.narrative import escape
-    from gaoxin.facts.vocabulary import RELATIONS
     from gaoxin.report.article_page import tier_word
+    from gaoxin.vocabulary import RELATIONS
 
     pairs = inputs.get("pairs")
     if pairs is None:

@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from gaoxin.report.execute import (
     reset_stop,
     wait_gone,
 )
+from gaoxin.report.task import NotebookTask
 from gaoxin.report.worker import build_notebook
 
 # Workers fork from a server that has already imported the heavy libraries, once.
@@ -69,7 +71,7 @@ def _kernels_left(run_dir: Path) -> list[int]:
 
 
 def run_tasks(
-    tasks: list[dict[str, Any]], jobs: int, run_dir: Path, emit: Callable[[str], None]
+    tasks: list[NotebookTask], jobs: int, run_dir: Path, emit: Callable[[str], None]
 ) -> list[dict[str, Any]]:
     """Results of build_notebook for every task (in completion order)."""
     results: list[dict[str, Any]] = []
@@ -82,9 +84,7 @@ def run_tasks(
             emit(f"[{res['stem']}] FAILED after {res['seconds']:.1f} s")
         results.append(res)
 
-    for task in tasks:
-        task["run_dir"] = str(run_dir)
-        task["build_pid"] = os.getpid()
+    tasks = [replace(task, run_dir=run_dir, build_pid=os.getpid()) for task in tasks]
     pool = None
     reset_stop()
     # Workers, kernels and whatever their cells start inherit this mark; a stop kills them all.
@@ -98,9 +98,12 @@ def run_tasks(
                     check_stop()
                 return results
             pool = _start_pool(min(jobs, len(tasks)))
-            for task in tasks:  # the fork server's socket folder: removed if the build is killed
-                task["build_temp"] = [_multiprocessing_temp()]
-            futures = [pool.submit(build_notebook, {**task, "in_worker": True}) for task in tasks]
+            # The fork server's socket folder: removed if the build is killed.
+            temp = (_multiprocessing_temp(),)
+            futures = [
+                pool.submit(build_notebook, replace(task, build_temp=temp, in_worker=True))
+                for task in tasks
+            ]
             from concurrent.futures import as_completed
 
             for future in as_completed(futures):

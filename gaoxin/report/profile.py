@@ -5,7 +5,7 @@ The article is copied into a private work folder beside its extracted data (data
 data/processed/*.csv, data/datapackage.json); the profile notebook (templates/
 article_profile.ipynb) gets a parameters cell pointing at ../data, is executed once by the
 worker's kernel runner, and every format comes from that one execution: reader HTML,
-walkthrough HTML, PDF, student notebook (it reads ../data as shipped), figures, the data and
+walkthrough HTML, PDF, figures, the data and
 an index page. Pages are sanitized, self-contained and carry the CJK font subset; the
 article's text only ever reaches them escaped. Files are published whole into exports/<slug>/.
 """
@@ -31,6 +31,7 @@ from gaoxin.report.fonts import use_disk_cache
 from gaoxin.report.lock import build_lock
 from gaoxin.report.pool import BuildInterrupted, signals_interrupt
 from gaoxin.report.publish import MANAGED, publish
+from gaoxin.report.task import NotebookTask
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "article_profile.ipynb"
 STEM = "article_profile"
@@ -56,7 +57,7 @@ def article_slug(path: Path) -> str:
 
 def parameters_cell(article_name: str) -> Any:
     """The cell the build puts after the notebook's parameters: paths relative to the notebook,
-    so the executed and the student copy both read ../data beside them."""
+    so the executed notebook reads ../data beside it."""
     import nbformat
 
     source = (
@@ -88,7 +89,6 @@ def _index_page(title: str, source: str, figures: list[dict[str, str]]) -> str:
         (f"html/{STEM}.html", "报告 Report (reader HTML)"),
         (f"walkthrough/{STEM}.html", "代码 Walkthrough (HTML with code)"),
         (f"pdf/{STEM}.pdf", "PDF (A4)"),
-        (f"student/{STEM}.ipynb", "练习 Student notebook"),
         ("data/datapackage.json", "数据 Data Package (CSV tables + descriptor)"),
     ]
     links += [(f"figures/{STEM}/{f['name']}.png", f"图 Figure: {f['name']}") for f in figures]
@@ -181,13 +181,13 @@ def _build_profile(
         key = hashlib.sha256(
             (environment_hash(data_dir) + TEMPLATE.read_text(encoding="utf-8")).encode()
         ).hexdigest()
-        task = {
-            "stem": STEM,
-            "path": str(notebook),
-            "timeout": timeout,
-            "failed_dir": str(cache_dir / "failed" / "profile"),
-            "run_dir": str(work / "run"),  # where the worker notes its kernel's pid
-        }
+        task = NotebookTask(
+            stem=STEM,
+            path=notebook,
+            timeout=timeout,
+            failed_dir=cache_dir / "failed" / "profile",
+            run_dir=work / "run",  # where the worker notes its kernel's pid
+        )
         stream.write(f"[{slug}] executing the article profile of {article}\n")
         stream.flush()
         os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH

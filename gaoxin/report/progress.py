@@ -2,7 +2,7 @@
 
 On a terminal (the output stream is a TTY and ``TERM`` is not ``dumb``) a rich progress bar
 counts the build's steps: one per notebook (executed or reused, with every format exported from
-it: reader and walkthrough HTML, PDF, student notebook, figures), then the site's pages and data,
+it: reader and walkthrough HTML, PDF, figures), then the site's pages and data,
 then the publish. The build's lines (a notebook done, a warning, an error) print above the bar.
 Anywhere else (a log, a pipe, ``--quiet``) there is no bar, only those lines. rich is imported
 only when a bar is drawn.

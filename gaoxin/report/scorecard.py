@@ -30,9 +30,9 @@ def project_verdicts(reports: list[dict[str, Any]], data_dir: Path):
 
 def scorecard_section(reports: list[dict[str, Any]], data_dir: Path, verdicts=None) -> str:
     """The scorecard as an HTML section, or "" when there is nothing to score against."""
-    from gaoxin.analysis.labels import plan_year
     from gaoxin.analysis.verdicts import NOTEBOOK, goal_name, scorecard
     from gaoxin.data import load_facts
+    from gaoxin.labels import plan_year
     from gaoxin.source import load_later_sources
 
     verdicts = project_verdicts(reports, data_dir) if verdicts is None else verdicts

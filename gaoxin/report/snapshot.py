@@ -19,7 +19,7 @@ from gaoxin.report.cache import changed_inputs, input_digests
 
 def changed(task: Any) -> list[str]:
     """The inputs (package and data files) that differ from the build's snapshot of them;
-    empty when none does, or when the task (a worker.NotebookTask) carries no snapshot."""
+    empty when none does, or when the task (a task.NotebookTask) carries no snapshot."""
     if task.inputs is None or task.data_dir is None:
         return []
     return changed_inputs(task.inputs, input_digests(Path(task.data_dir)))

@@ -8,7 +8,7 @@ import html
 import re
 from typing import Any
 
-from gaoxin.config import FIGURE_MIMETYPE, READER_HIDDEN_TAGS, SOLUTION_TAG
+from gaoxin.config import FIGURE_MIMETYPE, READER_HIDDEN_TAGS
 from gaoxin.report.errors import BuildError
 
 FIGURE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -204,21 +204,6 @@ def _reader_output(output: Any) -> Any:
     if markdown is not None:
         output["data"]["text/markdown"] = plain_code_spans(markdown)
     return output
-
-
-def student_notebook(source_nb: Any) -> Any:
-    """Copy of the source notebook without solution cells, outputs or execution counts."""
-    import copy
-
-    nb = copy.deepcopy(source_nb)
-    nb.cells = [c for c in nb.cells if SOLUTION_TAG not in c.metadata.get("tags", [])]
-    for cell in nb.cells:
-        cell.metadata.pop("execution", None)
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-    nb.metadata = {k: v for k, v in nb.metadata.items() if k in ("kernelspec", "language_info")}
-    return nb
 
 
 def extract_figures(nb: Any, stem: str) -> tuple[dict[str, bytes], list[dict[str, str]]]:

@@ -130,7 +130,7 @@ def run_report(build_kwargs: dict[str, Any]) -> int:
         print("report: up to date (no input, data or export changed since the last build)")
         return 0
 
-    from gaoxin.facts.check import main as check_main
+    from gaoxin.check import main as check_main
     from gaoxin.facts.pipeline import extract
     from gaoxin.report.build import CACHE_DIR, build, check_source
     from gaoxin.report.lock import build_lock

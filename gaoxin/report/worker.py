@@ -1,5 +1,5 @@
 """One notebook, in a worker process: execute it once in a kernel, export every format into a
-fresh cache entry (reader HTML, walkthrough HTML, PDF, student notebook, figures, meta.json)."""
+fresh cache entry (reader HTML, walkthrough HTML, PDF, figures, meta.json)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ import os
 import signal
 import sys
 import time
-from dataclasses import dataclass, fields
-from pathlib import Path
 from typing import Any
 
 from gaoxin.config import EN, ZH, ZH_DIR
@@ -28,11 +26,11 @@ from gaoxin.report.execute import (
 from gaoxin.report.fonts import use_disk_cache
 from gaoxin.report.frontpage import collect_findings
 from gaoxin.report.render import render_html, render_pdf
+from gaoxin.report.task import NotebookTask
 from gaoxin.report.transform import (
     clean_executed,
     extract_figures,
     images_without_alt,
-    student_notebook,
     title_and_summary,
 )
 
@@ -41,45 +39,8 @@ EXECUTED = "executed.ipynb"
 STAGES_LOG_ENV = "GAOXIN_BENCH_STAGES"
 
 
-@dataclass(frozen=True)
-class NotebookTask:
-    """One notebook for a worker: what to run, where its cache entries and failures go."""
-
-    stem: str
-    path: Path  # the notebook
-    timeout: int  # seconds per cell
-    failed_dir: Path  # a failed execution is kept here, as <stem>.ipynb
-    run_dir: Path  # the worker notes its kernel's pid here (the build kills it if need be)
-    key: str = ""  # the export key (shown in the footers)
-    entry: Path | None = None  # cache entry of the exports
-    exec_entry: Path | None = None  # cache entry of the execution
-    font_cache: Path | None = None  # folder of cached font subsets
-    announce: bool = True  # print "[stem] start"
-    in_worker: bool = False  # in a worker process: SIGINT and SIGTERM stop it
-    source: str | None = None  # the notebook as the build read it (its snapshot)
-    data_dir: Path | None = None  # the data folder whose inputs the snapshot hashed
-    inputs: Any = None  # the snapshot's digests of the package and data files
-    build_pid: int | None = None  # the build a worker watches (a SIGKILLed build stops it)
-    build_temp: tuple[str, ...] | list[str] = ()  # the build's temporary folders
-
-    @classmethod
-    def of(cls, task: NotebookTask | dict[str, Any]) -> NotebookTask:
-        """The task itself, or one from a dict with the same keys (paths as strings allowed);
-        an unknown or missing key is an error."""
-        if isinstance(task, cls):
-            return task
-        assert isinstance(task, dict)
-        paths = {"path", "failed_dir", "run_dir", "entry", "exec_entry", "font_cache", "data_dir"}
-        known = {f.name for f in fields(cls)}
-        unknown = set(task) - known
-        if unknown:
-            raise TypeError(f"unknown notebook task keys: {sorted(unknown)}")
-        values = {k: Path(v) if k in paths and v is not None else v for k, v in task.items()}
-        return cls(**values)
-
-
 def _execute(
-    task: NotebookTask | dict[str, Any],
+    task: NotebookTask,
     source_nb: Any,
     result: dict[str, Any],
     stages: dict[str, float] | None = None,
@@ -87,7 +48,6 @@ def _execute(
     """The executed notebook, or None when execution failed (result says where and why)."""
     import nbformat
 
-    task = NotebookTask.of(task)
     run_dir = task.run_dir
     marker = run_dir / f"worker-{os.getpid()}.kernel"
 
@@ -140,9 +100,9 @@ def export_files(
     stages: dict[str, float] | None = None,
 ) -> tuple[dict[str, bytes], list[dict[str, str]]]:
     """The one list of a notebook's exports, from its execution: figures, reader HTML,
-    walkthrough HTML, PDF and student notebook (paths relative to exports/), and the figures'
+    walkthrough HTML and PDF, in English and, for a bilingual notebook, in Chinese (paths relative
+    to exports/), and the figures'
     listing. The build and the article profile both export through it."""
-    import nbformat
 
     clock = _Stages({} if stages is None else stages)
     bilingual = is_bilingual(source_nb)
@@ -172,10 +132,6 @@ def export_files(
         clock.done("reader html")
         files[f"{ZH_DIR}/pdf/{stem}.pdf"] = render_pdf(zh_reader)
         clock.done("pdf")
-    # Student notebooks stay English: the Chinese Markdown twins are left out.
-    student = student_notebook(edition(source_nb, EN))
-    files[f"student/{stem}.ipynb"] = nbformat.writes(student).encode()
-    clock.done("student, findings, cache entry")
     return files, listing
 
 
@@ -204,15 +160,17 @@ def _export(task: NotebookTask, source_nb: Any, nb: Any, stages: dict[str, float
         }
     assert task.entry is not None
     write_entry(task.entry, {f"files/{rel}": data for rel, data in files.items()}, meta)
-    clock.done("student, findings, cache entry")
+    clock.done("findings, cache entry")
 
 
-def build_notebook(task: NotebookTask | dict[str, Any]) -> dict[str, Any]:
+def build_notebook(task: NotebookTask) -> dict[str, Any]:
     """Execute one notebook (or reuse its verified execution) and export every format of it.
 
     Once a signal has stopped this process, it starts nothing more: every call raises."""
     check_stop()
-    result = _build_notebook(NotebookTask.of(task))
+    if not isinstance(task, NotebookTask):
+        raise TypeError(f"a notebook task is a NotebookTask, not {type(task).__name__}")
+    result = _build_notebook(task)
     check_stop()
     return result
 

@@ -1,4 +1,9 @@
-"""One map from internal codes to reader words, and the article's years and sections from the data.
+"""The one map from internal codes to reader words, and the article's years and sections (data).
+
+Every code of every code column of the data (schema enums, qualifier parts) has its words here;
+`label(code, column)` reads a column's own map, `label(code)` the merged one, where a code
+shared by two columns reads the same in both (rank is 排名 Rank as a kind and as a unit), except
+count: the merged map keeps the unit's words, label("count", "kind") gives the kind's.
 
 Notebooks never type a year, a section title or a positional id: they ask this module, which reads
 them from the loaded tables. Labels are bilingual (中文 English) where that helps the reader;
@@ -10,6 +15,8 @@ from __future__ import annotations
 import pandas as pd
 
 from gaoxin.data import glossary, readings
+from gaoxin.data.followup_schema import TARGET_RELATIONS
+from gaoxin.vocabulary import RELATIONS, relation_label
 
 DOMAINS = {
     "industrial": glossary.label("产业"),
@@ -59,6 +66,12 @@ QUALIFIERS = {
     "top": glossary.gloss("前"),
     "about": glossary.gloss("约"),
     "before": glossary.gloss("之前"),
+    "less_than": glossary.gloss("不到"),
+    "at_most": glossary.gloss("以下"),
+    "within": glossary.gloss("以内"),
+    "by_end": glossary.gloss("底前"),
+    "end_of": glossary.gloss("月底"),
+    "ordinal": glossary.gloss("第"),
 }
 # Short signs for tables and chart labels (a floor is ≥, an open excess is >).
 QUALIFIER_SIGNS = {
@@ -71,12 +84,14 @@ QUALIFIER_SIGNS = {
 }
 UNITS = {
     "yuan": f"元 {glossary.english('元')}",
+    "usd": glossary.gloss("美元", short=True),
+    "mu": glossary.gloss("亩"),
     "m2": glossary.gloss("平方米", short=True),
     "m": glossary.gloss("米", short=True),
     "percent": "%",
     "percentage_point": glossary.gloss("百分点"),
     "count": glossary.gloss("个"),
-    "rank": glossary.gloss("位"),
+    "rank": glossary.label("排名"),  # a place in a ranking, not the measure word 位
     "year": glossary.gloss("年"),
     "month": glossary.gloss("月"),
     "day": glossary.gloss("天"),
@@ -93,22 +108,52 @@ TARGET_ROLES = {
     "plan_scope": glossary.label("计划规模"),
     "size_threshold": glossary.label("规模门槛"),
 }
+# How a target is read against a figure: the pairs' relations (words from gaoxin.vocabulary, which
+# the schema documents them with) and the follow-up's own relations.
+RELATION_WORDS = {
+    **{code: relation_label(code) for code in RELATIONS},
+    "different_threshold": glossary.gloss("门槛不同"),
+    "growth_of_base": glossary.gloss("基数增长"),
+    "no_outcome": glossary.gloss("无后续数字"),
+}
+assert set(TARGET_RELATIONS) <= set(RELATION_WORDS), set(TARGET_RELATIONS) - set(RELATION_WORDS)
+YES_NO = {"yes": glossary.gloss("是"), "no": glossary.gloss("否")}
 LABELS: dict[str, str] = {
+    **RELATION_WORDS,
+    **QUALIFIERS,
+    **YES_NO,
     **TARGET_ROLES,
     **DOMAINS,
     **PERIODS,
     **KINDS,
     **ENTITY_TYPES,
     **ROLES,
-    **UNITS,
+    **{code: words for code, words in UNITS.items() if code not in KINDS},
+    "count": UNITS["count"],
     **ACCOUNTING,
 }
 NO_VALUE = "—"
 
 
-def label(code: object) -> str:
-    """Bilingual reader label for an internal code (falls back to the code itself)."""
-    return LABELS.get(str(code), str(code))
+# Code columns of the data → their codes' words (a code can mean different things in two columns).
+COLUMNS: dict[str, dict[str, str]] = {
+    "role": ROLES,
+    "unit_normalized": UNITS,
+    "period": PERIODS,
+    "kind": KINDS,
+    "domain": DOMAINS,
+    "entity_type": ENTITY_TYPES,
+    "relation": RELATION_WORDS,
+    "qualifier": QUALIFIERS,
+    "open": YES_NO,
+}
+
+
+def label(code: object, column: str | None = None) -> str:
+    """Bilingual reader label for an internal code, from its column's map when the column is
+    given (falls back to the code itself)."""
+    words = LABELS if column is None else COLUMNS[column]
+    return words.get(str(code), str(code))
 
 
 def qualifier_words(code: object) -> str:

@@ -3,6 +3,7 @@ the self-check is specific and knows no answer, the bundle leaks nothing, the te
 what a lesson needs; (build tier) the keys' answers hold, otter-grader gives a filled notebook
 full marks and a blank one zero, and the bundle runs in a fresh venv without the project."""
 
+import copy
 import html
 import importlib.util
 import io
@@ -194,12 +195,62 @@ def test_self_check_names_the_common_slips(selfcheck):
     ax.bar(["a"], [1])
     assert "a title" in said("00.4", ax)
     plt.close(fig)
+    # A mask with NaN (str.contains without na=False) is named as such
+    mask = pd.Series(["项目", None, "x"]).str.contains("项目")
+    assert "na=False" in said("01.3", mask)
+    # A table whose row count the prompt fixes (one row per pair)
+    assert "7 rows" in said("04.2", pd.DataFrame({c: range(6) for c in WANTED_0402}))
+    assert said("04.2", pd.DataFrame({c: range(7) for c in WANTED_0402})).startswith("plausible")
+    # Bars in section order, as the prompt asks (value_counts alone sorts by count)
+    fig, ax = plt.subplots()
+    ax.bar(["s1", "s3", "s2", "s0"], [4, 3, 2, 1])
+    _label(ax)
+    assert "s0, s1, s2, s3, in that order" in said("00.4", ax)
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    ax.bar(["s0", "s1", "s2", "s3"], [1, 4, 2, 3])
+    _label(ax)
+    assert said("00.4", ax).startswith("plausible")
+    plt.close(fig)
+    # 亿元, not yuan, and the unit named on the value axis
+    fig, ax = plt.subplots()
+    ax.bar(["planned", "completed"], [6e9, 7e9])
+    _label(ax, y="investment (亿元)")
+    assert "look like yuan" in said("04.4", ax)
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    ax.bar(["planned", "completed"], [60, 70])
+    _label(ax, y="investment")
+    assert "亿元" in said("04.4", ax)
+    plt.close(fig)
+    # Sorted diverging bars with a zero line
+    fig, ax = plt.subplots()
+    ax.barh(["a", "b", "c"], [-1, 2, -3])
+    _label(ax, x="margin (%)")
+    assert "sorted" in said("06.4", ax)
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    ax.barh(["a", "b", "c"], [-3, -1, 2])
+    _label(ax, x="margin (%)")
+    assert "line at zero" in said("06.4", ax)
+    ax.axvline(0)
+    assert said("06.4", ax).startswith("plausible")
+    plt.close(fig)
     assert "marked by your teacher" in said("00.5", "one two three " * 6)
     assert "sentence or two" in said("00.5", "yes")
     # An answer written in Chinese is measured by its characters, not by spaces it has none of
     chinese = "报道中的数字大多是该区自己的说法，没有独立来源可以核对，所以概括时要说明来源。"
     assert "marked by your teacher" in said("00.5", chinese)
     assert "sentence or two" in said("00.5", "没有来源。")
+
+
+WANTED_0402 = ("result_metric", "result_value", "value_normalized")
+
+
+def _label(ax, x="x", y="y"):
+    ax.set_title("t")
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
 
 
 def test_self_check_gives_right_and_wrong_answers_the_same_words(selfcheck):
@@ -284,11 +335,67 @@ def test_teacher_page_has_what_a_lesson_needs():
         "otter run",
     ):
         assert words in body, words
-    for term in ("余", "以上", "近", "突破", "超过", "同口径"):
-        assert f'<td lang="zh-Hans">{term}</td>' in body, term
+    glossary = body[body.index("Glossary of the qualifiers") :].split("</table>")[0]
+    rows = {}
+    for term in ("余", "多", "以上", "近", "突破", "超过", "同口径"):
+        row = re.search(rf'<tr><td lang="zh-Hans">{term}</td>(.*?)</tr>', glossary)
+        assert row, term
+        english, meaning = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))[:2]
+        rows[term] = (english, meaning)
+    # Each qualifier has its own meaning: no row repeats another's English or its note
+    assert len({e for e, _ in rows.values()} - {"more than"}) >= 5
+    assert len({m for _, m in rows.values()}) == len(rows), rows
+    assert "more than 20, fewer than 30" in rows["多"][1]
     for ex_id, row in ANSWERS.items():
         assert f"Exercise {ex_id}" in body
         assert html.escape(row["expected"], quote=True) in body, ex_id
+
+
+def test_lesson_plans_cite_only_cells_the_notebooks_have(bundle):
+    """Every cell a plan tells the teacher to demonstrate is in the student notebook."""
+    with zipfile.ZipFile(io.BytesIO(bundle)) as zf:
+        for stem, key in KEYS.items():
+            student = nbformat.reads(
+                zf.read(f"{course.BUNDLE_NAME}/{stem}.ipynb").decode(), as_version=4
+            )
+            sources = [c.source for c in student.cells if c.cell_type == "code"]
+            plan = teacher._plan_html(
+                teacher.key_exercises(key), EXERCISES, teacher.worked_examples(key)
+            )
+            cited = [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>", plan)]
+            assert cited, stem
+            for line in cited:
+                assert any(src.startswith(line) for src in sources), (stem, line)
+            assert "worked example" not in re.sub(r"run and explain the worked example", "", plan)
+
+
+def test_teacher_points_equal_the_autograders():
+    body = teacher.teacher_body(DATA_DIR)
+    for stem in KEYS:
+        with zipfile.ZipFile(io.BytesIO(course.autograder_zip(stem, DATA_DIR))) as zf:
+            specs = {}
+            for name in zf.namelist():
+                if name.startswith("tests/"):
+                    scope = {}
+                    exec(zf.read(name).decode(), scope)
+                    specs[scope["test"]["name"]] = scope["test"]
+        for ex in EXERCISES.values():
+            if ex.notebook != stem[:2]:
+                continue
+            spec = specs.get(f"q{ex.id.replace('.', '_')}")
+            if ex.kind == "text":
+                assert spec is None
+                continue
+            assert sum(spec["points"]) == ex.points, ex.id
+            assert len(spec["points"]) == len(spec["suites"][0]["cases"])
+            if ex.kind == "chart":
+                assert spec["points"] == [ex.points - 1, 1], ex.id
+                section = body[body.index(f'id="ex-{ex.id}"') :].split("</section>")[0]
+                assert f"{ex.points - 1} for the marks, 1 for a title" in section, ex.id
+        auto = sum(
+            e.points for e in EXERCISES.values() if e.notebook == stem[:2] and e.kind != "text"
+        )
+        assert f"<tr><td>{stem}</td><td>{auto}</td>" in body, stem
 
 
 def test_no_course_tables_no_teacher_kit(tmp_path):
@@ -315,10 +422,15 @@ def test_key_answers_pass_their_autograder_tests(tmp_path, bundle):
     for stem, key in KEYS.items():
         nb = nbformat.from_dict(json.loads(json.dumps(key)))
         tests = [
-            f"assert {row['test']}, {ex_id!r}"
+            f"assert {code}, {ex_id!r}"
             for ex_id, row in ANSWERS.items()
-            if ex_id[:2] == stem[:2] and row["test"]
+            if ex_id[:2] == stem[:2]
+            for code, _ in course.graded_cases(EXERCISES[ex_id], row["test"])
         ]
+        # The self-check says the same of a chart whose bars have other lengths (same shape):
+        # it checks shape, order and unit, never a bar's value.
+        charts = [e.var for e in EXERCISES.values() if e.notebook == stem[:2] and e.kind == "chart"]
+        tests += [CHART_BLIND.format(var=var, id=var[3:].replace("_", ".")) for var in charts]
         nb.cells.append(nbformat.v4.new_code_cell("\n".join(tests)))
         NotebookClient(
             nb, kernel_name="python3", resources={"metadata": {"path": str(root)}}
@@ -331,7 +443,7 @@ def test_key_answers_pass_their_autograder_tests(tmp_path, bundle):
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("stem", ["00_first_look", "06_promises_kept"])
+@pytest.mark.parametrize("stem", sorted(KEYS))
 def test_otter_grades_a_filled_notebook_full_and_a_blank_one_zero(tmp_path, stem):
     otter_run = pytest.importorskip("otter.run")
     autograder = tmp_path / f"{stem}.zip"
@@ -339,10 +451,17 @@ def test_otter_grades_a_filled_notebook_full_and_a_blank_one_zero(tmp_path, stem
     key = KEYS[stem]
     blank = course.student_notebook(key)
     possible = sum(EXERCISES[i].points for i in course.answer_cells(key) if ANSWERS[i]["test"])
-    for name, nb, expected in (
-        ("blank", blank, 0),
-        ("filled", course.filled_notebook(blank, key), possible),
-    ):
+    filled = course.filled_notebook(blank, key)
+    unlabelled = copy.deepcopy(filled)
+    charts = [e for e in EXERCISES.values() if e.notebook == stem[:2] and e.kind == "chart"]
+    for cell in unlabelled.cells:
+        for ex in charts:
+            if cell.cell_type == "code" and cell.source.rstrip().endswith(f"{ex.var} = ax"):
+                cell.source += f'\n{ex.var}.set_title("")'
+    variants = [("blank", blank, 0), ("filled", filled, possible)]
+    if stem in ("00_first_look", "06_promises_kept"):
+        variants.append(("unlabelled", unlabelled, possible - len(charts)))
+    for name, nb, expected in variants:
         folder = tmp_path / name
         folder.mkdir()
         nbformat.write(nb, folder / f"{stem}.ipynb")
@@ -353,6 +472,20 @@ def test_otter_grades_a_filled_notebook_full_and_a_blank_one_zero(tmp_path, stem
             no_logo=True,
         )
         assert (results.total, results.possible) == (expected, possible), name
+
+
+CHART_BLIND = """
+from selfcheck import _bars, feedback as _feedback
+_before = _feedback("{id}", {var})
+assert _before.startswith("plausible"), _before
+_horizontal = _bars({var})[0]
+for _p in {var}.patches:
+    if _horizontal:
+        _p.set_width(_p.get_width() * 1.37)
+    else:
+        _p.set_height(_p.get_height() * 1.37)
+assert _feedback("{id}", {var}) == _before, "{id}"
+"""
 
 
 @pytest.mark.build

@@ -90,6 +90,27 @@ def key_exercises(nb: Any) -> list[dict[str, Any]]:
     return found
 
 
+def worked_examples(nb: Any) -> dict[str, list[str]]:
+    """{section heading: the first line of each worked-example code cell in it}: the code cells
+    that are neither an answer, a check nor a teacher's note (the same cells students have)."""
+    found: dict[str, list[str]] = {}
+    section = ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## "):
+            section = cell.source.splitlines()[0][3:].strip()
+            found.setdefault(section, [])
+        tags = set(cell.metadata.get("tags", []))
+        if (
+            section
+            and cell.cell_type == "code"
+            and not tags & {course.ANSWER_TAG, course.KEY_TAG}
+            and not cell.source.startswith("check(")
+        ):
+            first = next(line for line in cell.source.splitlines() if line.strip())
+            found[section].append(first)
+    return found
+
+
 def _slips(answer: dict[str, str]) -> list[str]:
     return [
         f"{value} — {why}"
@@ -98,11 +119,16 @@ def _slips(answer: dict[str, str]) -> list[str]:
 
 
 def _exercise_html(item: dict[str, Any], ex: course.Exercise, answer: dict[str, str]) -> str:
-    marking = (
-        f"autograded ({ex.points} point{'s' if ex.points != 1 else ''}, otter-grader)"
-        if answer["test"]
-        else f"marked by hand with the rubric ({ex.points} points)"
-    )
+    cases = course.graded_cases(ex, answer["test"])
+    if ex.kind == "chart":
+        marking = (
+            f"autograded, {ex.points} points (otter-grader): {cases[0][1]} for the marks, "
+            f"{cases[1][1]} for a title and both axis labels"
+        )
+    elif cases:
+        marking = f"autograded ({ex.points} point{'s' if ex.points != 1 else ''}, otter-grader)"
+    else:
+        marking = f"marked by hand with the rubric ({ex.points} points)"
     slips = "".join(f"<li>{_esc(s)}</li>" for s in _slips(answer))
     return (
         f'<section class="exercise" id="ex-{_esc(ex.id)}">'
@@ -124,8 +150,14 @@ def _exercise_html(item: dict[str, Any], ex: course.Exercise, answer: dict[str, 
     )
 
 
-def _plan_html(items: list[dict[str, Any]], exercises: dict[str, course.Exercise]) -> str:
-    """A 90-minute plan: opening, each section with its exercises, closing."""
+def _plan_html(
+    items: list[dict[str, Any]],
+    exercises: dict[str, course.Exercise],
+    examples: dict[str, list[str]] | None = None,
+) -> str:
+    """A 90-minute plan: opening, each section with its worked examples (the code cells the
+    notebook has there) and its exercises, closing."""
+    examples = examples or {}
     rows, sections = [], {}
     for item in items:
         sections.setdefault(item["section"], []).append(exercises[item["id"]])
@@ -133,16 +165,31 @@ def _plan_html(items: list[dict[str, Any]], exercises: dict[str, course.Exercise
     explain = max(LESSON_MINUTES - OPENING_MINUTES - CLOSING_MINUTES - work, 0)
     per_section = explain // max(len(sections), 1)
     clock = 0
-    rows.append((clock, OPENING_MINUTES, "Open: goals, run the setup cell on every laptop"))
+    rows.append((clock, OPENING_MINUTES, _esc("Open: goals, run the setup cell on every laptop")))
     clock += OPENING_MINUTES
     for name, exs in sections.items():
         minutes = per_section + sum(ex.minutes for ex in exs)
-        ids = ", ".join(ex.id for ex in exs)
-        rows.append((clock, minutes, f"{name}: demonstrate the worked example, then {ids}"))
+        ids = _esc(", ".join(ex.id for ex in exs))
+        cells = examples.get(name, [])
+        if cells:
+            shown = ", ".join(f"<code>{_esc(line)}</code>" for line in cells[:3])
+            more = f" and {len(cells) - 3} more" if len(cells) > 3 else ""
+            what = (
+                f"{_esc(name)}: run and explain the worked example{'s' if len(cells) > 1 else ''} "
+                f"(the cell{'s' if len(cells) > 1 else ''} starting {shown}{more}), then {ids}"
+            )
+        else:
+            what = (
+                f"{_esc(name)}: this section has no code of its own; read its text and the prompt "
+                f"aloud, recall the idiom from the sections before, then {ids}"
+            )
+        rows.append((clock, minutes, what))
         clock += minutes
-    rows.append((clock, LESSON_MINUTES - clock, "Close: two answers compared aloud; what's next"))
+    rows.append(
+        (clock, LESSON_MINUTES - clock, _esc("Close: two answers compared aloud; what's next"))
+    )
     body = "".join(
-        f"<tr><td>{start}–{start + length} min</td><td>{_esc(what)}</td></tr>"
+        f"<tr><td>{start}–{start + length} min</td><td>{what}</td></tr>"
         for start, length, what in rows
     )
     return f"<table><tr><th>when</th><th>what</th></tr>{body}</table>"
@@ -158,12 +205,13 @@ def notebook_section(path: Path, exercises: dict[str, course.Exercise], answers:
     hand = sum(exercises[i["id"]].points for i in items if not answers[i["id"]]["test"])
     goal_list = "".join(f"<li><b>{_esc(g)}</b> {_inline(t)}</li>" for g, t in goals(nb).items())
     body = "".join(_exercise_html(i, exercises[i["id"]], answers[i["id"]]) for i in items)
+    plan = _plan_html(items, exercises, worked_examples(nb))
     return (
         f'<section id="nb-{_esc(path.stem)}"><h3>{_esc(title)}</h3>'
         f'<p class="meta">Notebook <code>{_esc(path.name)}</code> · {len(items)} exercises · '
         f"{auto} points autograded + {hand} marked by hand</p>"
         f"<h4>目标 Goals</h4><ul>{goal_list}</ul>"
-        f"<h4>90-minute plan</h4>{_plan_html(items, exercises)}{body}</section>"
+        f"<h4>90-minute plan</h4>{plan}{body}</section>"
     )
 
 
@@ -177,24 +225,46 @@ def glossary_html(data_dir: Path) -> str:
     if readings_path.is_file():
         with open(readings_path, encoding="utf-8", newline="") as f:
             readings = list(csv.DictReader(f))
+    quotes = _article_quotes(data_dir)
     rows = []
     for term in QUALIFIERS:
         if term not in glossary.index:
             continue
         entry = glossary.loc[term]
         taken = [
-            r["reason"] for r in readings if term in r["wording"].split(";") or r["wording"] == term
+            f"{_reading_words(r)} ({r['reading_id']})"
+            for r in readings
+            if term in r["wording"].split(";")
         ]
+        example = next((q for q in quotes if term in q), "")
         rows.append(
             f'<tr><td lang="zh-Hans">{_esc(term)}</td><td>{_esc(entry["en"])}</td>'
-            f"<td>{_esc(entry['note'])}</td><td>{_esc(' '.join(taken))}</td></tr>"
+            f'<td>{_esc(entry["note"])}</td><td lang="zh-Hans">{_esc(example)}</td>'
+            f"<td>{_esc('; '.join(taken))}</td></tr>"
         )
     return (
-        "<table><tr><th>term</th><th>English</th><th>how to read it</th>"
+        "<table><tr><th>term</th><th>English</th><th>how to read it</th><th>in the texts</th>"
         "<th>reading taken by the project (readings register)</th></tr>"
         + "".join(rows)
         + "</table>"
     )
+
+
+def _reading_words(row: dict[str, str]) -> str:
+    """The words of the reading the register takes (reading_words is "id=words|id=words")."""
+    words = dict(part.partition("=")[::2] for part in row["reading_words"].split("|") if part)
+    return words.get(row["reading"], row["reading"])
+
+
+def _article_quotes(data_dir: Path) -> list[str]:
+    """Quotes of the article's quantities, then phrases of the later report, for examples."""
+    found = []
+    for rel, column in (("processed/facts.csv", "quote"), ("followup/figures.csv", "phrase")):
+        path = data_dir / rel
+        if path.is_file():
+            with open(path, encoding="utf-8", newline="") as f:
+                found += [row[column] for row in csv.DictReader(f) if row.get(column)]
+    return found
 
 
 INTRO = """
@@ -233,16 +303,21 @@ without unzipping, which cannot find <code>data/</code>.</li>
 </ol>
 <h2>The self-check is formative; marks come from the autograder</h2>
 <p>The <code>check(...)</code> cells in the student notebooks are <b>formative</b>: they check the
-kind of answer (one number, not a Series; percent, not a fraction; rounded as asked; a chart with
-a title and labels) and name the common slips of kind, but they know no answer, so a wrong number
-of the right kind gets the same "plausible". Nothing in the bundle lets an answer be recovered
-faster than by solving it (<code>python -m gaoxin.report.course leakcheck
+kind of answer (one number, not a Series; percent, not a fraction; rounded as asked; a table's
+columns and, where the prompt fixes it, its row count; a chart's title, labels, number of bars,
+order and unit) and name the common slips of kind (a mask holding NaN without
+<code>na=False</code>, bars in yuan instead of 亿元, bars out of the order asked), but they know
+no answer, so a wrong number of the right kind gets the same "plausible".
+Nothing in the bundle lets an answer be recovered faster than by solving it
+(<code>python -m gaoxin.report.course leakcheck
 exports/student/gaoxin-course.zip</code> shows it). For marks, use the otter-grader autograders in
 <code>teacher/autograder/</code> (hidden tests with the exact answers): <code>pip install
 otter-grader</code>, then for one handed-in notebook <code>otter run -a
 teacher/autograder/00_first_look.zip 00_first_look.ipynb</code>, which prints the score per
-exercise and writes <code>results.json</code>. Written exercises (level "judge") are marked by
-hand with the rubric given under each.</p>
+exercise and writes <code>results.json</code>. A chart earns one point for its marks (the
+bars' values, and their order where the prompt asks for one) and one for a title and both axis
+labels, so an unlabelled but correct chart gets half its points.
+Written exercises (level "judge") are marked by hand with the rubric given under each.</p>
 <h2>Common mistakes and how to address them</h2>
 <ul>
 <li><b>Opening a notebook outside the unzipped folder</b> → <code>FileNotFoundError: data/…</code>:
@@ -261,6 +336,12 @@ condition: "The truth value of a Series is ambiguous" — write
 <li><b>Percentage points against percent change</b> (05.3, 06.2): a difference of two rates is in
 points.</li>
 <li><b>Reading 以上 as "more than"</b>: it includes the number (see the glossary).</li>
+<li><b>Reading 签约 (signed) as 引进 (introduced)</b> (06.1, 06.3, 06.4): the targets say
+introduced, the later report counts signed. The project's readings register
+(<code>introduced_vs_signed</code>) keeps them as two counts and treats "signed counts as
+introduced" as an alternative reading. The answers of 06.1, 06.3 and 06.4 rest on that
+alternative, and their prompts and keys say so; on the project's own reading only the GDP target
+is judged. Ask students to name the reading in any sentence that uses these numbers.</li>
 <li><b>A chart without a title or axis labels</b>, or drawn on a new figure instead of the
 <code>ax</code> given: the self-check says which.</li>
 </ul>

@@ -53,6 +53,7 @@ EXERCISE_FIELDS = (
     "low",
     "high",
     "columns",
+    "expects",
     "points",
     "minutes",
     "skill",
@@ -61,6 +62,10 @@ EXERCISE_FIELDS = (
 ANSWER_FIELDS = ("id", "expected", "test", "basis", "slips")
 LEVELS = ("apply", "interpret", "judge")
 KINDS = ("number", "table", "chart", "text")
+# What the self-check verifies of a chart besides its title and labels: the number of bars, the
+# category labels in order, bars sorted by length, stacked bars, a line at zero. Shape only: no
+# rule names a bar's length.
+EXPECTS_RULE = re.compile(r"bars=\d+|order=[^;=]+|sorted|stacked|zero_line")
 # Zip entries get one fixed time, so two builds of the same sources give the same bytes.
 ZIP_TIME = (2019, 1, 1, 0, 0, 0)
 # The bundle's own help text (not the data or the notebooks' worked examples).
@@ -89,6 +94,7 @@ class Exercise:
     low: str
     high: str
     columns: str
+    expects: str
 
     @property
     def notebook(self) -> str:
@@ -116,8 +122,13 @@ def load_exercises(path: Path = EXERCISES_PATH) -> dict[str, Exercise]:
             raise CourseError(f"{where}: level must be one of {LEVELS}, kind one of {KINDS}")
         if not row["hint"].strip() or not row["points"].isdigit() or not row["minutes"].isdigit():
             raise CourseError(f"{where}: every exercise needs a hint, whole points and minutes")
+        if row["kind"] == "chart" and int(row["points"]) < 2:
+            raise CourseError(f"{where}: a chart earns a point for its marks and one for labels")
         if row["kind"] == "number" and not (row["decimals"].isdigit() and row["unit"]):
             raise CourseError(f"{where}: a number exercise states its unit and decimals")
+        bad = [r for r in row["expects"].split(";") if r and not EXPECTS_RULE.fullmatch(r)]
+        if bad or (row["expects"] and row["kind"] != "chart"):
+            raise CourseError(f"{where}: expects holds chart rules only ({EXPECTS_RULE.pattern})")
         if row["id"] in found:
             raise CourseError(f"{where}: id {row['id']} is there twice")
         found[row["id"]] = Exercise(
@@ -135,6 +146,7 @@ def load_exercises(path: Path = EXERCISES_PATH) -> dict[str, Exercise]:
             low=row["low"],
             high=row["high"],
             columns=row["columns"],
+            expects=row["expects"],
         )
     return found
 
@@ -274,15 +286,37 @@ def bundle_zip(data_dir: Path, key_dir: Path = KEY_DIR) -> bytes:
 # ------------------------------------------------------------------------------- the autograder
 
 
+def chart_label_test(var: str) -> str:
+    """The autograder's case for what every chart needs: a title and both axis labels."""
+    return (
+        f"bool({var}.get_title().strip() and {var}.get_xlabel().strip() "
+        f"and {var}.get_ylabel().strip())"
+    )
+
+
+def graded_cases(exercise: Exercise, test: str) -> list[tuple[str, int]]:
+    """The autograder's cases of one exercise, each with its points: one case for a number or a
+    table; for a chart, the marks (all points but one) and the title with both labels (one)."""
+    if not test:
+        return []
+    if exercise.kind == "chart":
+        return [(test, exercise.points - 1), (chart_label_test(exercise.var), 1)]
+    return [(test, exercise.points)]
+
+
 def _ok_test(exercise: Exercise, test: str) -> str:
-    """One otter-grader test file (OK format): hidden, scored, the exact answer inside."""
-    code = f">>> bool({test})\nTrue"
+    """One otter-grader test file (OK format): hidden, scored, the exact answer inside; one case
+    per part that earns points (see graded_cases)."""
+    cases = graded_cases(exercise, test)
     spec = {
         "name": f"q{exercise.id.replace('.', '_')}",
-        "points": exercise.points,
+        "points": [points for _, points in cases],
         "suites": [
             {
-                "cases": [{"code": code, "hidden": True, "locked": False}],
+                "cases": [
+                    {"code": f">>> bool({code})\nTrue", "hidden": True, "locked": False}
+                    for code, _ in cases
+                ],
                 "scored": True,
                 "setup": "",
                 "teardown": "",

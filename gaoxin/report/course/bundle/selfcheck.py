@@ -49,11 +49,18 @@ def _number_feedback(row: dict[str, str], answer: object) -> str:
     decimals = int(row["decimals"] or 0)
     if type(answer).__name__ in ("Series", "DataFrame", "list", "tuple", "ndarray", "dict"):
         size = getattr(answer, "shape", None) or (len(answer),)  # type: ignore[arg-type]
-        return (
+        said = (
             f"not yet: this is a {type(answer).__name__} of shape {tuple(size)}, and the question "
             "asks for one number. Pick the one value you need (.loc, .iloc, .item()) or reduce "
-            "the table to one number (len, .sum(), .max())."
+            "the table to one number (len, .sum(), .mean())."
         )
+        isna = getattr(answer, "isna", None)
+        if isna is not None and bool(isna().to_numpy().any()):
+            said += (
+                " It also holds NaN: a string method such as .str.contains gives NaN for an "
+                "empty cell unless you pass na=False, and .sum() or .mean() then skip those rows."
+            )
+        return said
     number_like = isinstance(answer, (int, float)) or hasattr(answer, "__float__")
     if isinstance(answer, (bool, str)) or not number_like:
         kind = type(answer).__name__
@@ -90,6 +97,12 @@ def _table_feedback(row: dict[str, str], answer: object) -> str:
         return f"not yet: the table needs the column(s) {', '.join(missing)}; it has {have}."
     rows = len(answer)  # type: ignore[arg-type]
     low, high = float(row["low"]), float(row["high"])
+    if low == high and rows != low:
+        return (
+            f"not yet: the question asks for {low:g} rows (one per pair: count them in the table "
+            f"you started from), and this table has {rows}. A merge on a key that is not unique "
+            "repeats rows; an inner merge drops rows whose key has no match."
+        )
     if not low <= rows <= high:
         return f"not yet: {rows} rows is outside what is possible here ({low:g} to {high:g})."
     return PLAUSIBLE.format(what=f"a table with the columns asked for and {rows} rows")
@@ -115,7 +128,86 @@ def _chart_feedback(row: dict[str, str], answer: object) -> str:
     ]
     if missing:
         return f"not yet: the chart needs {', '.join(missing)} (a reader must know what it shows)."
-    return PLAUSIBLE.format(what="a chart with marks, a title and both axis labels")
+    problem = _chart_shape_problem(row, answer)
+    if problem:
+        return f"not yet: {problem}"
+    return PLAUSIBLE.format(
+        what="a chart with marks, a title and both axis labels"
+        + (", drawn as the question asks" if row.get("expects") or row["unit"] else "")
+    )
+
+
+def _bars(ax: object) -> tuple[bool, list[tuple[float, float]]]:
+    """Whether the bars are horizontal, and (position, length) per bar in position order."""
+    patches = [p for p in ax.patches if type(p).__name__ == "Rectangle"]  # type: ignore[attr-defined]
+    xs = {round(p.get_x(), 6) for p in patches}
+    ys = {round(p.get_y(), 6) for p in patches}
+    horizontal = len(xs) == 1 and len(ys) > 1
+    bars = [
+        (p.get_y() + p.get_height() / 2, p.get_width())
+        if horizontal
+        else (p.get_x() + p.get_width() / 2, p.get_height())
+        for p in patches
+    ]
+    return horizontal, sorted(bars)
+
+
+def _category_labels(ax: object, horizontal: bool, positions: list[float]) -> list[str]:
+    """The tick label nearest each bar position, as a reader sees them."""
+    ax.figure.canvas.draw()  # type: ignore[attr-defined]
+    axis = ax.yaxis if horizontal else ax.xaxis  # type: ignore[attr-defined]
+    ticks = list(axis.get_ticklocs())
+    texts = [t.get_text() for t in axis.get_ticklabels()]
+    if not ticks or len(ticks) != len(texts):
+        return []
+    found = []
+    for pos in positions:
+        nearest = min(range(len(ticks)), key=lambda i: abs(ticks[i] - pos))
+        if not found or found[-1] != texts[nearest]:
+            found.append(texts[nearest])
+    return found
+
+
+def _chart_shape_problem(row: dict[str, str], ax: object) -> str:
+    """What the question asks of the chart's shape and unit that it lacks (or "")."""
+    horizontal, bars = _bars(ax)
+    value_label = ax.get_xlabel() if horizontal else ax.get_ylabel()  # type: ignore[attr-defined]
+    lengths = [length for _, length in bars]
+    rules = [r for r in row.get("expects", "").split(";") if r]
+    for rule in rules:
+        name, _, arg = rule.partition("=")
+        if name == "bars" and len(bars) != int(arg):
+            return (
+                f"the question asks for {arg} bars and the chart has {len(bars)}; check which "
+                "rows you kept."
+            )
+        if name == "order":
+            wanted = arg.split(",")
+            have = _category_labels(ax, horizontal, [pos for pos, _ in bars])
+            if have != wanted:
+                return (
+                    f"the bars should be labelled {', '.join(wanted)}, in that order; the chart "
+                    f"shows {', '.join(have) or 'no labels'} (sort_index() puts labels in order)."
+                )
+        if name == "sorted" and lengths not in (sorted(lengths), sorted(lengths, reverse=True)):
+            return "the bars should be sorted by length (sort_values() before drawing)."
+        if name == "stacked" and len({round(pos, 6) for pos, _ in bars}) == len(bars):
+            return "the bars should be stacked, one segment per column (stacked=True)."
+        if name == "zero_line":
+            lines = ax.lines  # type: ignore[attr-defined]
+            get = (lambda ln: ln.get_xdata()) if horizontal else (lambda ln: ln.get_ydata())
+            if not any(len(get(ln)) and all(float(v) == 0 for v in get(ln)) for ln in lines):
+                zero = "ax.axvline(0)" if horizontal else "ax.axhline(0)"
+                return f"draw a line at zero ({zero}) so misses and hits read at a glance."
+    unit = row["unit"]
+    if unit == "yuan_100m":
+        if any(abs(v) >= 1e6 for v in lengths):
+            return "the bars look like yuan; the question asks for 亿元 (divide by 1e8)."
+        if "亿" not in value_label:
+            return "name the unit (亿元) in the label of the value axis."
+    if unit == "percent" and "%" not in value_label:
+        return "say the unit (%) in the label of the value axis."
+    return ""
 
 
 def feedback(exercise_id: str, answer: object) -> str:

@@ -296,3 +296,31 @@ def test_at_most_ten_findings_every_report_first_zone_before_text():
     assert all(stems[i] != "00_article" for i, _ in chosen), "text findings come last"
     assert fp.select_findings([{"findings": [1, 2]}]) == [(0, 0), (0, 1)]
     assert fp.select_findings([]) == []
+
+
+def test_both_editions_lede_with_the_same_results_and_goals():
+    """The Chinese lede names what the English one names: the report year's results and the
+    goals, each with its quote as written (「增长8.6%」 → “8.6%”), from one selection."""
+    import re
+
+    from gaoxin.analysis.verdicts import plan_scope
+    from gaoxin.data import load_target_pairs
+    from gaoxin.report.frontpage_zh import _quoted_zh
+
+    facts = load_facts()
+    inputs = {
+        "raw": read_raw_text(),
+        "facts": facts,
+        "pairs": load_target_pairs(facts=facts),
+        "plan_scope": list(plan_scope().target_metric),
+    }
+    figures = fp.lede_figures(inputs)
+    english = fp.lede(inputs)
+    # The article's own 2018 GDP growth and 2019 GDP target lead both lists.
+    assert "GDP growth «8.6%»" in english and "GDP growth «12%以上»" in english
+    zh = _quoted_zh(facts, figures["delivered"]) + _quoted_zh(facts, figures["examples"])
+    assert "地区生产总值增速“8.6%”" in zh and "地区生产总值增速“12%以上”" in zh
+    en_quotes = re.findall(r"«([^»]+)»", english)
+    zh_quotes = re.findall(r"“([^”]+)”", zh)
+    assert en_quotes and en_quotes == zh_quotes
+    assert f"<strong>{figures['goals']}</strong> goals" in english

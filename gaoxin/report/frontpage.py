@@ -281,6 +281,44 @@ def _quoted(facts: Any, metrics: list[str]) -> str:
 LEDE_GOALS = 3
 
 
+def lede_figures(inputs: dict[str, Any]) -> dict[str, Any] | None:
+    """What the lede's first two sentences name, for both editions: the report year's headline
+    results that goals are read against (ranks aside), the number of goals and of plan-scope
+    counts, and up to LEDE_GOALS growth goals as examples. None without the target pairs."""
+    facts, pairs = inputs["facts"], inputs.get("pairs")
+    if pairs is None:
+        return None
+    report_year, plan_year = _years(facts, "result"), _years(facts, "target")
+    targets = facts[(facts.period == "target") & (facts.year == plan_year)]
+    scope = set(inputs.get("plan_scope", ()))
+    metric = dict(zip(facts.fact_id, facts.metric_en))
+    kinds = dict(zip(facts.fact_id, facts.kind))
+    target_metrics = pairs.target_fact_id.map(metric)
+    compared = pairs[
+        pairs.result_fact_id.notna()
+        & ~target_metrics.isin(scope)
+        & pairs.result_fact_id.map(kinds).ne("rank")
+    ]
+    result_metrics = [metric[i] for i in compared.result_fact_id]
+    rates = [
+        m for i, m in zip(compared.result_fact_id, result_metrics) if kinds[i] == "growth_rate"
+    ]
+    others = [m for m in result_metrics if m not in rates]
+    not_goals = set(target_metrics[pairs.relation == "size_threshold"]) | scope
+    goals = [m for m in targets.metric_en if m not in not_goals]
+    rate_goals = [
+        m for m in goals if targets.loc[targets.metric_en == m, "kind"].eq("growth_rate").any()
+    ]
+    return {
+        "report_year": report_year,
+        "plan_year": plan_year,
+        "delivered": rates + others,
+        "goals": len(goals),
+        "scope": len(scope),
+        "examples": rate_goals[:LEDE_GOALS],
+    }
+
+
 def lede(inputs: dict[str, Any], outcome_sentence: str = "") -> str:
     """Three sentences: what the report year delivered (the results the targets are read
     against), what the plan year promised, and what the zone's next report shows (when the
@@ -289,50 +327,30 @@ def lede(inputs: dict[str, Any], outcome_sentence: str = "") -> str:
 
     source = load_source()
     facts = inputs["facts"]
-    report_year, plan_year = _years(facts, "result"), _years(facts, "target")
-    targets = facts[(facts.period == "target") & (facts.year == plan_year)]
-    pairs = inputs.get("pairs")
     claim = (
         f'<p class="gx-lede-claim"><span lang="zh-CN">{_esc(source.title)}</span> '
         f'<span lang="en">— “{_esc(source.title_en)}”, says the headline of the report by '
         f"{_esc(source.byline)}.</span></p>"
     )
     sentences = []
-    if pairs is not None:
-        scope = set(inputs.get("plan_scope", ()))
-        metric = dict(zip(facts.fact_id, facts.metric_en))
-        kinds = dict(zip(facts.fact_id, facts.kind))
-        target_metrics = pairs.target_fact_id.map(metric)
-        # The results the goals are read against: the report year's headline, ranks aside.
-        compared = pairs[
-            pairs.result_fact_id.notna()
-            & ~target_metrics.isin(scope)
-            & pairs.result_fact_id.map(kinds).ne("rank")
-        ]
-        result_metrics = [metric[i] for i in compared.result_fact_id]
-        rates = [
-            m for i, m in zip(compared.result_fact_id, result_metrics) if kinds[i] == "growth_rate"
-        ]
-        others = [m for m in result_metrics if m not in rates]
-        delivered = _quoted(facts, rates + others)
+    figures = lede_figures(inputs)
+    if figures is not None:
         sentences.append(
-            f"In {report_year}, by the article's account, the zone delivered {delivered}."
+            f"In {figures['report_year']}, by the article's account, the zone delivered "
+            f"{_quoted(facts, figures['delivered'])}."
         )
-        not_goals = set(target_metrics[pairs.relation == "size_threshold"]) | scope
-        goals = [m for m in targets.metric_en if m not in not_goals]
-        rate_goals = [
-            m for m in goals if targets.loc[targets.metric_en == m, "kind"].eq("growth_rate").any()
-        ]
         scope_text = (
-            f", beside {len(scope)} counts that size its plans rather than set goals"
-            if scope
+            f", beside {figures['scope']} counts that size its plans rather than set goals"
+            if figures["scope"]
             else ""
         )
         sentences.append(
-            f"For {plan_year} it set <strong>{len(goals)}</strong> goals{scope_text}, "
-            f"among them {_quoted(facts, rate_goals[:LEDE_GOALS])}."
+            f"For {figures['plan_year']} it set <strong>{figures['goals']}</strong> goals"
+            f"{scope_text}, among them {_quoted(facts, figures['examples'])}."
         )
     else:
+        report_year, plan_year = _years(facts, "result"), _years(facts, "target")
+        targets = facts[(facts.period == "target") & (facts.year == plan_year)]
         sentences.append(
             f"The article gives <strong>{int((facts.period == 'result').sum())}</strong> figures "
             f"for {report_year} and sets <strong>{len(targets)}</strong> targets for {plan_year}."

@@ -13,6 +13,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from gaoxin.analysis.tables import chinese_metric
 from gaoxin.config import EN, ZH
 from gaoxin.report.frontpage import (
     NOT_GOALS,
@@ -20,6 +21,7 @@ from gaoxin.report.frontpage import (
     _markdown,
     _records,
     _years,
+    lede_figures,
     load_inputs,
     page_css,
     select_findings,
@@ -235,11 +237,24 @@ def _report(report: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def _quoted_zh(facts, metrics: list[str]) -> str:
+    """'地区生产总值增速“8.6%”、财政收入增速“15.42%”和…' for facts by metric_en: each metric
+    in the article's own words for what it measures, with the figure as written."""
+    by_metric = facts.drop_duplicates("metric_en").set_index("metric_en")
+    items = [
+        f"{_esc(chinese_metric(by_metric.loc[m, 'subject_zh'], by_metric.loc[m, 'kind']))}"
+        f"“{_esc(by_metric.loc[m, 'quote'])}”"
+        for m in metrics
+        if m in by_metric.index
+    ]
+    return items[0] if len(items) == 1 else "、".join(items[:-1]) + "和" + items[-1]
+
+
 def index_page_zh(
     reports: list[dict[str, Any]], data_dir: Path, key: str, course: bool = False
 ) -> str:
     """exports/zh/index.html."""
-    from gaoxin.analysis.verdicts import NOTEBOOK, summary_zh
+    from gaoxin.analysis.verdicts import NOTEBOOK, plan_scope, summary_zh
     from gaoxin.source import load_source
 
     source = load_source()
@@ -254,6 +269,19 @@ def index_page_zh(
         f'<section class="gx-lede" aria-label="导语"><p class="gx-lede-claim">'
         f"{_esc(source.title)}</p>",
     ]
+    if inputs is not None and verdicts is not None:
+        inputs["plan_scope"] = list(plan_scope().target_metric)  # as on the English page
+    figures = lede_figures(inputs) if inputs is not None else None
+    if figures is not None:
+        facts = inputs["facts"]
+        scope_text = f"（另有{figures['scope']}个计划规模数，不是目标）" if figures["scope"] else ""
+        parts.append(
+            f'<p class="gx-lede-text">据报道，{figures["report_year"]}年该区的主要数据为：'
+            f"{_quoted_zh(facts, figures['delivered'])}。</p>"
+            f'<p class="gx-lede-text">{figures["plan_year"]}年，该区设定了'
+            f"<strong>{figures['goals']}</strong>项目标{scope_text}，其中包括"
+            f"{_quoted_zh(facts, figures['examples'])}。</p>"
+        )
     shown: set = set()
     if inputs is not None and verdicts is not None:
         year = _years(inputs["facts"], "target")

@@ -120,7 +120,8 @@ def _chart_feedback(row: dict[str, str], answer: object) -> str:
     missing = [
         name
         for name, text in (
-            ("a title", answer.get_title()),  # type: ignore[attr-defined]
+            # A title may sit left, centre or right (a style's axes.titlelocation decides).
+            ("a title", "".join(answer.get_title(loc) for loc in ("left", "center", "right"))),  # type: ignore[attr-defined]
             ("an x-axis label", answer.get_xlabel()),  # type: ignore[attr-defined]
             ("a y-axis label", answer.get_ylabel()),  # type: ignore[attr-defined]
         )

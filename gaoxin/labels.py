@@ -225,22 +225,21 @@ def section_titles(sections: pd.DataFrame) -> dict[str, str]:
     return dict(zip(sections.section_id, sections.title))
 
 
-def main_section(facts: pd.DataFrame, period: str, year: int | None = None) -> str:
-    """Id of the section holding most facts of a period (and year): where results or plans sit."""
+def _of_period(facts: pd.DataFrame, period: str, year: int | None) -> pd.DataFrame:
     rows = facts[facts.period == period]
     if year is not None:
         rows = rows[rows.year == year]
     if rows.empty:
         raise LookupError(f"no facts with period {period!r} and year {year!r}")
-    return str(rows.section_id.value_counts().idxmax())
+    return rows
+
+
+def main_section(facts: pd.DataFrame, period: str, year: int | None = None) -> str:
+    """Id of the section holding most facts of a period (and year): where results or plans sit."""
+    return str(_of_period(facts, period, year).section_id.value_counts().idxmax())
 
 
 def densest_paragraph(facts: pd.DataFrame, period: str, year: int | None = None) -> str:
     """Id of the paragraph with most facts of a period (and year); the first one on ties."""
-    rows = facts[facts.period == period]
-    if year is not None:
-        rows = rows[rows.year == year]
-    if rows.empty:
-        raise LookupError(f"no facts with period {period!r} and year {year!r}")
-    counts = rows.groupby("paragraph_id", sort=False).size()
+    counts = _of_period(facts, period, year).groupby("paragraph_id", sort=False).size()
     return str(counts[counts == counts.max()].index[0])

@@ -152,9 +152,4 @@ def wan_zh(value, unit: str = "") -> str:
 
 def yuan_zh(value) -> str:
     """Yuan amounts as Chinese reports write them: '418.9亿元', '150万元', '500元'."""
-    v = float(value)
-    if abs(v) >= 1e8:
-        return f"{number_zh(v / 1e8, 2)}亿元"
-    if abs(v) >= 1e4:
-        return f"{number_zh(v / 1e4, 2)}万元"
-    return f"{number_zh(v, 0)}元"
+    return wan_zh(value, "元")

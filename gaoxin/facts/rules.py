@@ -25,6 +25,7 @@ from gaoxin.facts.vocabulary import (
     LABEL_CLASSIFIERS,
     MULTI_YEAR_WORDS,
     NON_QUANTITY_WORDS,
+    NON_QUANTITY_WORDS_ZH,
     PLAN_WORDS,
     RANK_MOVES,
     TARGET_WORDS,
@@ -116,6 +117,37 @@ SPAN = "span"
 DOMAIN_PATTERNS = tuple(
     (domain, re.compile("|".join(map(re.escape, words)))) for domain, words in DOMAIN_KEYWORDS
 )
+# Why a numeral is not a quantity: the fixed reasons (data/processed/exclusions.csv, reason),
+# and their Chinese for the Chinese edition (`reason_zh`).
+REASON_MARKUP = "inside markup (an HTML tag or script), not article text"
+REASON_LIST_MARKER = "list marker (一是, 一、, （一）), not a quantity"
+REASON_HEADER_UNIT = "unit written in a table header (（亿元）, 单位), not a quantity"
+REASON_TIME = "part of a time expression (一季度), not a quantity"
+REASON_CODE = "part of a code written with Latin letters (5G, A1), not a quantity"
+NOT_A_QUANTITY = "not a quantity: "  # + word — reason (NON_QUANTITY_WORDS)
+PROPER_NAME = "part of the proper name "  # + name
+REASONS_ZH = {
+    REASON_MARKUP: "位于网页标记（标签或脚本）内，不是正文",
+    REASON_LIST_MARKER: "序号（一是、一、（一）），不是数量",
+    REASON_HEADER_UNIT: "表头中的单位（（亿元）、单位），不是数量",
+    REASON_TIME: "时间表达的一部分（一季度），不是数量",
+    REASON_CODE: "拉丁字母代码的一部分（5G、A1），不是数量",
+}
+
+
+def reason_zh(reason: str) -> str:
+    """An exclusion reason in Chinese: '不是数量：一流——习语“一流”，不是数量',
+    '专有名称“七星科技”的一部分'. A reason of another form raises KeyError."""
+    if reason in REASONS_ZH:
+        return REASONS_ZH[reason]
+    if reason.startswith(PROPER_NAME):
+        return f"专有名称“{reason.removeprefix(PROPER_NAME)}”的一部分"
+    if reason.startswith(NOT_A_QUANTITY):
+        word = reason.removeprefix(NOT_A_QUANTITY).split(" — ", 1)[0]
+        return f"不是数量：{word}——{NON_QUANTITY_WORDS_ZH[word]}"
+    raise KeyError(f"no Chinese for the exclusion reason {reason!r}")
+
+
 NON_QUANTITY_BY_LENGTH = sorted(NON_QUANTITY_WORDS.items(), key=lambda kv: -len(kv[0]))
 MULTI_YEAR_RE = re.compile("|".join(map(re.escape, MULTI_YEAR_WORDS)))
 CLAUSE_MARK_RE = re.compile("[,，;；:：]")
@@ -312,21 +344,21 @@ class FactRules:
 
     def _exclusion_reason(self, start, end, q: Quantity) -> tuple[tuple[int, int], str] | None:
         if _inside(self.markup, self.markup_starts, start, start + 1):
-            return (start, end), "inside markup (an HTML tag or script), not article text"
+            return (start, end), REASON_MARKUP
         left, right = self.raw[max(0, start - 1) : start], self.raw[end : end + 1]
         if not q.unit_raw and not q.qualifier_raw and LIST_MARKER_NUMERAL.fullmatch(q.quote):
             item_start = not left or left in ITEM_OPENERS
             if (item_start and right in ("是", "、")) or (left in "（(" and right in "）)"):
-                return (start, end), "list marker (一是, 一、, （一）), not a quantity"
+                return (start, end), REASON_LIST_MARKER
         if _inside(self.header_units, self.header_unit_starts, start, end):
-            return (start, end), "unit written in a table header (（亿元）, 单位), not a quantity"
+            return (start, end), REASON_HEADER_UNIT
         if not q.unit_raw and self.raw[end : end + 2] == "季度":
-            return (start, end), "part of a time expression (一季度), not a quantity"
+            return (start, end), REASON_TIME
         if (left.isascii() and left.isalpha()) or (right.isascii() and right.isalpha()):
             return (
                 start,
                 end,
-            ), "part of a code written with Latin letters (5G, A1), not a quantity"
+            ), REASON_CODE
         snippet = self.raw[max(0, start - 8) : end + 8]
         words = NON_QUANTITY_ANY.findall(snippet)  # one search first: most snippets hold none
         for word, reason in NON_QUANTITY_BY_LENGTH if words else ():
@@ -340,14 +372,14 @@ class FactRules:
                 )
                 ordinal = self.raw[w_start - 1 : w_start] == "第"
                 if w_start <= numeral_start < w_end and not ordinal:
-                    return (w_start, w_end), f"not a quantity: {word} — {reason}"
+                    return (w_start, w_end), f"{NOT_A_QUANTITY}{word} — {reason}"
         for mention in self._mentions_covering(start):
             if mention.entity_type == "programme":
                 continue  # numerals in programme names are labels (facts), not exclusions
             if mention.start <= start and end <= mention.end and not q.unit_raw:
-                return (start, end), f"part of the proper name {mention.name}"
+                return (start, end), f"{PROPER_NAME}{mention.name}"
             if mention.start <= start < mention.end and q.unit_raw in ("", "大"):
-                return (start, end), f"part of the proper name {mention.name}"
+                return (start, end), f"{PROPER_NAME}{mention.name}"
         return None
 
     def _mentions_covering(self, offset: int) -> list[Mention]:

@@ -68,6 +68,42 @@ NON_QUANTITY_WORDS = {
     "每万": "'per ten thousand': the denominator of a rate, not a quantity",
     "一组": "vague quantity 'a set of'",
 }
+# The Chinese edition's words for each reason above (same keys; tests/test_tables.py checks).
+NON_QUANTITY_WORDS_ZH = {
+    "一流": "习语“一流”，不是计数",
+    "双一流": "“双一流”高校建设计划的名称",
+    "进一步": "副词“进一步”",
+    "统一": "动词“统一”",
+    "唯一一个": "习语“唯一一个”",
+    "唯一": "形容词“唯一”",
+    "一般": "形容词“一般”（一般公共预算收入）",
+    "一定": "形容词“一定”",
+    "一大批": "约数“一大批”",
+    "一批": "约数“一批”",
+    "一起": "副词“一起”",
+    "一直": "副词“一直”",
+    "一些": "约数“一些”",
+    "一系列": "约数“一系列”",
+    "一站式": "习语“一站式”",
+    "一门式": "习语“一门式”（单一窗口服务）",
+    "一网式": "习语“一网式”（网上单一窗口服务）",
+    "新一代": "形容词“新一代”",
+    "另一个": "代词“另一个”",
+    "两者": "代词“两者”",
+    "第一个百年": "固定政治用语“第一个百年（奋斗目标）”",
+    "的一年": "修辞“……的一年”（指报告年度，不是计数）",
+    "新的一年": "修辞“新的一年”",
+    "万一": "连词“万一”",
+    "零售": "词语“零售”（社会消费品零售总额）",
+    "千万": "副词“千万”",
+    "一成不变": "习语“一成不变”",
+    "零部件": "词语“零部件”",
+    "零配件": "词语“零配件”",
+    "零件": "词语“零件”",
+    "过去一年": "时间短语“过去一年”（报告年度），不是时长",
+    "每万": "“每万”：比率的分母，不是数量",
+    "一组": "约数“一组”",
+}
 # Name suffixes: an enumerated item ending in one of these is a proper name (entity).
 ENTITY_SUFFIXES = {
     "organisation": (
@@ -297,6 +333,7 @@ def _both_keys(mapping: dict) -> dict:
 
 
 NON_QUANTITY_WORDS = _both_keys(NON_QUANTITY_WORDS)
+NON_QUANTITY_WORDS_ZH = _both_keys(NON_QUANTITY_WORDS_ZH)
 ENTITY_SUFFIXES = {kind: both_scripts(words) for kind, words in ENTITY_SUFFIXES.items()}
 LIST_HEAD_NOUNS = _both_keys(LIST_HEAD_NOUNS)
 NAME_LEAD_VERBS = both_scripts(NAME_LEAD_VERBS)

@@ -19,6 +19,7 @@ class Source:
     outlet: str | None
     sha256: str
     language: str
+    published_zh: str | None = None  # the Chinese edition's `published`
 
     @property
     def byline(self) -> str:
@@ -42,6 +43,7 @@ def load_source(path: Path = SOURCE_PATH) -> Source:
         outlet=meta.get("outlet"),
         sha256=meta["sha256"],
         language=meta["language"],
+        published_zh=meta.get("published_zh"),
     )
 
 
@@ -57,6 +59,7 @@ class LaterSource:
     outlet: str | None
     seen_as: str
     url: str
+    seen_as_zh: str | None = None  # the Chinese edition's `seen_as`
 
     @property
     def credit(self) -> str:

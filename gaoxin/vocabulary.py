@@ -68,6 +68,42 @@ NON_QUANTITY_WORDS = {
     "每万": "'per ten thousand': the denominator of a rate, not a quantity",
     "一组": "vague quantity 'a set of'",
 }
+# The Chinese edition's words for each reason above (same keys; tests/test_tables.py checks).
+NON_QUANTITY_WORDS_ZH = {
+    "一流": "习语“一流”，不是计数",
+    "双一流": "“双一流”高校建设计划的名称",
+    "进一步": "副词“进一步”",
+    "统一": "动词“统一”",
+    "唯一一个": "习语“唯一一个”",
+    "唯一": "形容词“唯一”",
+    "一般": "形容词“一般”（一般公共预算收入）",
+    "一定": "形容词“一定”",
+    "一大批": "约数“一大批”",
+    "一批": "约数“一批”",
+    "一起": "副词“一起”",
+    "一直": "副词“一直”",
+    "一些": "约数“一些”",
+    "一系列": "约数“一系列”",
+    "一站式": "习语“一站式”",
+    "一门式": "习语“一门式”（单一窗口服务）",
+    "一网式": "习语“一网式”（网上单一窗口服务）",
+    "新一代": "形容词“新一代”",
+    "另一个": "代词“另一个”",
+    "两者": "代词“两者”",
+    "第一个百年": "固定政治用语“第一个百年（奋斗目标）”",
+    "的一年": "修辞“……的一年”（指报告年度，不是计数）",
+    "新的一年": "修辞“新的一年”",
+    "万一": "连词“万一”",
+    "零售": "词语“零售”（社会消费品零售总额）",
+    "千万": "副词“千万”",
+    "一成不变": "习语“一成不变”",
+    "零部件": "词语“零部件”",
+    "零配件": "词语“零配件”",
+    "零件": "词语“零件”",
+    "过去一年": "时间短语“过去一年”（报告年度），不是时长",
+    "每万": "“每万”：比率的分母，不是数量",
+    "一组": "约数“一组”",
+}
 # Name suffixes: an enumerated item ending in one of these is a proper name (entity).
 ENTITY_SUFFIXES = {
     "organisation": (
@@ -297,6 +333,7 @@ def _both_keys(mapping: dict) -> dict:
 
 
 NON_QUANTITY_WORDS = _both_keys(NON_QUANTITY_WORDS)
+NON_QUANTITY_WORDS_ZH = _both_keys(NON_QUANTITY_WORDS_ZH)
 ENTITY_SUFFIXES = {kind: both_scripts(words) for kind, words in ENTITY_SUFFIXES.items()}
 LIST_HEAD_NOUNS = _both_keys(LIST_HEAD_NOUNS)
 NAME_LEAD_VERBS = both_scripts(NAME_LEAD_VERBS)
@@ -321,3 +358,34 @@ ZONE_NAME_RE = re.compile("高新[区區]")
 # Words that make a rank's ordinal a tier, not a place: 第一方阵 is the first tier (the readings
 # register's first_tier). The genre rules and every page read tiers from this one list.
 TIER_WORDS = ("方阵", "梯队")
+
+
+# Why a numeral is not a quantity: the fixed reasons (data/processed/exclusions.csv, reason),
+# and their Chinese for the Chinese edition (`reason_zh`).
+REASON_MARKUP = "inside markup (an HTML tag or script), not article text"
+REASON_LIST_MARKER = "list marker (一是, 一、, （一）), not a quantity"
+REASON_HEADER_UNIT = "unit written in a table header (（亿元）, 单位), not a quantity"
+REASON_TIME = "part of a time expression (一季度), not a quantity"
+REASON_CODE = "part of a code written with Latin letters (5G, A1), not a quantity"
+NOT_A_QUANTITY = "not a quantity: "  # + word — reason (NON_QUANTITY_WORDS)
+PROPER_NAME = "part of the proper name "  # + name
+REASONS_ZH = {
+    REASON_MARKUP: "位于网页标记（标签或脚本）内，不是正文",
+    REASON_LIST_MARKER: "序号（一是、一、（一）），不是数量",
+    REASON_HEADER_UNIT: "表头中的单位（（亿元）、单位），不是数量",
+    REASON_TIME: "时间表达的一部分（一季度），不是数量",
+    REASON_CODE: "拉丁字母代码的一部分（5G、A1），不是数量",
+}
+
+
+def reason_zh(reason: str) -> str:
+    """An exclusion reason in Chinese: '不是数量：一流——习语“一流”，不是数量',
+    '专有名称“七星科技”的一部分'. A reason of another form raises KeyError."""
+    if reason in REASONS_ZH:
+        return REASONS_ZH[reason]
+    if reason.startswith(PROPER_NAME):
+        return f"专有名称“{reason.removeprefix(PROPER_NAME)}”的一部分"
+    if reason.startswith(NOT_A_QUANTITY):
+        word = reason.removeprefix(NOT_A_QUANTITY).split(" — ", 1)[0]
+        return f"不是数量：{word}——{NON_QUANTITY_WORDS_ZH[word]}"
+    raise KeyError(f"no Chinese for the exclusion reason {reason!r}")

@@ -96,7 +96,7 @@ def test_a_target_paired_twice_or_not_at_all(pairs_file):
 
 
 def test_truncated_pairs_file(pairs_file):
-    data = pairs_file.read_bytes()
-    pairs_file.write_bytes(data[: len(data) - 20])
+    text = pairs_file.read_text(encoding="utf-8")  # cut between characters (the notes are Chinese)
+    pairs_file.write_text(text[: len(text) - 20], encoding="utf-8")
     with pytest.raises(DataError, match=r"target_pairs\.csv, row 20: file is truncated"):
         load_target_pairs(pairs_file)

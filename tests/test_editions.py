@@ -364,3 +364,71 @@ def test_the_chinese_reader_edition_keeps_the_opening_paragraph(path):
     lines = [line for line in opening.splitlines() if line.strip()]
     assert lines[0].startswith("# ") and len(lines) >= 2 and "报告" in opening, opening
     assert "**G1**" not in opening and "你能够" not in opening
+
+
+# ------------------------------------------------------------------ English in the Chinese tables
+# A Chinese reader table shows no English phrase: a run of 3+ Latin letters in a <td>/<th> of the
+# Chinese edition is English unless it is an identifier (fact ids, hashes), a URL, a word the
+# article itself writes in Latin letters (a name such as GDP), or the English title of a source
+# (the metadata tables' "英文标题" row, which is that title by definition).
+_TABLE_CELL = re.compile(r"<(td|th)\b[^>]*>(.*?)</\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_ALLOWED = (
+    re.compile(r"https?://\S+"),  # URLs
+    re.compile(r"\b[0-9a-f]{32,}\b"),  # hashes
+    re.compile(r"\b[A-Z]\d{3,}\b"),  # ids: F01234, X00019
+)
+_ENGLISH = re.compile(r"[A-Za-z]{3,}")
+
+
+def _latin_words_of_the_article() -> set[str]:
+    from gaoxin.data import read_raw_text
+
+    return set(re.findall(r"[A-Za-z]{3,}", read_raw_text()))
+
+
+def _source_titles() -> set[str]:
+    from gaoxin.source import load_later_sources, load_source
+
+    return {load_source().title_en} | {s.title_en for s in load_later_sources().values()}
+
+
+def english_cells(page: str, names: set[str], titles: set[str]) -> list[str]:
+    """The table cells of a page that hold English (see above)."""
+    import html as html_lib
+
+    found = []
+    for m in _TABLE_CELL.finditer(page):
+        text = html_lib.unescape(_TAG.sub("", m.group(2))).strip()
+        if text in titles:
+            continue
+        rest = text
+        for allowed in _ALLOWED:
+            rest = allowed.sub(" ", rest)
+        if any(w not in names for w in _ENGLISH.findall(rest)):
+            found.append(text)
+    return found
+
+
+def test_the_english_check_finds_english_and_passes_ids_urls_and_names():
+    page = (
+        "<table><tr><th>算式 Formula</th><td>nested, at least</td><td>嵌套，至少</td>"
+        "<td>F01234</td><td>转载副本：http://example.com/n/1.html</td>"
+        f"<td>{'ab12' * 10}</td><td>GDP增速</td><td>Some Title</td></tr></table>"
+    )
+    assert english_cells(page, {"GDP"}, {"Some Title"}) == ["算式 Formula", "nested, at least"]
+
+
+def test_the_chinese_reader_tables_hold_no_english(strict_build):
+    from gaoxin.config import ZH_DIR
+
+    zh = strict_build.exports / ZH_DIR
+    pages = [*sorted((zh / "html").glob("*.html")), zh / "index.html", zh / "facts.html"]
+    names, titles = _latin_words_of_the_article(), _source_titles()
+    found = {}
+    for page in pages:
+        cells = english_cells(page.read_text(encoding="utf-8"), names, titles)
+        if cells:
+            found[page.name] = cells
+    assert len(pages) > 3 and all(p.exists() for p in pages)
+    assert not found, f"English in the Chinese edition's tables: {found}"

@@ -155,3 +155,47 @@ def test_the_chinese_table_shows_chinese_cells():
     assert chinese_metric("财政收入", "growth_rate") == "财政收入增速"
     assert chinese_metric("新增市场主体增长", "growth_rate") == "新增市场主体增长"
     assert chinese_metric("在建安置房面积", "level") == "在建安置房面积"
+
+
+def test_a_chinese_header_is_the_chinese_half_with_its_year_and_unit():
+    from gaoxin.analysis.tables import chinese_columns, chinese_header
+
+    assert chinese_header("原文 As written") == "原文"
+    assert chinese_header("2018 实绩 Result") == "2018年实绩"
+    assert chinese_header("算式 Formula (亿元)") == "算式（亿元）"
+    assert chinese_header("排名 Rank (1 = best)") == "排名"
+    assert chinese_header("Metric") == "Metric"  # no Chinese: the column needs header_zh
+    frame = pd.DataFrame({"a": [1], "b": [2]})
+    cols = chinese_columns(
+        frame, {"a": "下限 Floor (亿元)", "b": Col("Metric", header_zh="指标名称")}
+    )
+    assert [c.header for c in cols.values()] == ["下限（亿元）", "指标名称"]
+    zh = to_html(frame, cols, chinese=True)
+    assert "<th" in zh and "Metric" not in zh and "Floor" not in zh
+
+
+def test_pairs_take_their_chinese_rows(monkeypatch):
+    from gaoxin.analysis import tables
+
+    shown = {}
+    monkeypatch.setattr(tables, "present", lambda frame, columns: shown.update(frame=frame))
+    tables.pairs([("长度 Length", "6,263 characters")], zh=[("长度 Length", "6263字")])
+    frame = shown["frame"]
+    assert frame.value_zh.tolist() == ["6263字"] and frame.value.tolist() == ["6,263 characters"]
+    with pytest.raises(ValueError):
+        tables.pairs([("a", "b")], zh=[])
+
+
+def test_every_exclusion_reason_has_its_chinese():
+    from gaoxin import vocabulary
+    from gaoxin.vocabulary import NON_QUANTITY_WORDS, NON_QUANTITY_WORDS_ZH
+
+    assert set(NON_QUANTITY_WORDS) == set(NON_QUANTITY_WORDS_ZH)
+    for word, reason in NON_QUANTITY_WORDS.items():
+        zh = vocabulary.reason_zh(f"{vocabulary.NOT_A_QUANTITY}{word} — {reason}")
+        assert zh.startswith(f"不是数量：{word}——") and not re.search("[A-Za-z]{3,}", zh)
+    for reason in vocabulary.REASONS_ZH:
+        assert not re.search("[A-Za-z]{3,}", vocabulary.reason_zh(reason))
+    assert vocabulary.reason_zh(f"{vocabulary.PROPER_NAME}七星科技") == "专有名称“七星科技”的一部分"
+    with pytest.raises(KeyError):
+        vocabulary.reason_zh("a reason nobody wrote")

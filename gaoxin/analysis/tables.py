@@ -46,6 +46,7 @@ class Col:
     fmt: str = "auto"
     digits: int = 1
     scale: float = 1.0  # the value is divided by this (e.g. 1e8 for 亿元)
+    header_zh: str | None = None  # the Chinese edition's header, when the header is no label
 
     def __post_init__(self) -> None:
         if not self.header.strip():
@@ -116,10 +117,14 @@ def chinese_metric(subject_zh: str, kind: str) -> str:
     return subject
 
 
+# Metric names of facts without a subject in the article's words (dates).
+GENERIC_METRICS_ZH = {"calendar year": "年份", "calendar month": "月份"}
+
+
 @functools.cache
 def chinese_metrics() -> dict[str, str]:
     """English metric name → Chinese, for every fact and every follow-up figure."""
-    names: dict[str, str] = {}
+    names: dict[str, str] = dict(GENERIC_METRICS_ZH)
     for table in (load_facts(), load_followup_figures()):
         for en, zh, kind in zip(table.metric_en, table.subject_zh, table.kind):
             if isinstance(en, str) and isinstance(zh, str) and zh.strip():
@@ -268,18 +273,40 @@ def to_text(data: pd.DataFrame, columns: dict[str, str | Col]) -> str:
     return shown.to_string(index=False)
 
 
+_YEAR_FIRST = re.compile(r"^(\d{4}) (.+)$")  # '2018 实绩 Result'
+_UNIT_ASIDE = re.compile(r"^(.*?)\s*\(([^()]*)\)$")  # '算式 Formula (亿元)'
+
+
+def chinese_header(header: str) -> str:
+    """The Chinese half of a bilingual header: '原文 As written' → '原文'; a year before it
+    joins with 年 ('2018 实绩 Result' → '2018年实绩'); a unit aside without Latin letters stays
+    ('算式 Formula (亿元)' → '算式（亿元）'). A header with no Chinese stays as it is."""
+    parts = glossary.split_label(header)
+    if parts:
+        return parts[0]
+    year = _YEAR_FIRST.match(header)
+    if year:
+        rest = chinese_header(year.group(2))
+        return f"{year.group(1)}年{rest}" if rest != year.group(2) else header
+    aside = _UNIT_ASIDE.match(header)
+    if aside:
+        parts = glossary.split_label(aside.group(1))
+        if parts and not _LATIN.search(aside.group(2)):
+            return f"{parts[0]}（{aside.group(2)}）"
+        if parts:
+            return parts[0]
+    return header
+
+
 def chinese_columns(data: pd.DataFrame, columns: dict[str, str | Col]) -> dict[str, Col]:
-    """The same columns with the Chinese half of each bilingual header ('原文 As written' →
-    '原文'; a header with no Chinese stays as it is)."""
+    """The same columns with each header in Chinese: the column's `header_zh` when it has one,
+    else `chinese_header` of its bilingual header."""
     from dataclasses import replace
 
-    from gaoxin.data.glossary import split_label
-
-    out = {}
-    for key, col in _columns(data, columns).items():
-        parts = split_label(col.header)
-        out[key] = replace(col, header=parts[0]) if parts else col
-    return out
+    return {
+        key: replace(col, header=col.header_zh or chinese_header(col.header))
+        for key, col in _columns(data, columns).items()
+    }
 
 
 def present(
@@ -313,8 +340,16 @@ def present(
 
 
 def pairs(
-    rows: list[tuple[str, object]], key: str = "项目 Item", value: str = "内容 Value"
+    rows: list[tuple[str, object]],
+    key: str = "项目 Item",
+    value: str = "内容 Value",
+    zh: list[tuple[str, object]] | None = None,
 ) -> None:
-    """Display a two-column key → value table (a record, transposed to fit the page)."""
+    """Display a two-column key → value table (a record, transposed to fit the page). `zh`
+    gives the Chinese edition's (key, value) of each row, when the English is not a label."""
     frame = pd.DataFrame(rows, columns=["key", "value"])
+    if zh is not None:
+        if len(zh) != len(rows):
+            raise ValueError(f"{len(zh)} Chinese rows for {len(rows)} rows")
+        frame[["key_zh", "value_zh"]] = pd.DataFrame(zh, index=frame.index)
     present(frame, {"key": Col(key, "text"), "value": Col(value, "text")})

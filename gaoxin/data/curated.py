@@ -45,7 +45,7 @@ def load_target_pairs(path: Path = TARGET_PAIRS_PATH, facts: pd.DataFrame | None
     for line, cells in enumerate(rows, start=2):
         for f, value in zip(fields, cells, strict=True):
             check_cell(path, f, value, line, CURATED_HINT)
-        target, result, relation, _ = cells
+        target, result, relation = cells[:3]
         if target in seen:
             raise _error(
                 path, f"{target!r} is already paired in row {seen[target]}", line, "target_metric"

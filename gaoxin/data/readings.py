@@ -192,7 +192,7 @@ def _check_applies(applies, wording, sentences, written, figure_ids, line, path)
 def readings_table(readings: dict[str, Reading] | None = None) -> pd.DataFrame:
     """The register as a table indexed by reading_id, each code in words: wording (parts joined
     by ';'), applies_to, reading (the words of the reading taken), alternatives (their words,
-    ';'-joined), open, reason."""
+    ';'-joined), open, reason; reading_zh is the Chinese words of the reading taken."""
     readings = load_readings() if readings is None else readings
     frame = pd.DataFrame(
         [
@@ -201,6 +201,7 @@ def readings_table(readings: dict[str, Reading] | None = None) -> pd.DataFrame:
                 "wording": ";".join(r.wording),
                 "applies_to": ";".join(r.applies_to),
                 "reading": r.says(),
+                "reading_zh": r.says_zh() if r.words_zh else pd.NA,
                 "alternatives": "; ".join(r.says(a) for a in r.alternatives),
                 "open": r.open,
                 "reason": r.reason,

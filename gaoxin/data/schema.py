@@ -238,6 +238,7 @@ ANNOTATION_TABLES: dict[str, tuple[str, str, tuple[Field, ...]]] = {
                 enum=tuple(RELATIONS),
             ),
             Field("note", "string", "Why, in one English sentence"),
+            Field("note_zh", "string", "The note in Chinese, for the Chinese edition"),
         ),
     ),
     "readings": (

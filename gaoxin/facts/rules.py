@@ -36,8 +36,15 @@ from gaoxin.vocabulary import (
     LABEL_CLASSIFIERS,
     MULTI_YEAR_WORDS,
     NON_QUANTITY_WORDS,
+    NOT_A_QUANTITY,
     PLAN_WORDS,
+    PROPER_NAME,
     RANK_MOVES,
+    REASON_CODE,
+    REASON_HEADER_UNIT,
+    REASON_LIST_MARKER,
+    REASON_MARKUP,
+    REASON_TIME,
     TARGET_WORDS,
     TIER_WORDS,
     YEAR_RE,
@@ -312,21 +319,21 @@ class FactRules:
 
     def _exclusion_reason(self, start, end, q: Quantity) -> tuple[tuple[int, int], str] | None:
         if _inside(self.markup, self.markup_starts, start, start + 1):
-            return (start, end), "inside markup (an HTML tag or script), not article text"
+            return (start, end), REASON_MARKUP
         left, right = self.raw[max(0, start - 1) : start], self.raw[end : end + 1]
         if not q.unit_raw and not q.qualifier_raw and LIST_MARKER_NUMERAL.fullmatch(q.quote):
             item_start = not left or left in ITEM_OPENERS
             if (item_start and right in ("是", "、")) or (left in "（(" and right in "）)"):
-                return (start, end), "list marker (一是, 一、, （一）), not a quantity"
+                return (start, end), REASON_LIST_MARKER
         if _inside(self.header_units, self.header_unit_starts, start, end):
-            return (start, end), "unit written in a table header (（亿元）, 单位), not a quantity"
+            return (start, end), REASON_HEADER_UNIT
         if not q.unit_raw and self.raw[end : end + 2] == "季度":
-            return (start, end), "part of a time expression (一季度), not a quantity"
+            return (start, end), REASON_TIME
         if (left.isascii() and left.isalpha()) or (right.isascii() and right.isalpha()):
             return (
                 start,
                 end,
-            ), "part of a code written with Latin letters (5G, A1), not a quantity"
+            ), REASON_CODE
         snippet = self.raw[max(0, start - 8) : end + 8]
         words = NON_QUANTITY_ANY.findall(snippet)  # one search first: most snippets hold none
         for word, reason in NON_QUANTITY_BY_LENGTH if words else ():
@@ -340,14 +347,14 @@ class FactRules:
                 )
                 ordinal = self.raw[w_start - 1 : w_start] == "第"
                 if w_start <= numeral_start < w_end and not ordinal:
-                    return (w_start, w_end), f"not a quantity: {word} — {reason}"
+                    return (w_start, w_end), f"{NOT_A_QUANTITY}{word} — {reason}"
         for mention in self._mentions_covering(start):
             if mention.entity_type == "programme":
                 continue  # numerals in programme names are labels (facts), not exclusions
             if mention.start <= start and end <= mention.end and not q.unit_raw:
-                return (start, end), f"part of the proper name {mention.name}"
+                return (start, end), f"{PROPER_NAME}{mention.name}"
             if mention.start <= start < mention.end and q.unit_raw in ("", "大"):
-                return (start, end), f"part of the proper name {mention.name}"
+                return (start, end), f"{PROPER_NAME}{mention.name}"
         return None
 
     def _mentions_covering(self, offset: int) -> list[Mention]:

@@ -43,6 +43,7 @@ KINDS = {
     "duration": glossary.label("时长"),
     "label": glossary.label("名称中的数字"),
     "target": glossary.label("目标"),
+    "tier": glossary.label("方阵"),
 }
 ENTITY_TYPES = {
     "organisation": glossary.label("机构"),
@@ -92,6 +93,7 @@ UNITS = {
     "percentage_point": glossary.gloss("百分点"),
     "count": glossary.gloss("个"),
     "rank": glossary.label("排名"),  # a place in a ranking, not the measure word 位
+    "tier": glossary.label("方阵"),
     "year": glossary.gloss("年"),
     "month": glossary.gloss("月"),
     "day": glossary.gloss("天"),

@@ -21,6 +21,7 @@ KINDS = (
     "duration",
     "target",
     "label",
+    "tier",
 )
 DOMAINS = (
     "industrial",
@@ -248,6 +249,10 @@ CLAUSE_VERBS = (
     "增长",
 )
 RANK_VERBS = ("位列", "名列", "进入", "居")
+# Words that make an ordinal a tier, not a place: 第一方阵 is the first tier, a group of units
+# (the readings register's first_tier); the genre also writes 第二梯队. An ordinal followed by one
+# of them is read as one quantity, the word its unit, of kind tier.
+TIER_WORDS = ("方阵", "梯队")
 # A move in a ranking: 上升两位 is two places, not two people.
 RANK_MOVES = ("上升", "下降", "提升", "前移", "后移", "跃升", "攀升", "前进", "后退")
 CLAUSE_DELIMITERS = ",，;；:：。！？!?"
@@ -346,6 +351,7 @@ SUBJECT_TAIL_TRIM = both_scripts(SUBJECT_TAIL_TRIM)
 FOLLOW_STOP_WORDS = both_scripts(FOLLOW_STOP_WORDS)
 CLAUSE_VERBS = both_scripts(CLAUSE_VERBS)
 RANK_VERBS = both_scripts(RANK_VERBS)
+TIER_WORDS = both_scripts(TIER_WORDS)
 RANK_MOVES = both_scripts(RANK_MOVES)
 GROWTH_WORDS = both_scripts(GROWTH_WORDS)
 PLAN_WORDS = both_scripts(PLAN_WORDS)
@@ -354,11 +360,6 @@ LABEL_CLASSIFIERS = both_scripts(LABEL_CLASSIFIERS)
 TARGET_WORDS = both_scripts(TARGET_WORDS)
 DOMAIN_KEYWORDS = tuple((domain, both_scripts(words)) for domain, words in DOMAIN_KEYWORDS)
 ZONE_NAME_RE = re.compile("高新[区區]")
-
-# Words that make a rank's ordinal a tier, not a place: 第一方阵 is the first tier (the readings
-# register's first_tier). The genre rules and every page read tiers from this one list.
-TIER_WORDS = ("方阵", "梯队")
-
 
 # Why a numeral is not a quantity: the fixed reasons (data/processed/exclusions.csv, reason),
 # and their Chinese for the Chinese edition (`reason_zh`).

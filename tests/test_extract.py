@@ -187,6 +187,8 @@ EXPECTED = {
     ),
     # 在全省国家级高新区综合排名进入前三名
     ("前三名", 0): ("3", "名", "3", "rank", "top", "target", "rank", "innovation", 2019),
+    # 在国家高新区创新能力评价指标体系综合排名进入第一方阵: a tier (a group), not first place
+    ("第一方阵", 0): ("1", "方阵", "1", "tier", "", "target", "tier", "innovation", 2019),
     # 打造千亿级新能源汽车产业: an aim with no year
     ("千亿级", 0): (
         "1000",
@@ -285,6 +287,31 @@ def test_rules_work_on_another_report_of_the_genre(tmp_path):
     assert got["3至5所"][2:] == ("target", "2021", "count")
     assert got["前五名"][2:] == ("target", "2021", "rank")
     assert any(x.text == "进一步" for x in exclusions)
+
+
+def test_an_ordinal_with_a_tier_word_is_a_tier_and_a_place_stays_a_rank():
+    """A made-up report: 第二梯队 is a tier (the tier word is its unit), 第3位 a place."""
+    raw = (
+        "\n云溪高新区2021年工作会召开\n\n张三 李四\n\n"
+        "数据显示,2020年,园区科技创新能力排名第3位。\n\n"
+        "2021年的主要预期目标是:综合排名进入第二梯队。\n"
+    )
+    article = parse(raw)
+    facts, _ = FactRules(article, find_mentions(article)).run()
+    got = {f.quote: f for f in facts}
+    tier, place = got["第二梯队"], got["第3位"]
+    assert raw[tier.start : tier.end] == "第二梯队"
+    assert (tier.kind, tier.unit_raw, tier.unit_normalized, tier.value) == (
+        "tier",
+        "梯队",
+        "tier",
+        "2",
+    )
+    assert (tier.period, tier.year, tier.qualifier) == ("target", "2021", "")
+    assert tier.subject_zh == "综合排名"
+    assert (place.kind, place.unit_normalized, place.value) == ("rank", "rank", "3")
+    assert (place.period, place.year) == ("result", "2020")
+    assert not any(f.quote == "第二" for f in facts), "the ordinal is not read apart from its tier"
 
 
 def test_annotation_rows_are_verified_against_the_text(article, tmp_path):

@@ -102,27 +102,20 @@ def test_no_findings_no_section():
 
 
 def test_quantities_in_words_keep_floors_ranks_and_tiers_what_they_are():
-    raw = read_raw_text()
     floor = _fact(quote="12%以上", metric_en="GDP growth target")
-    assert fp.quantity_words(floor, raw) == "12% or more"
+    assert fp.quantity_words(floor) == "12% or more"
     band = _fact(qualifier="top")
     assert band["quote"] == "前三名"
-    assert fp.quantity_words(band, raw) == "within the top 3 (a ranking band)"
-    # 第一 followed by 方阵 in the article: a tier, never "No. 1".
-    tier = next(
-        f
-        for f in (
-            _fact(fact_id=i)
-            for i in load_facts().query("kind == 'rank' and period == 'target'").fact_id
-        )
-        if raw[f["end"] : f["end"] + 2] == "方阵"
-    )
-    words = fp.quantity_words(tier, raw)
-    assert words.startswith("a tier") and "第一方阵" in words
+    assert fp.quantity_words(band) == "within the top 3 (a ranking band)"
+    # 进入第一方阵 in the article: a tier, never "No. 1" (the fact holds the whole tier).
+    tier = _fact(metric_en="target tier in the national innovation evaluation")
+    assert tier["quote"] == "第一方阵"
+    words = fp.quantity_words(tier)
+    assert words.startswith("a tier") and "第一方阵" in words and "No. 1" not in words
     broke = _fact(quote="突破500亿元")
-    assert fp.quantity_words(broke, raw) == "more than 50 bn yuan"
+    assert fp.quantity_words(broke) == "more than 50 bn yuan"
     nearly = _fact(quote="近20家")
-    assert fp.quantity_words(nearly, raw) == "nearly 20"
+    assert fp.quantity_words(nearly) == "nearly 20"
 
 
 def test_lede_counts_come_from_the_facts():

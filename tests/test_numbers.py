@@ -232,6 +232,11 @@ def test_find_quantities_in_traditional_and_fullwidth_text():
         # Traditional spellings of the qualifiers.
         ("超過1,150億元", "1150", None, "億元", "yuan", "115000000000", "more_than"),
         ("約38億元", "38", None, "億元", "yuan", "3800000000", "about"),
+        # An ordinal and a tier word: a tier, a group of units (第一方阵 the first tier).
+        ("第一方阵", "1", None, "方阵", "tier", "1", "ordinal"),
+        ("第二梯队", "2", None, "梯队", "tier", "2", "ordinal"),
+        ("第一方陣", "1", None, "方陣", "tier", "1", "ordinal"),
+        ("第3位", "3", None, "位", "count", "3", "ordinal"),
     ],
 )
 def test_genre_quantities(text, value, high, unit_raw, base, normalized, qualifier):
@@ -253,3 +258,15 @@ def test_cheng_is_a_unit_only_after_a_numeral_and_not_in_words(text):
 def test_a_range_never_mixes_units():
     # 3个至5万元 is not a range: the low end names another unit.
     assert all(q.value_high is None for q in find_quantities("3个至5万元"))
+
+
+def test_only_an_ordinal_takes_a_tier_word():
+    """第一方阵 is one quantity; without 第 the tier word is no unit, and a classifier after the
+    tier word is not read into it (第一梯队人才: talents of the first tier, not people)."""
+    assert [q.quote for q in find_quantities("进入第一方阵。")] == ["第一方阵"]
+    assert [(q.quote, q.unit_raw) for q in find_quantities("一方阵")] == [("一", "")]
+    assert [(q.quote, q.unit_raw) for q in find_quantities("第一梯队人才")] == [
+        ("第一梯队", "梯队")
+    ]
+    with pytest.raises(NumberParseError):
+        parse_quantity("一方阵")

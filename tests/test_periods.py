@@ -178,7 +178,9 @@ def test_ranks_are_ranks():
         "rank",
         "2",
     )
-    assert f["第一"].kind == "rank" and f["前三"].qualifier == "top"
+    # 第一方阵: the first tier, a group of zones, read whole and not as place 1.
+    assert (f["第一方阵"].kind, f["第一方阵"].unit_raw) == ("tier", "方阵")
+    assert "第一" not in f and f["前三"].kind == "rank" and f["前三"].qualifier == "top"
 
 
 TABLE = (

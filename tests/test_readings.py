@@ -116,12 +116,17 @@ def test_floors_and_bounds_in_code_are_the_registers(readings):
 def test_tiers_are_the_registers(readings):
     facts = load_facts()
     raw = (ANNOTATIONS_DIR.parent / "raw" / "article.txt").read_text(encoding="utf-8")
-    tiers = {
-        f.fact_id
-        for f in facts.itertuples()
-        if f.kind == "rank" and raw[f.end : f.end + 2] in TIER_WORDS
-    }
-    assert tiers == set(readings["first_tier"].applies_to)
+    tiers = facts[facts.kind == "tier"]
+    assert set(tiers.fact_id) == set(readings["first_tier"].applies_to)
+    # The fact holds the whole tier as written (第一方阵), not the ordinal alone.
+    assert set(tiers.quote) == set(readings["first_tier"].wording)
+    assert all(raw[f.start : f.end] == f.quote for f in tiers.itertuples())
+    assert all(
+        f.quote.endswith(TIER_WORDS) and f.unit_raw in TIER_WORDS for f in tiers.itertuples()
+    )
+    # No rank is followed by a tier word: every ordinal that names a tier is a tier.
+    ranks = facts[facts.kind == "rank"]
+    assert not any(raw.startswith(TIER_WORDS, f.end) for f in ranks.itertuples())
 
 
 def test_a_quantity_is_the_registers_measurement(readings):

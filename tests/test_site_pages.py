@@ -127,8 +127,8 @@ def test_a_tier_is_shown_as_a_tier_not_a_place(page):
     raw = read_raw_text()
     facts = load_facts()
     # 第一方阵 in the 2019 targets: the article's only ordinal followed by 方阵 ("tier").
-    tiers = [f for f in facts.itertuples() if f.kind == "rank" and raw[f.end : f.end + 2] == "方阵"]
-    assert len(tiers) == 1
+    tiers = [f for f in facts.itertuples() if f.kind == "tier"]
+    assert len(tiers) == 1 and raw[tiers[0].start : tiers[0].end] == "第一方阵"
     start = page.index(f'id="{tiers[0].fact_id}-row"')
     row = page[start : page.index("</span></span>", start)]
     assert "第一方阵: a tier" in row and "not a place" in row

@@ -169,6 +169,8 @@ def quantity_text(value: object, unit: str, qualifier: object = "", digits: int 
         if qualifier == "top":
             return f"top {x:g}"  # 前N: within the first N places, not place N
         text = f"No. {x:g}"
+    elif unit == "tier":
+        return f"tier {x:g}"  # 第一方阵: the first tier, a group of zones, not place 1
     else:
         text = number(x, digits) + UNIT_SUFFIX.get(unit, "")
     sign = labels.qualifier_sign(qualifier)

@@ -263,7 +263,7 @@ def verdict_table(
     its outcome, its verdict class, and the verdict and margin on the register's readings."""
     from gaoxin.data import load_facts
     from gaoxin.data.followup import load_followup_figures, load_target_outcomes
-    from gaoxin.data.readings import as_read, load_readings
+    from gaoxin.data.readings import load_readings
 
     facts = load_facts() if facts is None else facts
     figures = load_followup_figures() if figures is None else figures
@@ -300,7 +300,7 @@ def verdict_table(
                 "subject_zh": t.subject_zh,
                 "domain": t.domain,
                 "kind": t.kind,
-                "target_quote": as_read(t, readings),
+                "target_quote": t.quote,
                 "target_qualifier": t.qualifier,
                 "relation": p.relation,
                 "reading_id": p.reading_id or "",
@@ -465,6 +465,8 @@ def value_text(value: float, unit: str, qualifier: str = "") -> str:
         return f"{sign}{number(value / YUAN_PER_YI, 2)}亿元"
     if unit == "rank":
         return f"top {number(value, 0)}" if qualifier == "top" else f"No. {number(value, 0)}"
+    if unit == "tier":
+        return f"tier {number(value, 0)}"  # 第一方阵: a group of zones, not place 1
     return f"{sign}{number(value, 2)}"
 
 

@@ -119,7 +119,6 @@ VOCAB_LISTS = {
     "firms": (0, False, True),
     "platforms": (0, False, False),
     "plan_marks": (0, False, False),
-    "tier_words": (0, False, False),
     "school_levels": (2, False, False),
 }
 

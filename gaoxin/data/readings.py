@@ -261,7 +261,6 @@ def dated_by_section(facts: pd.DataFrame) -> pd.Series:
     return (facts.period == "result") & ~facts.sentence.astype(str).str.contains(TIME_WORDS)
 
 
-FIRST_TIER = "first_tier"
 PLAN_SCOPE = "plan_scope"
 SIZE_THRESHOLD = "size_threshold"
 
@@ -276,13 +275,3 @@ def target_roles(readings: dict[str, Reading] | None = None, pairs=None) -> dict
     for fid in pairs.loc[pairs.relation == SIZE_THRESHOLD, "target_fact_id"]:
         roles[str(fid)] = SIZE_THRESHOLD
     return roles
-
-
-def as_read(fact, readings: dict[str, Reading]) -> str:
-    """A fact's quote as the register reads it: 第一 inside 第一方阵 is shown as the whole tier."""
-    tier = readings.get(FIRST_TIER)
-    if tier is not None and tier.covers(fact.fact_id):
-        whole = next((w for w in tier.wording if w.startswith(str(fact.quote))), None)
-        if whole:
-            return whole
-    return str(fact.quote)

@@ -121,7 +121,8 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
             Field(
                 "unit_normalized",
                 "string",
-                "Base unit of value_normalized",
+                "Base unit of value_normalized (rank: a place; tier: the ordinal of a tier "
+                "such as 第一方阵, a group of units, not a place)",
                 enum=(
                     "yuan",
                     "usd",
@@ -132,6 +133,7 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
                     "percentage_point",
                     "count",
                     "rank",
+                    "tier",
                     "year",
                     "month",
                     "day",

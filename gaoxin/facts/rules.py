@@ -20,6 +20,7 @@ from gaoxin.facts.entities import Mention
 from gaoxin.facts.subjects import clause_bounds, inherit_subjects, inside_quotes, subject_of
 from gaoxin.text.grid import NumericCell, numeric_cells, unit_spans
 from gaoxin.text.numbers import (
+    TIER,
     NumberParseError,
     Quantity,
     decimal_to_str,
@@ -46,7 +47,6 @@ from gaoxin.vocabulary import (
     REASON_MARKUP,
     REASON_TIME,
     TARGET_WORDS,
-    TIER_WORDS,
     YEAR_RE,
     ZONE_NAME_RE,
     ZONE_SELF_REFERENCES,
@@ -580,7 +580,9 @@ class FactRules:
             return "label"
         if unit.endswith(LABEL_CLASSIFIERS) or unit == "周年":
             return "label"
-        if q.qualifier_raw.startswith(("第", "前")) or after.startswith(TIER_WORDS):
+        if q.unit_normalized == TIER:
+            return TIER  # 第一方阵, 第二梯队: a group of units, not a place
+        if q.qualifier_raw.startswith(("第", "前")):
             return "rank"
         if unit == "位" and before.endswith(RANK_MOVES):
             return "rank"  # 排名上升两位: two places
@@ -646,8 +648,8 @@ class FactRules:
     def _unit_normalized(self, kind: str, q: Quantity) -> str:
         if kind == "date":
             return "year" if q.unit_normalized in ("year", "count") else q.unit_normalized
-        if kind == "rank":
-            return "rank"
+        if kind in ("rank", TIER):
+            return kind
         if q.unit_raw.endswith("级") and q.multiplier >= Decimal(10**4):
             return "yuan"  # 千亿级/百亿级 name a scale of output value in yuan
         return q.unit_normalized

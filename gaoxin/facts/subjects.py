@@ -117,7 +117,7 @@ def subject_of(kind: str, q: Quantity, text, s_start, before, after, zone_names)
         noun = noun.split("、")[0]
         if 1 <= len(noun) <= 12:
             return trim(noun, ())
-    if kind == "rank":
+    if kind in ("rank", "tier"):
         for v in RANK_VERBS:
             if v in before:
                 before = before[: before.index(v)]

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from gaoxin.report.render import render_page
-from gaoxin.vocabulary import TIER_WORDS
 
 ARTICLE_PAGE = "article.html"
 CSS_PATH = Path(__file__).resolve().parent / "templates" / "site" / "article.css"
@@ -50,9 +49,10 @@ KIND_WORDS = {
     "duration": "duration 时长",
     "target": "target 目标",
     "label": "number in a name 名称中的数字",
+    "tier": "tier 方阵",
 }
-# A rank whose ordinal names a tier (第一方阵) is shown as a tier, never as a place.
-TIER_KIND = "tier 方阵"
+# The kind of an ordinal that names a tier (第一方阵: the first tier, a group, not a place).
+TIER = "tier"
 UNIT_WORDS = {
     "yuan": "yuan",
     "m2": "m²",
@@ -65,13 +65,11 @@ UNIT_WORDS = {
     "month": "month",
     "day": "day",
     "times": "times",
+    "tier": "tier",
 }
-# Words that make a leading ordinal a tier rather than a place: 第一方阵 is "the first tier",
-# a group of zones, not "No. 1" (the genre also writes 第一梯队).
 # Words the facts table keeps after a number that make it a count in a name, not a unit:
 # 三大 "the three major …", 十大 "the ten major …" (see 大 in gaoxin/glossary.csv).
 NAME_COUNT_WORDS = ("大",)
-TIER_WORD_LENGTH = max(len(w) for w in TIER_WORDS)
 # Thousands separators only from here up: years (2018) and small counts read better without.
 GROUPING_FROM = Decimal(10000)
 
@@ -148,21 +146,18 @@ def _row_line(key: str, value: str) -> str:
     return f'<span class="gx-row-l"><span class="gx-k">{_esc(key)}</span> {_esc(value)}</span>'
 
 
-def tier_word(fact: dict[str, Any], raw: str) -> str:
-    """方阵 or 梯队 when a rank's ordinal names a tier (第一方阵), else ''."""
-    after = raw[int(fact["end"]) : int(fact["end"]) + TIER_WORD_LENGTH]
-    return after if fact["kind"] == "rank" and after in TIER_WORDS else ""
+def is_tier(fact: dict[str, Any]) -> bool:
+    """Whether a fact names a tier (第一方阵: its quote holds the tier word), not a place."""
+    return str(fact["kind"]) == TIER
 
 
-def kind_words(row: dict[str, Any], tier: str = "") -> str:
-    """The kind of a fact in words; a rank that names a tier is a tier (readings: first_tier)."""
-    return TIER_KIND if tier else KIND_WORDS.get(str(row["kind"]), str(row["kind"]))
+def kind_words(row: dict[str, Any]) -> str:
+    """The kind of a fact in words (a tier is a kind of its own: readings' first_tier)."""
+    return KIND_WORDS.get(str(row["kind"]), str(row["kind"]))
 
 
-def fact_row(row: dict[str, Any], tier: str = "") -> str:
-    """The fact's table row as a hidden tooltip (shown by CSS; read by screen readers).
-
-    `tier` is the word after a rank's ordinal that makes it a tier (第一方阵: the first tier)."""
+def fact_row(row: dict[str, Any]) -> str:
+    """The fact's table row as a hidden tooltip (shown by CSS; read by screen readers)."""
     fid = str(row["fact_id"])
     metric = str(row["metric_en"])
     if not _blank(row.get("subject_zh")):
@@ -176,19 +171,17 @@ def fact_row(row: dict[str, Any], tier: str = "") -> str:
         _row_line("数值 Value", value_words(row)),
         _row_line("单位 Unit", unit),
     ]
-    if tier:
+    if is_tier(row):
         lines[1:3] = [
-            _row_line(
-                "数值 Value", f"{row['quote']}{tier}: a tier (a group of zones), not a place"
-            ),
-            _row_line("单位 Unit", f"tier {tier}"),
+            _row_line("数值 Value", f"{row['quote']}: a tier (a group of zones), not a place"),
+            _row_line("单位 Unit", f"tier {row['unit_raw']}"),
         ]
     lines += [
         _row_line("时期 Period", period_words(row)),
         _row_line(
             "限定 Qualifier", qualifier_words(row.get("qualifier"), row.get("qualifier_raw"))
         ),
-        _row_line("类型 Kind", kind_words(row, tier)),
+        _row_line("类型 Kind", kind_words(row)),
     ]
     return (
         f'<span class="gx-row" id="{_esc(fid)}-row" role="tooltip">'
@@ -401,7 +394,7 @@ def article_body(inputs: dict[str, Any], lang: str = "en") -> str:
                 f["fact_id"],
                 fact_class(f),
                 raw[f["start"] : f["end"]],
-                fact_row(f, tier_word(f, raw)),
+                fact_row(f),
             ),
         }
         for f in inputs["facts"]

@@ -15,11 +15,11 @@ from gaoxin.data.readings import quantity_kinds
 from gaoxin.report.article_page import (
     ARTICLE_PAGE,
     has_inputs,
+    is_tier,
     kind_words,
     load_inputs,
     period_words,
     qualifier_words,
-    tier_word,
     value_words,
 )
 from gaoxin.report.render import render_page
@@ -40,34 +40,33 @@ def _esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _value(fact: dict[str, Any], raw: str) -> str:
+def _value(fact: dict[str, Any]) -> str:
     """The value in words; a tier (第一方阵) has no value to read, it is a group, not a place."""
-    tier = tier_word(fact, raw)
-    return f"a tier ({fact['quote']}{tier}), not a place" if tier else value_words(fact)
+    return f"a tier ({fact['quote']}), not a place" if is_tier(fact) else value_words(fact)
 
 
-def _row(fact: dict[str, Any], raw: str) -> str:
+def _row(fact: dict[str, Any]) -> str:
     fid = _esc(fact["fact_id"])
     metric = _esc(fact["metric_en"])
     if fact.get("subject_zh"):
         metric += f' <span lang="zh-CN">{_esc(fact["subject_zh"])}</span>'
     cells = [
         f'<th scope="row"><a href="{ARTICLE_PAGE}#{fid}">{fid}</a></th>',
-        f'<td lang="zh-CN">{_esc(fact["quote"] + tier_word(fact, raw))}</td>',
+        f'<td lang="zh-CN">{_esc(fact["quote"])}</td>',
         f"<td>{metric}</td>",
-        f"<td>{_esc(_value(fact, raw))}</td>",
+        f"<td>{_esc(_value(fact))}</td>",
         f"<td>{_esc(qualifier_words(fact.get('qualifier'), fact.get('qualifier_raw')))}</td>",
         f"<td>{_esc(period_words(fact))}</td>",
-        f"<td>{_esc(kind_words(fact, tier_word(fact, raw)))}</td>",
+        f"<td>{_esc(kind_words(fact))}</td>",
     ]
     return f'<tr id="row-{fid}">{"".join(cells)}</tr>'
 
 
-def facts_body(facts: list[dict[str, Any]], raw: str) -> str:
+def facts_body(facts: list[dict[str, Any]]) -> str:
     kinds = quantity_kinds()
     n_quantities = sum(f["kind"] in kinds for f in facts)
     head = "".join(f'<th scope="col">{_esc(c)}</th>' for c in COLUMNS)
-    rows = "".join(_row(f, raw) for f in facts)
+    rows = "".join(_row(f) for f in facts)
     return (
         '<nav class="gx-nav" aria-label="站点 Site"><a href="index.html">← 目录 Index</a>'
         f'<a href="{ARTICLE_PAGE}">原文 The article</a><a href="data/facts.csv">facts.csv</a>'
@@ -87,9 +86,9 @@ def facts_page(data_dir: Path) -> bytes | None:
     if not has_inputs(data_dir):
         return None
     inputs = load_inputs(data_dir)
-    facts, raw = inputs["facts"], inputs["raw"]
+    facts = inputs["facts"]
     css = ".gx-facts td, .gx-facts th { text-align: left; }"
-    page = render_page("事实表 Facts", facts_body(facts, raw), "gx-facts-page", extra_css=(css,))
+    page = render_page("事实表 Facts", facts_body(facts), "gx-facts-page", extra_css=(css,))
     return page.encode("utf-8")
 
 
@@ -103,6 +102,7 @@ ZH_UNITS = {
     "percentage_point": "个百分点",
     "count": "个",
     "rank": "位",
+    "tier": "方阵",
     "year": "年",
     "month": "个月",
     "day": "天",
@@ -118,10 +118,10 @@ def _chinese(label: str) -> str:
     return parts[0] if parts else label
 
 
-def _value_zh(fact: dict[str, Any], raw: str) -> str:
+def _value_zh(fact: dict[str, Any]) -> str:
     """The value in the base unit, as Chinese reports write it (亿元/万元 for yuan)."""
-    if tier_word(fact, raw):
-        return f"方阵（{fact['quote']}{tier_word(fact, raw)}），不是名次"
+    if is_tier(fact):
+        return f"方阵（{fact['quote']}），不是名次"
     from gaoxin.analysis.narrative import number_zh, yuan_zh
 
     unit = str(fact["unit_normalized"])
@@ -147,34 +147,32 @@ def _period_zh(fact: dict[str, Any]) -> str:
     return f"{year}年{words}" if year not in (None, "") and str(year) != "<NA>" else words
 
 
-def _kind_zh(fact: dict[str, Any], raw: str) -> str:
+def _kind_zh(fact: dict[str, Any]) -> str:
     from gaoxin.labels import KINDS
 
-    if tier_word(fact, raw):
-        return "方阵"
     return _chinese(KINDS.get(str(fact["kind"]), str(fact["kind"])))
 
 
-def _row_zh(fact: dict[str, Any], raw: str) -> str:
+def _row_zh(fact: dict[str, Any]) -> str:
     fid = _esc(fact["fact_id"])
     qualifier = fact.get("qualifier_raw")
     cells = [
         f'<th scope="row"><a href="{ARTICLE_PAGE}#{fid}">{fid}</a></th>',
-        f"<td>{_esc(fact['quote'] + tier_word(fact, raw))}</td>",
+        f"<td>{_esc(fact['quote'])}</td>",
         f"<td>{_esc(fact.get('subject_zh') or '—')}</td>",
-        f"<td>{_esc(_value_zh(fact, raw))}</td>",
+        f"<td>{_esc(_value_zh(fact))}</td>",
         f"<td>{_esc(qualifier) if qualifier not in (None, '') else '—'}</td>",
         f"<td>{_esc(_period_zh(fact))}</td>",
-        f"<td>{_esc(_kind_zh(fact, raw))}</td>",
+        f"<td>{_esc(_kind_zh(fact))}</td>",
     ]
     return f'<tr id="row-{fid}">{"".join(cells)}</tr>'
 
 
-def facts_body_zh(facts: list[dict[str, Any]], raw: str) -> str:
+def facts_body_zh(facts: list[dict[str, Any]]) -> str:
     kinds = quantity_kinds()
     n_quantities = sum(f["kind"] in kinds for f in facts)
     head = "".join(f'<th scope="col">{_esc(c)}</th>' for c in COLUMNS_ZH)
-    rows = "".join(_row_zh(f, raw) for f in facts)
+    rows = "".join(_row_zh(f) for f in facts)
     return (
         '<nav class="gx-nav" aria-label="站点"><a href="index.html">← 目录</a>'
         f'<a href="{ARTICLE_PAGE}">原文</a><a href="../data/facts.csv">facts.csv</a>'
@@ -193,8 +191,8 @@ def facts_page_zh(data_dir: Path) -> bytes | None:
     if not has_inputs(data_dir):
         return None
     inputs = load_inputs(data_dir)
-    facts, raw = inputs["facts"], inputs["raw"]
+    facts = inputs["facts"]
     css = ".gx-facts td, .gx-facts th { text-align: left; }"
-    body = facts_body_zh(facts, raw)
+    body = facts_body_zh(facts)
     page = render_page("事实表", body, "gx-facts-page", lang="zh-CN", extra_css=(css,))
     return page.encode("utf-8")

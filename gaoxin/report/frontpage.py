@@ -20,8 +20,8 @@ from gaoxin.report.article_page import (
     ARTICLE_PAGE,
     QUALIFIER_WORDS,
     UNIT_WORDS,
+    is_tier,
     plain_number,
-    tier_word,
 )
 from gaoxin.report.scorecard import SCORECARD_FIGURE, project_verdicts, scorecard_section
 
@@ -197,11 +197,10 @@ def yuan_words(value: Any) -> str:
     return f"{plain_number(exact)} yuan"
 
 
-def quantity_words(fact: dict[str, Any], raw: str) -> str:
+def quantity_words(fact: dict[str, Any]) -> str:
     """A fact read out in English: its qualifier, tier or rank as what it is."""
-    tier = tier_word(fact, raw)
-    if tier:
-        return f"a tier (the group written {fact['quote']}{tier}), not a single place"
+    if is_tier(fact):
+        return f"a tier (the group written {fact['quote']}), not a single place"
     number = plain_number(fact["value"])
     unit = str(fact["unit_normalized"])
     if unit == "yuan":
@@ -224,10 +223,10 @@ def quantity_words(fact: dict[str, Any], raw: str) -> str:
     return amount
 
 
-def _fact_link(fact: dict[str, Any], raw: str) -> str:
-    shown = fact["quote"] + tier_word(fact, raw)
+def _fact_link(fact: dict[str, Any]) -> str:
     return (
-        f'<a class="gx-card-quote" href="{ARTICLE_PAGE}#{_esc(fact["fact_id"])}">{_esc(shown)}</a>'
+        f'<a class="gx-card-quote" href="{ARTICLE_PAGE}#{_esc(fact["fact_id"])}">'
+        f"{_esc(fact['quote'])}</a>"
     )
 
 
@@ -361,14 +360,14 @@ def lede(inputs: dict[str, Any], outcome_sentence: str = "") -> str:
     return f'<section class="gx-lede" aria-label="导语 Lede">{claim}{body}</section>'
 
 
-def _figure_line(label: str, fact: dict[str, Any], raw: str, extra: str = "") -> str:
+def _figure_line(label: str, fact: dict[str, Any], extra: str = "") -> str:
     return (
-        f'<p class="gx-card-fig"><span class="gx-k">{_esc(label)}</span> {_fact_link(fact, raw)} '
-        f'<span class="gx-card-words">{_esc(quantity_words(fact, raw))}</span>{extra}</p>'
+        f'<p class="gx-card-fig"><span class="gx-k">{_esc(label)}</span> {_fact_link(fact)} '
+        f'<span class="gx-card-words">{_esc(quantity_words(fact))}</span>{extra}</p>'
     )
 
 
-def _card(pair: dict[str, Any], facts: dict[str, dict[str, Any]], raw: str) -> str:
+def _card(pair: dict[str, Any], facts: dict[str, dict[str, Any]]) -> str:
     target, result = facts[pair["target_fact_id"]], facts[pair["result_fact_id"]]
     relation = str(pair["relation"])
     flag = "⚠ " if relation in MISMATCHED else ""
@@ -378,19 +377,19 @@ def _card(pair: dict[str, Any], facts: dict[str, dict[str, Any]], raw: str) -> s
         f'<li class="gx-card gx-card-{_esc(relation)}">'
         f'<p class="gx-card-metric">{_esc(target["metric_en"])} '
         f'<span lang="zh-CN">{_esc(target.get("subject_zh") or "")}</span></p>'
-        + _figure_line(f"{target['year']} 目标 target", target, raw)
-        + _figure_line(f"{result['year']} 实绩 result", result, raw, of)
+        + _figure_line(f"{target['year']} 目标 target", target)
+        + _figure_line(f"{result['year']} 实绩 result", result, of)
         + f'<p class="gx-card-rel"><strong>{flag}{_esc(pair["relation_label"])}</strong>{note}</p>'
         "</li>"
     )
 
 
-def _alone(pair: dict[str, Any], facts: dict[str, dict[str, Any]], raw: str) -> str:
+def _alone(pair: dict[str, Any], facts: dict[str, dict[str, Any]]) -> str:
     target = facts[pair["target_fact_id"]]
     note = f" {_esc(pair['note'])}" if pair.get("note") else ""
     return (
-        f"<li><strong>{_esc(target['metric_en'])}</strong> {_fact_link(target, raw)} "
-        f'<span class="gx-card-words">({_esc(quantity_words(target, raw))})</span> — '
+        f"<li><strong>{_esc(target['metric_en'])}</strong> {_fact_link(target)} "
+        f'<span class="gx-card-words">({_esc(quantity_words(target))})</span> — '
         f"<em>{_esc(pair['relation_label'])}</em>.{note}</li>"
     )
 
@@ -402,7 +401,6 @@ def cards_section(inputs: dict[str, Any]) -> str:
     if pairs is None:
         return ""
     facts = {f["fact_id"]: f for f in _records(inputs["facts"])}
-    raw = inputs["raw"]
     report_year = _years(inputs["facts"], "result")
     records = _records(pairs)
     records.sort(
@@ -412,13 +410,13 @@ def cards_section(inputs: dict[str, Any]) -> str:
             else len(RELATION_ORDER)
         )
     )
-    cards = [_card(p, facts, raw) for p in records if p.get("result_fact_id")]
+    cards = [_card(p, facts) for p in records if p.get("result_fact_id")]
     alone = [
-        _alone(p, facts, raw)
+        _alone(p, facts)
         for p in records
         if not p.get("result_fact_id") and p["relation"] not in NOT_GOALS
     ]
-    not_goals = [_alone(p, facts, raw) for p in records if p["relation"] in NOT_GOALS]
+    not_goals = [_alone(p, facts) for p in records if p["relation"] in NOT_GOALS]
     rest = (
         f'<h3 id="cards-alone-h">No {report_year} figure to compare with</h3>'
         f'<ul class="gx-card-alone">{"".join(alone)}</ul>'

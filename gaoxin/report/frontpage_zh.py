@@ -106,14 +106,12 @@ def _scorecard(reports: list[dict[str, Any]], verdicts: Any, year: int) -> str:
 
 def _cards(inputs: dict[str, Any]) -> str:
     from gaoxin.analysis.narrative import escape
-    from gaoxin.report.article_page import tier_word
     from gaoxin.vocabulary import RELATIONS
 
     pairs = inputs.get("pairs")
     if pairs is None:
         return ""
     facts = {f["fact_id"]: f for f in _records(inputs["facts"])}
-    raw = inputs["raw"]
     report_year = _years(inputs["facts"], "result")
     records = sorted(
         _records(pairs),
@@ -125,7 +123,7 @@ def _cards(inputs: dict[str, Any]) -> str:
     )
 
     def link(fact: dict[str, Any]) -> str:
-        shown = escape(fact["quote"] + tier_word(fact, raw))
+        shown = escape(fact["quote"])
         return f'<a class="gx-card-quote" href="article.html#{_esc(fact["fact_id"])}">{shown}</a>'
 
     cards, alone, not_goals = [], [], []

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from gaoxin.vocabulary import TIER_WORDS  # a leaf module: it imports nothing from gaoxin
+
 # Full-width digits, point, comma and percent sign map one-to-one onto ASCII, so offsets survive.
 _WIDTH = str.maketrans("０１２３４５６７８９．，％－～", "0123456789.,%-~")
 
@@ -168,6 +170,9 @@ SUFFIX_QUALIFIERS = {
 }
 # 成 is a unit only where it is not the start of a word (成为, 成立, 成功, 成果 …).
 UNIT_PATTERNS = {"成": "成(?![为為立功果本长長效交员員熟型就品绩績])"}
+# An ordinal followed by a tier word (第一方阵, 第二梯队) names a tier, a group of units, not a
+# place: the word is its unit, and "tier" its base unit (and the fact's kind).
+TIER = "tier"
 # Units that only the special forms below produce: (base unit, factor to the base unit).
 SPECIAL_UNITS = {"分之": ("percent", Decimal(100)), "番": ("times", Decimal(1))}
 FRACTION_PLACES = Decimal("0.000001")  # 三分之一 → 0.333333 (a fraction rarely ends)
@@ -292,6 +297,8 @@ def base_unit(unit_raw: str) -> tuple[str, Decimal]:
     """Base unit and factor for a unit as written (without multiplier): '平方米' → ('m2', 1)."""
     if unit_raw in SPECIAL_UNITS:
         return SPECIAL_UNITS[unit_raw]
+    if unit_raw in TIER_WORDS:
+        return TIER, Decimal(1)
     for written, (base, factor) in MEASURE_UNITS.items():
         if unit_raw.endswith(written):
             return base, factor
@@ -327,6 +334,11 @@ _MULT_ALTERNATION = "|".join(re.escape(m) for m in sorted(MULTIPLIERS, key=len, 
 _PREFIX_ALTERNATION = "|".join(
     re.escape(q) for q in sorted(PREFIX_QUALIFIERS, key=len, reverse=True)
 )
+_ORDINAL = "第"
+_NON_ORDINAL_ALTERNATION = "|".join(
+    re.escape(q) for q in sorted(PREFIX_QUALIFIERS, key=len, reverse=True) if q != _ORDINAL
+)
+_TIER_ALTERNATION = "|".join(re.escape(w) for w in sorted(TIER_WORDS, key=len, reverse=True))
 _SUFFIX_ALTERNATION = "|".join(
     re.escape(q) for q in sorted(SUFFIX_QUALIFIERS, key=len, reverse=True)
 )
@@ -337,13 +349,18 @@ _NUM = f"(?:{ARABIC_RE}|{CN_RE})"
 _GAP = "[ \u3000\u00a0]?"
 
 QUANTITY_RE = re.compile(
-    rf"(?:(?P<prefix>{_PREFIX_ALTERNATION}){_GAP})?"
+    rf"(?:(?:(?P<ordinal>{_ORDINAL})|(?P<prefix>{_NON_ORDINAL_ALTERNATION})){_GAP})?"
     rf"(?P<number>{ARABIC_RE}|{CN_RE})"
+    # Only an ordinal takes a tier word (第一方阵; 一方阵 has no unit), and the word is its whole
+    # unit: no range, multiplier or classifier is read after it (第一梯队人才: 人 is not a unit).
+    rf"(?(ordinal)(?P<tier>{_TIER_ALTERNATION})?)"
+    r"(?(tier)|"
     rf"(?:(?P<lowtail>(?:{_MULT_ALTERNATION})?(?:{_UNIT_ALTERNATION})?)"
     rf"[{RANGE_SEPARATORS}](?P<high>{_NUM}))?"
     rf"(?:{_GAP}(?P<mult>{_MULT_ALTERNATION}))?"
     rf"(?P<infix>[余餘多])?"
     rf"(?:{_GAP}(?P<unit>{_UNIT_ALTERNATION}))?"
+    r")"
     rf"(?:{_GAP}(?P<suffix>{_SUFFIX_ALTERNATION}))?"
 )
 
@@ -362,8 +379,10 @@ def _split_chinese_multiplier(number: str, mult: str) -> tuple[str, str]:
 def quantity_from_match(m: re.Match[str], source: str) -> Quantity | None:
     """Build a Quantity from a QUANTITY_RE match on `to_halfwidth(source)`, or None."""
     before = source[m.start() - 1 : m.start()] if m.start() else ""
-    if m.group("prefix") in ("约", "約") and before and before in WORDS_ENDING_YUE:
+    prefix = m.group("ordinal") or m.group("prefix") or ""
+    if prefix in ("约", "約") and before and before in WORDS_ENDING_YUE:
         return None  # 签约, 合约, 节约: the 约 ends a word and is no "about"
+    tier = m.group("tier") or ""
     number, mult = _split_chinese_multiplier(m.group("number"), m.group("mult") or "")
     try:
         value = parse_number(number)
@@ -371,18 +390,16 @@ def quantity_from_match(m: re.Match[str], source: str) -> Quantity | None:
         factor = multiplier_of(mult)
     except NumberParseError:
         return None
-    unit = m.group("unit") or ""
+    unit = tier or m.group("unit") or ""
     if max(value, high or 0) * factor * base_unit(unit)[1] >= MAX_QUANTITY:
         return None  # a digit run this long is a code or noise, not a quantity
     lowtail = m.group("lowtail") or ""
     # '3亿至5亿元', '10%-15%': the low end may repeat the unit, but never name another one.
     if lowtail and lowtail not in (mult, mult + unit, unit):
         return None
-    qualifier_raw = "".join(
-        q for q in (m.group("prefix"), m.group("infix"), m.group("suffix")) if q
-    )
+    qualifier_raw = "".join(q for q in (prefix, m.group("infix"), m.group("suffix")) if q)
     codes = [
-        PREFIX_QUALIFIERS.get(m.group("prefix") or ""),
+        PREFIX_QUALIFIERS.get(prefix),
         INFIX_QUALIFIERS.get(m.group("infix") or ""),
         SUFFIX_QUALIFIERS.get(m.group("suffix") or ""),
     ]

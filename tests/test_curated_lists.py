@@ -88,7 +88,8 @@ def test_vocab_lists_hold_the_notebooks_words():
         ("firms,中兴,ZTE,", "firms,阿里巴巴,ZTE,", "wording", "'阿里巴巴' does not occur"),
         ("projects newly started,", "projects started,", "metric_en", "matches 0 facts"),
         ("firms,中兴,", "brands,中兴,", "list_id", "'brands' is not one of"),
-        (",,'leading role' in information services\nfirms,皖湘", ",,\nfirms,皖湘", "note", "needs"),
+        (",,'leading role' in information services,", ",,,", "note", "needs a note"),
+        (",发挥信息服务龙头作用\nfirms,皖湘", ",\nfirms,皖湘", "note_zh", "in Chinese too"),
     ],
 )
 def test_bad_vocab_rows_name_file_row_and_column(annotations, old, new, column, problem):

@@ -112,6 +112,7 @@ VOCAB_FIELDS = (
         required=False,
     ),
     Field("note", "string", "Our one-line summary or usage note", required=False),
+    Field("note_zh", "string", "The same note in Chinese, for the Chinese edition", required=False),
 )
 # list_id → (number of facts each word names, English taken from the glossary, note required)
 VOCAB_LISTS = {
@@ -138,7 +139,7 @@ def load_vocab(
     for line, cells in enumerate(rows, start=2):
         for f, value in zip(VOCAB_FIELDS, cells, strict=True):
             check_cell(path, f, value, line, VOCAB_HINT)
-        name, wording, en, metrics, note = cells
+        name, wording, en, metrics, note, note_zh = cells
         if name not in VOCAB_LISTS:
             raise _vocab_error(path, f"{name!r} is not one of {list(VOCAB_LISTS)}", line, "list_id")
         if (name, wording) in seen:
@@ -155,6 +156,8 @@ def load_vocab(
             )
         if needs_note and not note:
             raise _vocab_error(path, f"a {name} row needs a note", line, "note")
+        if bool(note) != bool(note_zh) and needs_note:
+            raise _vocab_error(path, f"a {name} row needs its note in Chinese too", line, "note_zh")
         names = [m for m in metrics.split(";") if m] if metrics else []
         if len(names) != n_metrics:
             raise _vocab_error(
@@ -168,6 +171,7 @@ def load_vocab(
     frame = typed_frame(rows, VOCAB_FIELDS)
     frame["metric_en"] = frame.metric_en.replace("", pd.NA)
     frame["note"] = frame.note.replace("", pd.NA)
+    frame["note_zh"] = frame.note_zh.replace("", pd.NA)
     if list_id is not None:
         if list_id not in VOCAB_LISTS:
             raise KeyError(f"unknown word list {list_id!r}; lists: {', '.join(VOCAB_LISTS)}")

@@ -122,3 +122,18 @@ def test_datapackage_describes_every_table_and_column():
         header = pd.read_csv(DATAPACKAGE_PATH.parent / resource["path"], nrows=0).columns
         assert list(header) == [f["name"] for f in resource["schema"]["fields"]]
         assert all(f["description"] for f in resource["schema"]["fields"])
+
+
+def test_an_entitys_mentions_count_the_body_only():
+    """Captions and headings are left out of every count: an entity's `mentions` is its mentions
+    inside body paragraphs, while entity_mentions still lists every occurrence."""
+    entities = data.load_entities().set_index("entity_id")
+    mentions = data.load_entity_mentions()
+    body = data.load_paragraphs().query("role == 'body'")
+    in_body = [
+        ((body.start <= s) & (e <= body.end)).any() for s, e in zip(mentions.start, mentions.end)
+    ]
+    assert not all(in_body), "some mention sits in a caption or heading (泰豪 under a photo)"
+    counted = mentions[in_body].groupby("entity_id").size()
+    assert entities.mentions.eq(counted.reindex(entities.index, fill_value=0)).all()
+    assert (mentions.sentence_id.fillna("") != "").tolist() == in_body

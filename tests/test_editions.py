@@ -9,6 +9,7 @@ English twin fails the build, naming the notebook and the cell.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import shutil
@@ -432,3 +433,50 @@ def test_the_chinese_reader_tables_hold_no_english(strict_build):
             found[page.name] = cells
     assert len(pages) > 3 and all(p.exists() for p in pages)
     assert not found, f"English in the Chinese edition's tables: {found}"
+
+
+def test_a_chinese_count_margin_takes_the_targets_own_measure_word():
+    """A count's margin is in the word its target is written in (5000家以上 → 家), so one count
+    is not 家 in the target and 个 in its margin; every count target's margin ends in its word."""
+    from gaoxin.analysis.verdicts import verdict_table
+    from gaoxin.data import load_facts
+
+    facts = load_facts().set_index("fact_id")
+    verdicts = verdict_table()
+    counts = verdicts[(verdicts.unit == "count") & (verdicts.margin_zh != "—")]
+    assert len(counts), "some count target has a margin"
+    for row in counts.itertuples():
+        word = facts.loc[row.fact_id, "unit_raw"]
+        assert word in row.target_quote, (row.target_quote, word)
+        assert row.margin_zh.endswith(word), (row.target_quote, row.margin_zh)
+
+
+def test_bold_renders_between_chinese_characters():
+    from gaoxin.report.editions import strong_as_html
+
+    assert strong_as_html("**41%**的绿化率") == "<strong>41%</strong>的绿化率"
+    assert (
+        strong_as_html("排名**4**个，**方阵**") == "排名<strong>4</strong>个，<strong>方阵</strong>"
+    )
+    assert strong_as_html(r"\*\*不是\*\*与 a ** b") == r"\*\*不是\*\*与 a ** b"
+
+
+@pytest.mark.build
+def test_no_reader_page_shows_a_markdown_marker(strict_build):
+    """A bold or italic run the Markdown renderer could not close shows its asterisks to the
+    reader; no reader page, in either edition, does (article quotes hold no asterisk)."""
+    from gaoxin.config import ZH_DIR
+
+    exports = strict_build.exports
+    pages = [*(exports / "html").glob("*.html"), *(exports / ZH_DIR / "html").glob("*.html")]
+    pages += [exports / "index.html", exports / ZH_DIR / "index.html"]
+    shown = {}
+    for page in pages:
+        text = re.sub(
+            r"<(style|script|pre|code)\b.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.S
+        )
+        text = html.unescape(re.sub(r"<[^>]+>", "", text))
+        if "**" in text:
+            at = text.index("**")
+            shown[page.name] = text[max(0, at - 30) : at + 30]
+    assert len(pages) >= 16 and not shown, shown

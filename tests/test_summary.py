@@ -54,7 +54,7 @@ def test_the_course_is_a_download_in_the_learning_section_only():
     report = {
         "stem": "01_x",
         "title": "T",
-        "summary": "S\nBy the end you can:\n- G1 do a thing",
+        "summary": "S. By the end you can:\n- G1 do a thing",
         "figures": [],
     }
     section = "".join(site._report_section(report))
@@ -64,3 +64,17 @@ def test_the_course_is_a_download_in_the_learning_section_only():
     assert f'<a href="{site.COURSE_ZIP}" download>' in learning
     assert '<a href="walkthrough/01_x.html">' in learning
     assert "<li>G1 do a thing</li>" in learning
+
+
+def test_no_notebook_opening_puts_its_goals_beside_the_report():
+    """The reader's side of the front page shows what each report is about, in either
+    edition; the goals (the lead and its list) go to the learning section only."""
+    for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        zh = nbformat.v4.new_notebook(
+            cells=[c for c in nb.cells if c.get("metadata", {}).get("lang") == "zh-CN"]
+        )
+        for edition in (nb, zh):
+            about, goals = site.split_summary(title_and_summary(edition, path.stem)[1])
+            assert about and "G1" not in about and not about.endswith(site.GOALS_LEAD), path.name
+            assert goals.startswith(site.GOALS_LEAD) and "- G1 " in goals, path.name

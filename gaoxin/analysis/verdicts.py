@@ -225,7 +225,7 @@ def _reading_text(options, outcomes, readings, unit: str) -> str:
     return ", ".join(parts)
 
 
-def _reading_text_zh(options, outcomes, readings, unit: str) -> str:
+def _reading_text_zh(options, outcomes, readings, unit: str, measure: str = "") -> str:
     """`_reading_text` in Chinese: '若签约即算引进，达成（+60亿元）；若…，无法比较'."""
     groups: dict[str, list[int]] = {}
     for i, v in enumerate(outcomes):
@@ -233,7 +233,7 @@ def _reading_text_zh(options, outcomes, readings, unit: str) -> str:
     parts = []
     for code, members in groups.items():
         margin = _hull([outcomes[i].margin for i in members])
-        shown = "" if margin is None else f"（{margin_text_zh(margin, unit)}）"
+        shown = "" if margin is None else f"（{margin_text_zh(margin, unit, measure)}）"
         fixed = [
             readings[rid].says_zh(options[members[0]][rid])
             for rid in options[0]
@@ -287,6 +287,7 @@ def verdict_table(
         ]
         taken = outcomes[0]
         unit = str(t.unit_normalized)
+        measure = t.unit_raw if isinstance(t.unit_raw, str) else ""
         codes = {v.verdict for v in outcomes}
         verdict = taken.verdict if len(codes) == 1 else DEPENDS
         margin, margin_reading, margin_reading_zh = taken.margin, "", ""
@@ -308,6 +309,7 @@ def verdict_table(
                 "outcome_phrase": "" if figure is None else figure.phrase,
                 "outcome_quote": "" if figure is None else figure.quote,
                 "unit": unit,
+                "measure_zh": measure if unit == "count" else "",
                 "target_value": float(t.value_normalized),
                 "outcome_value": math.nan if figure is None else float(figure.value_normalized),
                 "outcome_low": math.nan if taken.outcome is None else taken.outcome.low,
@@ -317,11 +319,11 @@ def verdict_table(
                 "margin_low": math.nan if margin is None else margin.low,
                 "margin_high": math.nan if margin is None else margin.high,
                 "margin": margin_text(margin, unit),
-                "margin_zh": margin_text_zh(margin, unit),
+                "margin_zh": margin_text_zh(margin, unit, measure),
                 "by_reading": _reading_text(options, outcomes, readings, unit)
                 if verdict == DEPENDS
                 else "",
-                "by_reading_zh": _reading_text_zh(options, outcomes, readings, unit)
+                "by_reading_zh": _reading_text_zh(options, outcomes, readings, unit, measure)
                 if verdict == DEPENDS
                 else "",
                 "margin_reading": margin_reading,
@@ -521,11 +523,12 @@ def _number_zh(value: float, unit: str) -> str:
     return _number(value, unit).replace(",", "")
 
 
-def margin_text_zh(margin: Bounds | None, unit: str) -> str:
-    """The margin in Chinese: '+0.5个百分点', '≥−14个', '+60亿元', '−4至−3个'; '—' without one."""
+def margin_text_zh(margin: Bounds | None, unit: str, measure: str = "") -> str:
+    """The margin in Chinese: '+0.5个百分点', '≥−14个', '+60亿元', '−4至−3个'; '—' without one.
+    A count takes the target's own measure word when given (家 for 5000家以上)."""
     if margin is None:
         return "—"
-    tail = UNIT_WORDS_ZH.get(unit, "")
+    tail = measure if unit == "count" and measure else UNIT_WORDS_ZH.get(unit, "")
     if margin.exact:
         return _number_zh(margin.low, unit) + tail
     if math.isinf(margin.high):
@@ -540,8 +543,9 @@ def outcome_text_zh(row) -> str:
     from gaoxin.analysis.narrative import escape, number_zh
 
     if row.relation == "growth_of_base":
+        measure = getattr(row, "measure_zh", "")
         return (
-            f"{number_zh(row.outcome_low, 0)}–{number_zh(row.outcome_high, 0)}"
+            f"{number_zh(row.outcome_low, 0)}–{number_zh(row.outcome_high, 0)}{measure}"
             f"（由增速“{escape(row.outcome_quote)}”推算）"
         )
     return f"“{escape(row.outcome_quote)}”"

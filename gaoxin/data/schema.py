@@ -184,7 +184,12 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
                 "What it names",
                 enum=("organisation", "park", "centre", "place", "programme"),
             ),
-            Field("mentions", "integer", "Number of mentions in the article", unit="count"),
+            Field(
+                "mentions",
+                "integer",
+                "Number of mentions in the body text (headings and captions left out)",
+                unit="count",
+            ),
         ),
     ),
     "entity_mentions": (

@@ -148,14 +148,17 @@ def entity_rows(article: Article, mentions: list[Mention]) -> tuple[list[dict], 
             if any(i in taken for i in span):
                 continue
             taken.update(span)
-            ent["mentions"] += 1
+            sentence_id = _sentence_id_at(article, hit.start())
+            # Headings and captions hold no sentence and are left out of every count; their
+            # mentions stay listed in entity_mentions, with no sentence
+            ent["mentions"] += bool(sentence_id)
             rows.append(
                 {
                     "mention_id": f"M{hit.start():05d}",
                     "entity_id": ent["entity_id"],
                     "start": hit.start(),
                     "end": hit.end(),
-                    "sentence_id": _sentence_id_at(article, hit.start()),
+                    "sentence_id": sentence_id,
                 }
             )
     rows.sort(key=lambda r: r["start"])

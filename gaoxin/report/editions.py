@@ -50,6 +50,14 @@ IN_YI_OR_WAN["million"] = IN_YI_OR_WAN["m"]
 # whole (1,200,000 m²): such a number agrees with the English when its whole value is stated there.
 CHINESE_SCALE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*([万亿])")
 CHINESE_FACTOR = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
+# «**41%**的»: CommonMark will not close a bold run after punctuation when a CJK character
+# follows (no space between them in Chinese), so the Chinese edition writes its bold as HTML.
+STRONG = re.compile(r"(?<![\\*])\*\*(?=\S)(.+?)(?<=[^\s\\])\*\*(?!\*)")
+
+
+def strong_as_html(markdown: str) -> str:
+    """`**x**` as `<strong>x</strong>`, which renders between Chinese characters too."""
+    return STRONG.sub(r"<strong>\1</strong>", markdown)
 
 
 def editions(nb: Any) -> tuple[str, ...]:

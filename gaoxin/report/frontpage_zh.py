@@ -144,10 +144,13 @@ def _cards(inputs: dict[str, Any]) -> str:
                 f'<p class="gx-card-rel"><strong>{flag}{_esc(relation)}</strong></p></li>'
             )
         else:
-            (not_goals if p["relation"] in NOT_GOALS else alone).append(
-                f"<li><strong>{_esc(target.get('subject_zh') or '')}</strong>{link(target)}"
-                f"——<em>{_esc(relation)}</em></li>"
-            )
+            subject = f"<strong>{_esc(target.get('subject_zh') or '')}</strong>"
+            if (
+                p["relation"] in NOT_GOALS
+            ):  # a count or a size before its noun: 三大区域, 10亿元以上项目
+                not_goals.append(f"<li>{link(target)}{subject}——<em>{_esc(relation)}</em></li>")
+            else:  # a target after what it measures: 规模以上工业增加值15%以上
+                alone.append(f"<li>{subject}{link(target)}——<em>{_esc(relation)}</em></li>")
     rest = (
         f'<h3 id="cards-alone-h">没有{report_year}年数据可比的目标</h3>'
         f'<ul class="gx-card-alone">{"".join(alone)}</ul>'

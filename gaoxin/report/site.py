@@ -117,10 +117,12 @@ GOALS_LEAD = ("By the end you can", "学完本节")
 
 
 def split_summary(summary: str) -> tuple[str, str]:
-    """A notebook summary as (what the report is about, the learning goals for students)."""
-    lines = summary.splitlines()
-    at = next((i for i, line in enumerate(lines) if line.startswith(GOALS_LEAD)), len(lines))
-    return "\n".join(lines[:at]), "\n".join(lines[at:])
+    """A notebook summary as (what the report is about, the learning goals for students). The
+    lead may start a line or end the opening paragraph (Markdown joins a paragraph's lines)."""
+    starts = [at for at in (summary.find(lead) for lead in GOALS_LEAD) if at >= 0]
+    if not starts:
+        return summary, ""
+    return summary[: min(starts)].rstrip(), summary[min(starts) :]
 
 
 def _report_section(report: dict[str, Any]) -> list[str]:

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from gaoxin.config import FIGURE_MIMETYPE, READER_HIDDEN_TAGS
+from gaoxin.report.editions import strong_as_html
 from gaoxin.report.errors import BuildError
 
 FIGURE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -147,8 +148,21 @@ def reader_notebook(nb: Any, lang: str = "en") -> Any:
             cell.source = _without_goals(cell.source)
             break
     _shorten_repeated_quotes(cells, QUOTED_ABOVE_ZH if lang == "zh-CN" else QUOTED_ABOVE)
+    if lang == "zh-CN":
+        _chinese_bold(cells)
     nb.cells = cells
     return nb
+
+
+def _chinese_bold(cells: list[Any]) -> None:
+    """Bold as HTML in the Chinese edition's Markdown (gaoxin.report.editions.strong_as_html)."""
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            cell.source = strong_as_html(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data") or {}
+            if "text/markdown" in data:
+                data["text/markdown"] = strong_as_html(data["text/markdown"])
 
 
 def _quote_plain(body: str) -> str:

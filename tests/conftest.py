@@ -80,9 +80,15 @@ def cells_hash(cells) -> str:
     return h.hexdigest()
 
 
+# Fixtures that run the session's strict build of the project's notebooks.
+BUILD_FIXTURES = frozenset({"strict_build", "executed_notebooks"})
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if item.get_closest_marker("slow"):
+        # A test that reads the session's strict build is in the build tier, marked or not.
+        builds = BUILD_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("slow") or builds:
             item.add_marker(pytest.mark.build)
         if not (item.get_closest_marker("build") or item.get_closest_marker("browser")):
             item.add_marker(pytest.mark.unit)

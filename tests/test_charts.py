@@ -304,3 +304,16 @@ def test_stacked_bars_keep_their_legend_off_the_bars():
         plt.close(fig)
     finally:
         charts.set_style()
+
+
+def test_a_floor_is_labelled_with_its_own_sign():
+    """突破200 is «> 200» (strict), 以上 «≥»: the label takes the sign it is given."""
+    import matplotlib.pyplot as plt
+
+    from gaoxin import charts
+
+    fig, ax = plt.subplots()
+    charts.dot_compare(ax, ["a", "b"], [150, 150], [200, 200], target_floor=[">", True])
+    texts = {t.get_text() for t in ax.texts}
+    plt.close(fig)
+    assert "> 200" in texts and "≥ 200" in texts, texts

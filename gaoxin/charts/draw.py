@@ -204,6 +204,13 @@ def fit_texts(ax, texts, rounds: int = 4) -> None:
         ax.set_xlim(lo - 1.15 * over_left * per_px, hi + 1.15 * over_right * per_px)
 
 
+def _floor_sign(floor) -> str:
+    """A floor given as a sign, True ("≥") or nothing."""
+    if isinstance(floor, str):
+        return floor
+    return "≥" if floor and pd.notna(floor) else ""
+
+
 def dot_compare(
     ax,
     names,
@@ -220,8 +227,10 @@ def dot_compare(
 
     `results` and `targets` hold one value per row (NaN when absent); a result known only as
     a range is a (low, high) pair and is drawn as a bar (`range_bar`). The floors are one
-    boolean for all rows or one per row. Each row's value labels sit outside its marks, the
-    lower value's on its left and the higher's on its right (after a floor arrow), so they
+    value for all rows or one per row: a bound's sign ("≥" for 以上, ">" for 突破, from
+    `labels.qualifier_sign`), or True for "≥", or False/"" for none. Each row's value labels
+    sit outside its marks, the lower value's on its left and the higher's on its right (after
+    a floor arrow), so they
     never cover a mark or each other; `result_labels`/`target_labels` replace the formatted
     values. Without `xlim` the axis spans the values; an `xlim` that would draw a range as a
     dot is replaced the same way, so every range reads as a bar. The axis then widens until
@@ -243,7 +252,8 @@ def dot_compare(
     texts = []
     for y in range(n):
         row = {"result": results[y], "target": targets[y]}
-        floors = {"result": bool(rf[y]), "target": bool(tf[y])}
+        signs = {"result": _floor_sign(rf[y]), "target": _floor_sign(tf[y])}
+        floors = {k: bool(v) for k, v in signs.items()}
         given = {"result": result_labels, "target": target_labels}
         kinds = [k for k in ("result", "target") if present(row[k])]
         if len(kinds) == 2:
@@ -256,7 +266,7 @@ def dot_compare(
             lo, hi = _bounds(row[kind])
             if lo == hi:
                 mark(ax, lo, y, kind, floor=floors[kind])
-                text = ("≥ " if floors[kind] else "") + value_fmt(lo)
+                text = (f"{signs[kind]} " if signs[kind] else "") + value_fmt(lo)
             else:
                 range_bar(ax, y, lo, hi, kind)
                 text = f"{value_fmt(lo)}–{value_fmt(hi)}"

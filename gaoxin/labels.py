@@ -213,13 +213,18 @@ def roles(facts: pd.DataFrame, target_roles: dict[str, str] | None = None) -> pd
     return special.where(special.notna(), role).rename("role")
 
 
-def role_label(role: str, year: object = None) -> str:
+def role_label(role: str, year: object = None, by_section: bool = False) -> str:
     """A role from roles() in words: '2019年目标 2019 target', '2018年累计 cumulative to 2018',
-    '计划规模 Plan scope', …"""
+    '计划规模 Plan scope', …; `by_section` marks a year the sentence does not give, taken from
+    its section (readings register, year_by_section)."""
     if role == "cumulative" and year is not None and not pd.isna(year):
         zh, en = glossary.label("累计").split(" ", 1)
         return f"{int(year)}年{zh} {en.lower()} to {int(year)}"
-    return label(role) if role in TARGET_ROLES else period_label(role, year)
+    words = label(role) if role in TARGET_ROLES else period_label(role, year)
+    if not by_section:
+        return words
+    zh, en = glossary.split_label(words)
+    return f"{zh}（年份据所在部分） {en} (year from its section)"
 
 
 def section_titles(sections: pd.DataFrame) -> dict[str, str]:

@@ -317,3 +317,18 @@ def test_a_floor_is_labelled_with_its_own_sign():
     texts = {t.get_text() for t in ax.texts}
     plt.close(fig)
     assert "> 200" in texts and "≥ 200" in texts, texts
+
+
+def test_a_chart_of_the_whole_article_names_no_section():
+    import matplotlib.pyplot as plt
+
+    from gaoxin import charts
+    from gaoxin.charts.figure import source_note_zh
+
+    fig, _ax = plt.subplots()
+    charts.source_note(fig, charts.WHOLE_ARTICLE)
+    note = " ".join(t.get_text() for t in fig.texts)
+    plt.close(fig)
+    assert "whole article" in note and "section «" not in note, note
+    assert source_note_zh(charts.WHOLE_ARTICLE).endswith("（全文）")
+    assert "「" not in source_note_zh(charts.WHOLE_ARTICLE)

@@ -317,3 +317,18 @@ def test_both_editions_lede_with_the_same_results_and_goals():
     zh_quotes = re.findall(r"“([^”]+)”", zh)
     assert en_quotes and en_quotes == zh_quotes
     assert f"<strong>{figures['goals']}</strong> goals" in english
+
+
+def test_the_chinese_cards_give_each_pairs_reason_as_the_english_do():
+    """A ⚠ card or an unpaired target tells the Chinese reader why, from the pair's note_zh."""
+    import html
+
+    from gaoxin.report import frontpage_zh
+
+    inputs = fp.load_inputs(config.DATA_DIR)
+    english, chinese = fp.cards_section(inputs), frontpage_zh._cards(inputs)
+    notes = inputs["pairs"][["note", "note_zh"]].dropna()
+    assert len(notes) > 5
+    for note, note_zh in notes.itertuples(index=False):
+        assert html.escape(note, quote=True) in english
+        assert html.escape(note_zh, quote=True) in chinese, note_zh

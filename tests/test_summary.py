@@ -78,3 +78,17 @@ def test_no_notebook_opening_puts_its_goals_beside_the_report():
             about, goals = site.split_summary(title_and_summary(edition, path.stem)[1])
             assert about and "G1" not in about and not about.endswith(site.GOALS_LEAD), path.name
             assert goals.startswith(site.GOALS_LEAD) and "- G1 " in goals, path.name
+
+
+def test_the_front_pages_hold_no_teaching_material_and_link_the_learning_page(strict_build):
+    """Goals, walkthroughs and the course live on learn.html (and zh/learn.html); the reader
+    front pages only link there."""
+    from gaoxin.config import ZH_DIR
+
+    for folder, lead in (("", "By the end"), (f"{ZH_DIR}/", "学完本节")):
+        front = (strict_build.exports / f"{folder}index.html").read_text(encoding="utf-8")
+        learn = (strict_build.exports / f"{folder}{site.LEARN_PAGE}").read_text(encoding="utf-8")
+        for material in (lead, "<li>G1 ", "walkthrough/", site.COURSE_ZIP):
+            assert material not in front, (folder, material)
+        assert f'href="{site.LEARN_PAGE}"' in front
+        assert lead in learn and "<li>G1 " in learn and "walkthrough/" in learn

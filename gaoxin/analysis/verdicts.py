@@ -438,8 +438,8 @@ def summary(verdicts: pd.DataFrame, year: int) -> str:
         return "; ".join(verdict_line(r) for r in rows.itertuples())
 
     text = (
-        f"Of the {len(verdicts)} goals the article sets for {year}, the zone's own report a year "
-        f"later shows **{card[MET]} met** and **{card[MISSED]} missed**"
+        f"Of the {len(verdicts)} goals the article sets for {year}, a report on the zone's {year} "
+        f"results a year later shows **{card[MET]} met** and **{card[MISSED]} missed**"
     )
     for code in (MET, MISSED):
         if card[code]:
@@ -574,7 +574,7 @@ def summary_zh(verdicts: pd.DataFrame, year: int) -> str:
         return "；".join(verdict_line_zh(r) for r in rows.itertuples())
 
     text = (
-        f"报道为{year}年设定的{len(verdicts)}项目标中，据该区一年后的自身报告，"
+        f"报道为{year}年设定的{len(verdicts)}项目标中，据一年后关于该区{year}年成绩的报道，"
         f"**{card[MET]}项达成**，**{card[MISSED]}项未达成**"
     )
     for code in (MET, MISSED):
@@ -584,7 +584,7 @@ def summary_zh(verdicts: pd.DataFrame, year: int) -> str:
     if card[DEPENDS]:
         text += f"{card[DEPENDS]}项的结论取决于对措辞的解读：{named(DEPENDS)}。"
     text += (
-        f"{card[NOT_COMPARABLE]}项无法比较（后续数据口径不同，或跨越目标线），"
+        f"{card[NOT_COMPARABLE]}项无法比较（后续数据口径不同，或推算范围横跨目标值），"
         f"{card[NOT_REPORTED]}项没有任何后续数据。"
     )
     return text

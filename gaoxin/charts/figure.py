@@ -46,6 +46,7 @@ __all__ = [
     "PNG_METADATA",
     "SVG_METADATA",
     "TITLE_CHARS_PER_LINE",
+    "WHOLE_ARTICLE",
     "layout_problems",
     "min_font_pt",
     "publish",
@@ -139,6 +140,14 @@ def sections_of(section_ids) -> str:
     return " / ".join(t for i, t in zip(sections.section_id, sections.title) if i in wanted)
 
 
+# The section of a chart drawn from every section: its note names the whole article, no section.
+WHOLE_ARTICLE = "全文 whole article"
+
+
+def _whole(section: str) -> bool:
+    return str(section).split(" ", 1)[0] == WHOLE_ARTICLE.split(" ", 1)[0]
+
+
 def source_note(fig: plt.Figure, section: str, source: str | None = None) -> None:
     """Add the source footer naming the article section, below everything already drawn.
 
@@ -151,7 +160,11 @@ def source_note(fig: plt.Figure, section: str, source: str | None = None) -> Non
     note = fig.text(
         0.01,
         y,
-        wrap(f"Source: {source or project_source()} — section «{section}»", NOTE_CHARS_PER_LINE),
+        wrap(
+            f"Source: {source or project_source()} — "
+            + ("whole article" if _whole(section) else f"section «{section}»"),
+            NOTE_CHARS_PER_LINE,
+        ),
         ha="left",
         va="top",
         fontsize=MIN_FONT_PT,
@@ -349,6 +362,8 @@ def source_note_zh(section: str, source: str | None = None) -> str:
     from gaoxin.source import load_source
 
     byline = source or f"{load_source().byline}，衡阳高新区工作会议新闻报道"
+    if _whole(section):
+        return f"资料来源：{byline}（全文）"
     return f"资料来源：{byline}——「{chinese_of(section, {})}」部分"
 
 

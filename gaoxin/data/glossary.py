@@ -37,7 +37,7 @@ HAN = "\u3400-\u9fff"
 _HAN_RE = re.compile(f"[{HAN}]")
 _TERM_RE = re.compile(f"^[{HAN}0-9]+$")
 # A bilingual label: Chinese then English, or English then Chinese.
-_TERM = f"[0-9]*[{HAN}][{HAN}0-9]*"
+_TERM = f"[0-9]*[{HAN}][{HAN}0-9（）]*"  # a full-width aside belongs to the term
 _ZH_FIRST = re.compile(f"^({_TERM}) +([^{HAN}]+)$")
 _EN_FIRST = re.compile(f"^([^{HAN}]+?) +({_TERM})$")
 _ASIDE = re.compile(r"\s*\([^()]*\)\s*$")  # a trailing "(m²)", "(1 = best)", "(our reading)"

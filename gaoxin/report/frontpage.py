@@ -433,8 +433,8 @@ def cards_section(inputs: dict[str, Any]) -> str:
         f'<h2 id="cards-h">目标与实绩 Targets beside {report_year}</h2>'
         '<p class="gx-cards-note" lang="en">Each target as the article writes it, beside the '
         f"{report_year} figure it can be read against. ⚠ marks pairs that measure different "
-        "things; the pairing is curated data, checked against the article on every build. Click "
-        "a figure to see it in the article.</p>"
+        "things, with the reason. Every figure is the article's own words: click one to see it "
+        "in the article.</p>"
         f'<ul class="gx-card-list">{"".join(cards)}</ul>{rest}</section>'
     )
 

@@ -28,6 +28,7 @@ from gaoxin.report.frontpage import (
 )
 from gaoxin.report.render import render_page
 from gaoxin.report.scorecard import SCORECARD_FIGURE, project_verdicts
+from gaoxin.report.workbook import WORKBOOK_NAME
 
 INDEX = "index.html"
 
@@ -97,9 +98,9 @@ def _scorecard(reports: list[dict[str, Any]], verdicts: Any, year: int) -> str:
     return (
         '<section class="gx-scorecard" aria-labelledby="scorecard-h">'
         f'<h2 id="scorecard-h">{year}年的承诺兑现了吗？</h2>'
-        f"<p>报道为{year}年设定的{len(verdicts)}项目标（不含规模门槛和计划规模），对照该区自己的"
-        f"后续报告《{_esc(later.title)}》（{_esc(later.published)}）：这是该区对自身的陈述，"
-        "不是独立核查。点击数字可查看对应目标。</p>"
+        f"<p>报道为{year}年设定的{len(verdicts)}项目标（不含规模门槛和计划规模），对照一篇关于该区"
+        f"{year}年成绩的后续报道《{_esc(later.title)}》（{_esc(later.published)}；作者和原载媒体不详）："
+        "这不是独立核查。点击数字可查看对应目标。</p>"
         f'<ul class="gx-score-list">{"".join(items)}</ul>{chart}</section>'
     )
 
@@ -130,6 +131,7 @@ def _cards(inputs: dict[str, Any]) -> str:
     for p in records:
         target = facts[p["target_fact_id"]]
         relation = RELATIONS[p["relation"]][1]
+        note = _esc(p["note_zh"]) if isinstance(p.get("note_zh"), str) else ""
         if p.get("result_fact_id"):
             result = facts[p["result_fact_id"]]
             flag = "⚠ " if p["relation"] == "different_measure" else ""
@@ -141,16 +143,18 @@ def _cards(inputs: dict[str, Any]) -> str:
                 f'<p class="gx-card-fig"><span class="gx-k">{result["year"]}年实绩</span>'
                 f'{link(result)}<span class="gx-card-of">·{_esc(result.get("subject_zh") or "")}'
                 "</span></p>"
-                f'<p class="gx-card-rel"><strong>{flag}{_esc(relation)}</strong></p></li>'
+                f'<p class="gx-card-rel"><strong>{flag}{_esc(relation)}</strong>'
+                f"{'：' + note if note else ''}</p></li>"
             )
         else:
             subject = f"<strong>{_esc(target.get('subject_zh') or '')}</strong>"
-            if (
-                p["relation"] in NOT_GOALS
-            ):  # a count or a size before its noun: 三大区域, 10亿元以上项目
-                not_goals.append(f"<li>{link(target)}{subject}——<em>{_esc(relation)}</em></li>")
-            else:  # a target after what it measures: 规模以上工业增加值15%以上
-                alone.append(f"<li>{subject}{link(target)}——<em>{_esc(relation)}</em></li>")
+            said = f"——<em>{_esc(relation)}</em>" + (f"。{note}" if note else "")
+            # A count or a size before its noun (三大区域, 10亿元以上项目); a target after what it
+            # measures (规模以上工业增加值15%以上).
+            if p["relation"] in NOT_GOALS:
+                not_goals.append(f"<li>{link(target)}{subject}{said}</li>")
+            else:
+                alone.append(f"<li>{subject}{link(target)}{said}</li>")
     rest = (
         f'<h3 id="cards-alone-h">没有{report_year}年数据可比的目标</h3>'
         f'<ul class="gx-card-alone">{"".join(alone)}</ul>'
@@ -166,7 +170,7 @@ def _cards(inputs: dict[str, Any]) -> str:
         '<section class="gx-cards" aria-labelledby="cards-h">'
         f'<h2 id="cards-h">目标与{report_year}年实绩</h2>'
         f'<p class="gx-cards-note">每项目标照原文写法，旁边是可以对照的{report_year}年数据；'
-        "⚠表示两者口径不同。配对是人工整理的数据，每次构建都与原文核对。点击数字可在原文中查看。</p>"
+        "⚠表示两者口径不同，并注明原因。每个数字都是原文的写法，点击可在原文中查看。</p>"
         f'<ul class="gx-card-list">{"".join(cards)}</ul>{rest}</section>'
     )
 
@@ -305,10 +309,13 @@ def index_page_zh(
     parts.append("<h2>报告</h2>")
     parts += [_report(r) for r in reports]
     parts.append(
-        '<h2>数据</h2><p><a href="../data/index.html">data/</a>存放处理后的CSV表格和Excel工作簿'
+        '<h2>数据</h2><p>下载报告背后的数据：<a href="../data/index.html">每张表的CSV文件</a>，'
+        f'或<a href="../data/{WORKBOOK_NAME}">一个Excel工作簿</a>'
         "（每张表一个工作表，列名为英文）。</p>"
     )
-    parts.append(_learning(reports, course))
+    parts.append(
+        '<p class="gx-learn-link"><a href="learn.html">学生和分析人员：代码讲解与练习课程→</a></p>'
+    )
     return render_page(
         "衡阳高新区2019年：数据分析报告",
         "\n".join(p for p in parts if p),
@@ -316,3 +323,14 @@ def index_page_zh(
         lang=ZH,
         extra_css=(page_css(),),
     )
+
+
+def learn_page_zh(reports: list[dict[str, Any]], course: bool = False) -> str:
+    """exports/zh/learn.html: the learning material, apart from the reader front page."""
+    parts = [
+        f'<nav class="gx-nav" aria-label="站点"><a href="{INDEX}">←报告</a>'
+        f'<a href="../learn.html" lang="{EN}" hreflang="{EN}">English edition</a></nav>',
+        "<h1>学习：用这些报告学数据分析</h1>",
+        _learning(reports, course),
+    ]
+    return render_page("衡阳高新区2019年：学习", "\n".join(parts), "gx-index", lang=ZH)

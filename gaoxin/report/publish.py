@@ -39,6 +39,7 @@ MANAGED = (
     "index.html",
     "article.html",
     "facts.html",
+    "learn.html",
     "teacher.html",
     "zh",
     "teacher.pdf",

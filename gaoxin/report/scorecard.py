@@ -68,8 +68,8 @@ def scorecard_section(reports: list[dict[str, Any]], data_dir: Path, verdicts=No
         '<section class="gx-scorecard" aria-labelledby="scorecard-h">'
         f'<h2 id="scorecard-h">承诺与兑现 Did the zone keep its {year} promises?</h2>'
         f"<p>The {len(verdicts)} goals the article sets for {year} (size thresholds and counts "
-        f"that size a plan aside), against the zone's own next report, 《{esc(later.title)}》 "
-        f"({esc(later.published)}; {esc(later.seen_as)}): the zone's account of itself, not an "
-        "independent check. Each count links to its goals.</p>"
+        f"that size a plan aside), against a later report on the zone's {year} results, "
+        f"《{esc(later.title)}》 ({esc(later.published)}; {esc(later.seen_as)}; author and outlet "
+        "unknown): not an independent check. Each count links to its goals.</p>"
         f'<ul class="gx-score-list">{items}</ul>{chart}</section>'
     )

@@ -16,10 +16,9 @@ from gaoxin.report.course import BUNDLE_ZIP
 from gaoxin.report.errors import BuildError
 from gaoxin.report.package import export_tables
 from gaoxin.report.render import render_page
-from gaoxin.report.workbook import workbook_bytes
+from gaoxin.report.workbook import WORKBOOK_NAME, workbook_bytes
 from gaoxin.source import load_source
 
-WORKBOOK_NAME = "gaoxin_tables.xlsx"
 HEADLINE_NAME = "headline.json"
 FIGURE_FORMATS = ("png", "svg", "csv")
 PERIOD_WORDS = {"result": "实绩 result", "target": "目标 target"}
@@ -207,12 +206,31 @@ def index_page(
     for report in reports:
         parts += _report_section(report)
     parts += [
-        '<h2>数据 Data</h2><p><a href="data/index.html">data/</a> holds the processed CSV tables '
-        f'and <a href="data/{WORKBOOK_NAME}">{WORKBOOK_NAME}</a> (one sheet per table).</p>',
+        '<h2>数据 Data</h2><p>Download the data behind the reports: <a href="data/index.html">'
+        f'every table as CSV</a>, or <a href="data/{WORKBOOK_NAME}">one Excel workbook</a> '
+        "(one sheet per table).</p>",
     ]
-    parts += _learning_section(reports, course)
+    parts.append(
+        f'<p class="gx-learn-link"><a href="{LEARN_PAGE}">For students and analysts: the code '
+        "walkthroughs and the course →</a></p>"
+    )
     css = (frontpage.page_css(),) if front else ()
     return render_page("衡阳高新区 2019 — reports", "\n".join(parts), "gx-index", extra_css=css)
+
+
+# Teaching material has its own page: the reader front page only links to it.
+LEARN_PAGE = "learn.html"
+
+
+def learn_page(reports: list[dict[str, Any]], course: bool = False) -> str:
+    """learn.html: each report's goals and walkthrough, and the course, apart from the reports."""
+    parts = [
+        '<nav class="gx-nav" aria-label="Site"><a href="index.html">← Reports</a>'
+        f'<a href="zh/{LEARN_PAGE}" lang="zh-CN" hreflang="zh-CN">中文版</a></nav>',
+        "<h1>学习 Learning with the reports</h1>",
+        *_learning_section(reports, course),
+    ]
+    return render_page("衡阳高新区 2019 — learning", "\n".join(parts), "gx-index")
 
 
 def data_page(names: list[str], key: str = "") -> str:
@@ -268,6 +286,7 @@ def page_files(
     front = frontpage.front_sections(reports, data_dir, article_page.ARTICLE_PAGE in files)
     course = COURSE_ZIP in files  # the course is built for the project's own data only
     files["index.html"] = index_page(reports, headline, key, front, course).encode()
+    files[LEARN_PAGE] = learn_page(reports, course).encode()
     files.update(zh_page_files(data_dir, reports, key, course))
     return files
 
@@ -283,6 +302,7 @@ def zh_page_files(
         article_page.ARTICLE_PAGE: article_page.article_page_zh(data_dir),
         facts_page.FACTS_PAGE: facts_page.facts_page_zh(data_dir),
         frontpage_zh.INDEX: frontpage_zh.index_page_zh(reports, data_dir, key, course).encode(),
+        LEARN_PAGE: frontpage_zh.learn_page_zh(reports, course).encode(),
     }
     return {f"{ZH_DIR}/{rel}": page for rel, page in pages.items() if page is not None}
 

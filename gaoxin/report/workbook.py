@@ -16,6 +16,9 @@ from typing import Any
 
 from gaoxin.report.package import Table
 
+# The workbook's name in exports/data/.
+WORKBOOK_NAME = "gaoxin_tables.xlsx"
+
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FIXED_DOC_TIME = "2019-01-01T00:00:00Z"
 FIXED_WORKBOOK_TIME = dt.datetime(2019, 1, 1)

@@ -211,6 +211,8 @@ SUBJECT_TAIL_TRIM = (
     "的",
     "约",
 )
+# Words that end in a trimmed tail («约», «达») but are whole words of the subject (签约: signed).
+TAIL_WORDS_KEPT = ("签约", "合约", "预约", "节约", "制约", "到达", "抵达", "送达", "下达")
 # Verbs that end a noun phrase following a count ("47个居民小区进行提质改造").
 FOLLOW_STOP_WORDS = (
     "进行",
@@ -348,6 +350,7 @@ ZONE_SELF_REFERENCES = both_scripts(ZONE_SELF_REFERENCES)
 LEAD_VERBS = both_scripts(LEAD_VERBS)
 SUBJECT_LEAD_TRIM = both_scripts(SUBJECT_LEAD_TRIM)
 SUBJECT_TAIL_TRIM = both_scripts(SUBJECT_TAIL_TRIM)
+TAIL_WORDS_KEPT = both_scripts(TAIL_WORDS_KEPT)
 FOLLOW_STOP_WORDS = both_scripts(FOLLOW_STOP_WORDS)
 CLAUSE_VERBS = both_scripts(CLAUSE_VERBS)
 RANK_VERBS = both_scripts(RANK_VERBS)

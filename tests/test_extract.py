@@ -251,6 +251,11 @@ def test_subjects_as_written(facts_by_quote):
     assert facts_by_quote[("30%以上", 0)]["subject_zh"] == "新增市场主体"
     assert facts_by_quote[("47个", 0)]["subject_zh"] == "居民小区"
     assert facts_by_quote[("40个", 0)]["subject_zh"] == "新引进项目"
+    # A subject is whole: «签约» keeps its 约 (only «约», about, is trimmed), and a name after a
+    # label runs to the verb that ends it («…项目建设»), not to a fixed length.
+    assert facts_by_quote[("43天", 0)]["subject_zh"].endswith("正式签约")
+    assert facts_by_quote[("第五届", 0)]["subject_zh"] == "第五届湖南省创新创业大赛衡阳分赛"
+    assert facts_by_quote[("第一批", 0)]["subject_zh"] == "第一批37个市级重点工程项目"
 
 
 @pytest.mark.parametrize("word", ["一流", "进一步", "零售", "一般", "唯一一个", "两者", "一大批"])

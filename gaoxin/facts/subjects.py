@@ -17,6 +17,7 @@ from gaoxin.vocabulary import (
     RANK_VERBS,
     SUBJECT_LEAD_TRIM,
     SUBJECT_TAIL_TRIM,
+    TAIL_WORDS_KEPT,
 )
 
 if TYPE_CHECKING:
@@ -76,7 +77,8 @@ def trim(subject: str, zone_names: tuple[str, ...]) -> str:
                     subject, changed = subject[len(word) :], True
         if subject.endswith(SUBJECT_TAIL_TRIM):
             for word in SUBJECT_TAIL_TRIM:
-                if subject.endswith(word):
+                # «约» (about) is trimmed, the end of «签约» (signed) is not
+                if subject.endswith(word) and not subject.endswith(TAIL_WORDS_KEPT):
                     subject, changed = subject[: -len(word)], True
         year = LEADING_YEARS_RE.match(subject)
         if year:
@@ -109,8 +111,10 @@ def subject_of(kind: str, q: Quantity, text, s_start, before, after, zone_names)
         quoted = inside_quotes(text, s_start)
         if quoted:
             return text[quoted[0] : quoted[1]]
-        m = re.match(r"[^,，、;；。:：“”「」(（]{1,12}", after)
-        return q.quote + (m.group(0) if m else "")
+        # The name that follows, up to its clause's end or a verb that ends it («…项目建设»).
+        m = re.match(r"[^,，、;；。:：“”「」(（]{1,16}", after)
+        name = re.split("|".join(FOLLOW_STOP_WORDS), m.group(0))[0] if m else ""
+        return q.quote + name
     # A count or a scale followed by its noun ("47个居民小区", "千亿级新能源汽车产业").
     if kind in ("count", "target") and after and after[0] not in "的,，、":
         noun = re.split("|".join(FOLLOW_STOP_WORDS) + r"|[0-9]", after)[0]

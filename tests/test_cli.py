@@ -111,7 +111,7 @@ def test_compare_ignores_only_the_stamp(tmp_path):
     old, new = tmp_path / "old", tmp_path / "new"
     for root, stamp in ((old, "0123456789ab"), (new, "ba9876543210")):
         (root / "html").mkdir(parents=True)
-        (root / "html" / "a.html").write_text(f"<p>x</p><footer>Build {stamp}.</footer>")
+        (root / "html" / "a.html").write_text(f"<p>x</p><footer>Version {stamp}.</footer>")
         (root / "b.csv").write_text("a,b\n1,2\n")
     assert compare.compare(old, new) == []
     (new / "b.csv").write_text("a,b\n1,3\n")
@@ -151,3 +151,9 @@ def test_command_line_timeout_default_is_the_builds():
     assert cli.DEFAULT_TIMEOUT == build.DEFAULT_TIMEOUT
     args = cli.make_parser().parse_args(["build"])
     assert args.timeout == build.DEFAULT_TIMEOUT
+
+
+def test_the_stamp_is_masked_in_either_edition():
+    for page in ("<footer>Version 0123456789ab.</footer>", "<footer>版本0123456789ab。</footer>"):
+        masked = compare.mask(page.encode())
+        assert b"0123456789ab" not in masked and b"<stamp>" in masked

@@ -330,7 +330,7 @@ def test_chinese_site_pages_declare_their_language_and_link_their_twins():
     from gaoxin.report import article_page, facts_page, site
 
     pages = site.zh_page_files(config.DATA_DIR, [], "key")
-    assert set(pages) == {"zh/index.html", "zh/article.html", "zh/facts.html"}
+    assert set(pages) == {"zh/index.html", "zh/article.html", "zh/facts.html", "zh/learn.html"}
     for rel, page in pages.items():
         text = page.decode("utf-8")
         assert '<html lang="zh-CN">' in text, rel
@@ -339,6 +339,7 @@ def test_chinese_site_pages_declare_their_language_and_link_their_twins():
     english = {
         "article.html": article_page.article_page(config.DATA_DIR).decode("utf-8"),
         "facts.html": facts_page.facts_page(config.DATA_DIR).decode("utf-8"),
+        site.LEARN_PAGE: site.learn_page([]),
     }
     for rel, text in english.items():
         assert f'href="zh/{rel}" lang="zh-CN" hreflang="zh-CN"' in text, rel

@@ -40,7 +40,7 @@ def _frictionless_errors(descriptor: Path) -> list:
 
 def _write_site_data(data_dir: Path, target: Path) -> Path:
     """exports/data as the build writes it, without executing any notebook."""
-    for rel, data in sitefiles.site_files(data_dir, [], "key").items():
+    for rel, data in sitefiles.data_files(data_dir).items():
         if rel.startswith("data/"):
             path = target / rel
             path.parent.mkdir(parents=True, exist_ok=True)

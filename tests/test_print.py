@@ -293,7 +293,7 @@ def test_real_pdfs_print_each_long_quote_in_full_once(real):
 
 def _footer_page(lines: int, css: str = "") -> str:
     body = "".join(f"<p style='margin: 0'>Line {i} of the report.</p>" for i in range(lines))
-    footer = '<footer class="gx-footer">Source: the article. Build 0123456789ab.</footer>'
+    footer = '<footer class="gx-footer">Source: the article. Version 0123456789ab.</footer>'
     return _long_page(f"<main>{body}</main>{footer}<style>{css}</style>")
 
 

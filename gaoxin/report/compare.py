@@ -2,7 +2,7 @@
 
 ``python -m gaoxin.report.compare OLD_DIR NEW_DIR`` lists every file that is missing, added or
 different, and exits 1 if there is any. The stamp is the build key in each report's footer
-("Build 0123456789ab."), the source hash and tool versions in the index footer. Those are masked
+("Version 0123456789ab."), the source hash and tool versions in the index footer. Those are masked
 in HTML before comparing. A PDF carries its report's footer in compressed form, so two PDFs that
 differ are accepted only when re-rendering the new reader page with the old stamp reproduces the
 old PDF exactly, and the new page with its own stamp reproduces the new PDF; otherwise it says
@@ -17,12 +17,13 @@ import re
 import sys
 from pathlib import Path
 
+# A report's footer stamp: "Version 0123456789ab." in English, "版本0123456789ab。" in Chinese.
+REPORT_STAMP = re.compile(rb"(Version |" + "版本".encode() + rb")([0-9a-f]{12})")
 STAMPS = (
-    (re.compile(rb"Build [0-9a-f]{12}\."), b"Build <stamp>."),
+    (REPORT_STAMP, rb"\1<stamp>"),
     (re.compile(rb"Source hash [0-9a-f]{64}"), b"Source hash <stamp>"),
     (re.compile(rb"<p>Tools: [^<]*</p>"), b"<p>Tools: <stamp></p>"),
 )
-REPORT_STAMP = re.compile(rb"Build ([0-9a-f]{12})\.")
 MAX_DIFF_LINES = 6
 
 

@@ -61,12 +61,12 @@ def _footer(key: str, source: str | None = None, lang: str = EN) -> str:
         source = source or f"{load_source().byline}，衡阳高新区2019年工作会议新闻报道"
         return (
             f'<footer class="gx-footer">资料来源：{html.escape(source)}。'
-            f"构建{html.escape(key[:12])}。</footer>"
+            f"版本{html.escape(key[:12])}。</footer>"
         )
     source = source or f"{load_source().byline}, news report on the 衡阳高新区 2019 work conference"
     return (
         f'<footer class="gx-footer">Source: {html.escape(source)}. '
-        f"Build {html.escape(key[:12])}.</footer>"
+        f"Version {html.escape(key[:12])}.</footer>"
     )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import html
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -50,14 +51,30 @@ IN_YI_OR_WAN["million"] = IN_YI_OR_WAN["m"]
 # whole (1,200,000 m²): such a number agrees with the English when its whole value is stated there.
 CHINESE_SCALE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*([万亿])")
 CHINESE_FACTOR = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
-# «**41%**的»: CommonMark will not close a bold run after punctuation when a CJK character
-# follows (no space between them in Chinese), so the Chinese edition writes its bold as HTML.
+# «**41%**的»: CommonMark will not close a bold run that ends in punctuation when a CJK character
+# follows (no space between them in Chinese), and nbconvert's renderer mangles inline HTML tags;
+# so the Chinese edition moves edge punctuation out of the run: «**41**%的», «“**第一方阵**”是».
 STRONG = re.compile(r"(?<![\\*])\*\*(?=\S)(.+?)(?<=[^\s\\])\*\*(?!\*)")
 
 
-def strong_as_html(markdown: str) -> str:
-    """`**x**` as `<strong>x</strong>`, which renders between Chinese characters too."""
-    return STRONG.sub(r"<strong>\1</strong>", markdown)
+def _punctuation(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "PS"
+
+
+def strong_for_chinese(markdown: str) -> str:
+    """Bold runs that render between Chinese characters: punctuation at either edge of a run
+    moves outside it (a run of punctuation alone is left as it is)."""
+
+    def edges(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        lead = len(inner) - len(inner.lstrip("".join(c for c in inner if _punctuation(c))))
+        core = inner[lead:]
+        tail = len(core) - len(core.rstrip("".join(c for c in core if _punctuation(c))))
+        if not core[: len(core) - tail]:
+            return m.group(0)
+        return f"{inner[:lead]}**{core[: len(core) - tail]}**{core[len(core) - tail :]}"
+
+    return STRONG.sub(edges, markdown)
 
 
 def editions(nb: Any) -> tuple[str, ...]:

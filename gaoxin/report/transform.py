@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from gaoxin.config import FIGURE_MIMETYPE, READER_HIDDEN_TAGS
-from gaoxin.report.editions import strong_as_html
+from gaoxin.report.editions import strong_for_chinese
 from gaoxin.report.errors import BuildError
 
 FIGURE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -155,14 +155,14 @@ def reader_notebook(nb: Any, lang: str = "en") -> Any:
 
 
 def _chinese_bold(cells: list[Any]) -> None:
-    """Bold as HTML in the Chinese edition's Markdown (gaoxin.report.editions.strong_as_html)."""
+    """Bold that renders in the Chinese edition's Markdown (editions.strong_for_chinese)."""
     for cell in cells:
         if cell.cell_type == "markdown":
-            cell.source = strong_as_html(cell.source)
+            cell.source = strong_for_chinese(cell.source)
         for output in cell.get("outputs", []):
             data = output.get("data") or {}
             if "text/markdown" in data:
-                data["text/markdown"] = strong_as_html(data["text/markdown"])
+                data["text/markdown"] = strong_for_chinese(data["text/markdown"])
 
 
 def _quote_plain(body: str) -> str:

@@ -101,8 +101,8 @@ UNITS = {
 }
 # What accounts for a run of numerals in the article (coverage accounting).
 ACCOUNTING = {
-    "quantity": glossary.label("数量"),
-    "excluded": glossary.label("非数量", "(excluded)"),
+    "quantity": glossary.label("数据项"),
+    "excluded": glossary.label("非数据项", "(excluded)"),
     "unaccounted": glossary.label("未解释"),
 }
 # Target-period figures that are not goals (gaoxin.data.readings.target_roles).

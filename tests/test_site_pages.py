@@ -186,6 +186,93 @@ def test_facts_table_links_every_fact_to_its_anchor_in_the_article(page):
     assert "<script" not in table.lower()
 
 
+def _facts_by_quote() -> dict[str, dict]:
+    return {r["quote"]: r for r in load_facts().to_dict(orient="records")}
+
+
+def test_an_ordinal_is_no_bound_in_the_chinese_table():
+    raw = read_raw_text()
+    facts = load_facts()
+    # 第 before a number makes an ordinal (第3位, 第五届): recorded, but it bounds nothing.
+    ordinals = facts[facts.qualifier_raw == "第"]
+    assert len(ordinals) >= 3 and all(raw[f.start] == "第" for f in ordinals.itertuples())
+    for row in ordinals.to_dict(orient="records"):
+        assert fpage.qualifier_zh(row) == "—", row["quote"]
+        assert ap.qualifier_words(row.get("qualifier"), row.get("qualifier_raw")) == "—"
+    # A real bound still shows as written: 以上 in «5000家以上».
+    bound = _facts_by_quote()["5000家以上"]
+    assert fpage.qualifier_zh(bound) == "以上"
+
+
+def test_chinese_values_keep_the_article_measure_word_and_group_by_wan():
+    by_quote = _facts_by_quote()
+    # 前三名 and 第七名 are places written with 名, not 位; 3600余家 counts firms (家).
+    assert fpage.value_zh(by_quote["前三名"]) == "3名"
+    assert fpage.value_zh(by_quote["第七名"]) == "7名"
+    assert fpage.value_zh(by_quote["3600余家"]) == "3600家"
+    # 120万平方米 as the article writes it, not 1200000平方米.
+    assert fpage.value_zh(by_quote["120万平方米"]) == "120万平方米"
+    table = fpage.facts_page_zh(config.DATA_DIR).decode("utf-8")
+    assert "1200000" not in table
+
+
+def test_an_order_of_magnitude_is_no_point_value():
+    scale = _facts_by_quote()["千亿级"]
+    assert ap.is_scale(scale)
+    words = ap.value_words(scale)
+    assert "=" not in words and words == "千亿级: of the order of 100 bn yuan"
+    assert fpage.value_zh(scale).startswith("1000亿元量级")
+    # A value in 亿元 is a value: it keeps its «=».
+    plain = load_facts()
+    row = plain[(plain.unit_raw == "亿元")].iloc[0].to_dict()
+    assert not ap.is_scale(row) and " = " in ap.value_words(row)
+
+
+def test_the_legend_counts_results_apart_from_running_totals(page):
+    facts = load_facts()
+    running = int(facts.cumulative.sum())
+    coloured = sum(
+        ap.fact_class(r) == "gx-q-result" for r in ap.load_inputs(config.DATA_DIR)["facts"]
+    )
+    assert running > 0
+    assert f"{coloured - running} results and {running} running totals" in page
+    zh = ap.article_page_zh(config.DATA_DIR).decode("utf-8")
+    assert f"{coloured - running}个实绩，{running}个累计数" in zh
+
+
+def test_the_chinese_article_page_has_chinese_tooltips():
+    zh = ap.article_page_zh(config.DATA_DIR).decode("utf-8")
+    rows = re.findall(
+        r'<span class="gx-row" id="([^"]+)-row" role="tooltip">(.*?)</span></span>', zh
+    )
+    assert len(rows) == len(load_facts()) + len(load_exclusions())
+    for mark_id, row in rows:
+        text = re.sub(r"<[^>]+>", "", row).replace(mark_id, "")
+        assert not re.search("[A-Za-z]{3,}", text), (mark_id, text)
+    assert "facts.csv中的一行" not in zh
+
+
+def test_the_legend_speaks_of_the_table_not_of_file_anchors(page):
+    legend = page[page.index('<section class="gx-legend"') : page.index("</section>")]
+    assert "#F" not in legend and "points at" not in legend
+    assert 'href="data/facts.csv"' in legend
+
+
+def test_a_chinese_citation_names_its_section_in_chinese_only():
+    from gaoxin.analysis import narrative as nv
+    from gaoxin.data import load_sections
+
+    sections = load_sections().set_index("section_id").title
+    facts = load_facts()
+    lead = facts[facts.section_id == sections.index[0]].iloc[0]
+    # The lead's title is a label («导语 Lead»); the Chinese edition says 导语 only.
+    assert sections.iloc[0].split()[0] == "导语" and sections.iloc[0] != "导语"
+    assert nv.location_zh(lead).startswith("「导语」部分")
+    # A subheading with a space inside keeps all of its Chinese.
+    other = facts[facts.section_id == sections.index[2]].iloc[0]
+    assert f"「{sections.iloc[2]}」部分" in nv.location_zh(other)
+
+
 # --------------------------------------------------------------------------------------------
 # In the browser: highlights, rows on focus, hover and #fact-id, no script, axe-clean
 

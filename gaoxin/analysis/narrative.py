@@ -11,6 +11,7 @@ the conventions of Chinese statistical reporting: `number_zh` (no thousands sepa
 from __future__ import annotations
 
 import html
+import re
 
 from IPython.display import Markdown, display
 
@@ -75,9 +76,16 @@ def location(row) -> Bilingual:
     return Bilingual(f"section «{title}», {where}", location_zh(row))
 
 
+# An English gloss after a Chinese title ("导语 Lead"), which the Chinese edition leaves out.
+_ENGLISH_TAIL = re.compile(r"\s+[A-Za-z][A-Za-z ,.'()-]*$")
+
+
 def location_zh(row) -> str:
     """Where a fact sits in the article, in Chinese: 「部分」，段落，第a–b字."""
     title = _section_titles().get(str(row["section_id"]), str(row["section_id"]))
+    # The lead has no subheading; its title is a label ("导语 Lead"): the Chinese edition's is
+    # Chinese only.
+    title = _ENGLISH_TAIL.sub("", title) or title
     return f"「{title}」部分，段落{row['paragraph_id']}，第{row['start']}–{row['end']}字"
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from gaoxin.report.render import render_page
+from gaoxin.vocabulary import reason_zh
 
 ARTICLE_PAGE = "article.html"
 CSS_PATH = Path(__file__).resolve().parent / "templates" / "site" / "article.css"
@@ -70,6 +71,8 @@ UNIT_WORDS = {
 # Words the facts table keeps after a number that make it a count in a name, not a unit:
 # 三大 "the three major …", 十大 "the ten major …" (see 大 in gaoxin/glossary.csv).
 NAME_COUNT_WORDS = ("大",)
+# The suffix of a unit that names an order of magnitude (千亿级 "of the 100-bn class").
+SCALE_SUFFIX = "级"
 # Thousands separators only from here up: years (2018) and small counts read better without.
 GROUPING_FROM = Decimal(10000)
 
@@ -127,12 +130,32 @@ def value_words(row: dict[str, Any]) -> str:
         text = f"{row['quote']}: {text}, a count in a name"
     elif unit_raw:
         text += f" {unit_raw}"
+    if is_scale(row):
+        # 千亿级: an order of magnitude the aim belongs to, not a value it equals.
+        return f"{row['quote']}: {scale_words(row)}"
     if Decimal(str(row["multiplier"])) != 1:
         base = plain_number(row["value_normalized"])
         if not _blank(row.get("value_high_normalized")):
             base += f"–{plain_number(row['value_high_normalized'])}"
         text += f" = {base} {UNIT_WORDS.get(str(row['unit_normalized']), row['unit_normalized'])}"
     return text
+
+
+def is_scale(row: dict[str, Any]) -> bool:
+    """Whether a fact names an order of magnitude (千亿级, 百亿级: its unit ends in 级), a scale
+    the article aims at, not a point value."""
+    unit_raw = "" if _blank(row.get("unit_raw")) else str(row["unit_raw"])
+    return unit_raw.endswith(SCALE_SUFFIX)
+
+
+def scale_words(row: dict[str, Any]) -> str:
+    """An order of magnitude in words: 'of the order of 100 bn yuan' (no '=': not a value)."""
+    base = Decimal(str(row["value_normalized"]))
+    unit = UNIT_WORDS.get(str(row["unit_normalized"]), str(row["unit_normalized"]))
+    for size, word in ((Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "million")):
+        if abs(base) >= size:
+            return f"of the order of {plain_number(base / size)} {word} {unit}"
+    return f"of the order of {plain_number(base)} {unit}"
 
 
 def fact_class(row: dict[str, Any]) -> str:
@@ -195,6 +218,35 @@ def exclusion_row(row: dict[str, Any]) -> str:
         f'<span class="gx-row" id="{_esc(xid)}-row" role="tooltip">'
         f'<span class="gx-row-h">{_esc(xid)} · 不计 not counted</span>'
         f"{_row_line('原因 Reason', str(row['reason']))}</span>"
+    )
+
+
+def exclusion_row_zh(row: dict[str, Any]) -> str:
+    """The Chinese edition's tooltip of an excluded numeral: its reason in Chinese."""
+    xid = str(row["exclusion_id"])
+    return (
+        f'<span class="gx-row" id="{_esc(xid)}-row" role="tooltip">'
+        f'<span class="gx-row-h">{_esc(xid)} · 不计</span>'
+        f"{_row_line('原因', reason_zh(str(row['reason'])))}</span>"
+    )
+
+
+def fact_row_zh(row: dict[str, Any]) -> str:
+    """The Chinese edition's tooltip of a fact: the facts table's Chinese row."""
+    # facts_page imports this module at its top: importing it here breaks the cycle.
+    from gaoxin.report import facts_page as fp
+
+    fid = str(row["fact_id"])
+    lines = [
+        _row_line("指标", str(row.get("subject_zh") or "—")),
+        _row_line("数值", fp.value_zh(row)),
+        _row_line("时期", fp.period_zh(row)),
+        _row_line("限定词", fp.qualifier_zh(row)),
+        _row_line("类型", fp.kind_zh(row)),
+    ]
+    return (
+        f'<span class="gx-row" id="{_esc(fid)}-row" role="tooltip">'
+        f'<span class="gx-row-h">{_esc(fid)}</span>{"".join(lines)}</span>'
     )
 
 
@@ -304,23 +356,22 @@ def _legend_zh(facts: list[dict[str, Any]], exclusions: list[dict[str, Any]]) ->
         for cls in PERIOD_CLASS.values()
     }
 
-    def item(css: str, label: str, count: int) -> str:
+    def item(css: str, label: str, count: int | str) -> str:
         return (
             f'<li><span class="gx-swatch {css}" aria-hidden="true">12</span>{label}：{count}</li>'
         )
 
+    n_results = periods["gx-q-result"]
+    results = f"{n_results - running}个实绩，{running}个累计数" if running else f"{n_results}个"
     return (
         '<section class="gx-legend" aria-labelledby="legend-h">'
         '<h2 id="legend-h">读法</h2>'
-        f"<p>报道全文照录。程序提取到的{len(facts)}个数字均已标出；将鼠标移到数字上，或用Tab键"
-        '移到数字处，可看到它在<a href="../data/facts.csv">facts.csv</a>中的一行（英文）。</p>'
+        f"<p>报道全文照录。文中{len(facts)}个数字均已标出；将鼠标移到数字上，或用Tab键"
+        "移到数字处，可看到事实表对它的记录（指标、数值、时期、限定词）。"
+        '完整的表格见<a href="facts.html">事实表</a>页，也可'
+        '<a href="../data/facts.csv">下载事实表</a>（CSV格式）。</p>'
         '<ul class="gx-legend-list">'
-        + item(
-            "gx-q-result",
-            f"实绩（{'、'.join(years['gx-q-result'])}年"
-            + (f"，其中累计数{running}个）" if running else "）"),
-            periods["gx-q-result"],
-        )
+        + item("gx-q-result", f"实绩（{'、'.join(years['gx-q-result'])}年）", results)
         + item(
             "gx-q-target", f"目标（{'、'.join(years['gx-q-target'])}年）", periods["gx-q-target"]
         )
@@ -329,7 +380,7 @@ def _legend_zh(facts: list[dict[str, Any]], exclusions: list[dict[str, Any]]) ->
             "其他（计划、计划规模、规模门槛、日期、名称、多年数据）",
             periods[OTHER_CLASS],
         )
-        + item("gx-x", "不计（不是数量的数字）", len(exclusions))
+        + item("gx-x", "不计（不是数据项的数字）", len(exclusions))
         + "</ul></section>"
     )
 
@@ -341,31 +392,29 @@ def _legend(facts: list[dict[str, Any]], exclusions: list[dict[str, Any]]) -> st
         for cls in PERIOD_CLASS.values()
     }
 
-    def item(css: str, label: str, count: int) -> str:
+    def item(css: str, label: str, count: int | str) -> str:
         return (
             f'<li><span class="gx-swatch {css}" aria-hidden="true">12</span> {label}: {count}</li>'
         )
 
-    first = next((f for f in facts if fact_class(f) != OTHER_CLASS), facts[0] if facts else None)
-    example = (
-        f"{ARTICLE_PAGE}#{_esc(first['fact_id'])} points at the quantity «{_esc(first['quote'])}»"
-        if first
-        else "no quantity was found"
-    )
     running = sum(f.get("role") == "cumulative" for f in facts)
-    results = f"实绩 results ({', '.join(years['gx-q-result'])}" + (
-        f"; {running} of them running totals, 累计)" if running else ")"
+    n_results = periods["gx-q-result"]
+    results = (
+        f"{n_results - running} results and {running} running totals (累计)"
+        if running
+        else str(n_results)
     )
     targets = f"目标 targets ({', '.join(years['gx-q-target'])})"
     return (
         '<section class="gx-legend" aria-labelledby="legend-h" lang="en">'
         '<h2 id="legend-h">读法 How to read this page</h2>'
-        f"<p>The full article as published. Each of the {len(facts)} numbers the extraction "
-        "found is highlighted; hover over one, or move to it with the Tab key, to see its row "
-        'in <a href="data/facts.csv">facts.csv</a>. Its fact id is a link that other pages use '
-        f"({example}).</p>"
+        f"<p>The full article as published. Each of its {len(facts)} numbers is highlighted; "
+        "hover over one, or move to it with the Tab key, to see what the facts table records "
+        "for it (metric, value, period, qualifier). The whole table is on the "
+        '<a href="facts.html">facts page</a>, and you can '
+        '<a href="data/facts.csv">download the facts table</a> (CSV).</p>'
         '<ul class="gx-legend-list">'
-        + item("gx-q-result", _esc(results), periods["gx-q-result"])
+        + item("gx-q-result", _esc(f"实绩 results ({', '.join(years['gx-q-result'])})"), results)
         + item("gx-q-target", _esc(targets), periods["gx-q-target"])
         + item(
             OTHER_CLASS,
@@ -394,7 +443,7 @@ def article_body(inputs: dict[str, Any], lang: str = "en") -> str:
                 f["fact_id"],
                 fact_class(f),
                 raw[f["start"] : f["end"]],
-                fact_row(f),
+                fact_row_zh(f) if lang == "zh-CN" else fact_row(f),
             ),
         }
         for f in inputs["facts"]
@@ -403,7 +452,11 @@ def article_body(inputs: dict[str, Any], lang: str = "en") -> str:
             "start": int(x["start"]),
             "end": int(x["end"]),
             "html": _mark(
-                "gx-x", x["exclusion_id"], "", raw[x["start"] : x["end"]], exclusion_row(x)
+                "gx-x",
+                x["exclusion_id"],
+                "",
+                raw[x["start"] : x["end"]],
+                exclusion_row_zh(x) if lang == "zh-CN" else exclusion_row(x),
             ),
         }
         for x in inputs["exclusions"]
@@ -450,8 +503,9 @@ def article_body(inputs: dict[str, Any], lang: str = "en") -> str:
     source = load_source()
     nav = (
         '<nav class="gx-nav" aria-label="站点 Site"><a href="index.html">← 目录 Index</a>'
-        '<a href="facts.html">事实表 Facts table</a><a href="data/facts.csv">facts.csv</a>'
-        '<a href="data/exclusions.csv">exclusions.csv</a>'
+        '<a href="facts.html">事实表 Facts table</a>'
+        '<a href="data/facts.csv">下载事实表 Download the facts table (CSV)</a>'
+        '<a href="data/exclusions.csv">下载排除表 Download the excluded numerals (CSV)</a>'
         '<a href="zh/article.html" lang="zh-CN" hreflang="zh-CN">中文版</a></nav>'
     )
     toc = (
@@ -485,7 +539,8 @@ def _article_zh(
     source = load_source()
     nav = (
         '<nav class="gx-nav" aria-label="站点"><a href="index.html">← 目录</a>'
-        '<a href="facts.html">事实表</a><a href="../data/facts.csv">facts.csv</a>'
+        '<a href="facts.html">事实表</a><a href="../data/facts.csv">下载事实表（CSV）</a>'
+        '<a href="../data/exclusions.csv">下载排除表（CSV）</a>'
         f'<a href="../{ARTICLE_PAGE}" lang="en" hreflang="en">English edition</a></nav>'
     )
     toc = '<nav class="gx-toc" aria-label="小标题"><ul>' + "".join(contents) + "</ul></nav>"

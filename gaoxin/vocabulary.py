@@ -102,7 +102,7 @@ NON_QUANTITY_WORDS_ZH = {
     "零配件": "词语“零配件”",
     "零件": "词语“零件”",
     "过去一年": "时间短语“过去一年”（报告年度），不是时长",
-    "每万": "“每万”：比率的分母，不是数量",
+    "每万": "“每万”：比率的分母，不是数据项",
     "一组": "约数“一组”",
 }
 # Name suffixes: an enumerated item ending in one of these is a proper name (entity).
@@ -375,15 +375,15 @@ NOT_A_QUANTITY = "not a quantity: "  # + word — reason (NON_QUANTITY_WORDS)
 PROPER_NAME = "part of the proper name "  # + name
 REASONS_ZH = {
     REASON_MARKUP: "位于网页标记（标签或脚本）内，不是正文",
-    REASON_LIST_MARKER: "序号（一是、一、（一）），不是数量",
-    REASON_HEADER_UNIT: "表头中的单位（（亿元）、单位），不是数量",
-    REASON_TIME: "时间表达的一部分（一季度），不是数量",
-    REASON_CODE: "拉丁字母代码的一部分（5G、A1），不是数量",
+    REASON_LIST_MARKER: "序号（一是、一、（一）），不是数据项",
+    REASON_HEADER_UNIT: "表头中的单位（（亿元）、单位），不是数据项",
+    REASON_TIME: "时间表达的一部分（一季度），不是数据项",
+    REASON_CODE: "拉丁字母代码的一部分（5G、A1），不是数据项",
 }
 
 
 def reason_zh(reason: str) -> str:
-    """An exclusion reason in Chinese: '不是数量：一流——习语“一流”，不是数量',
+    """An exclusion reason in Chinese: '不是数据项：一流——习语“一流”，不是数据项',
     '专有名称“七星科技”的一部分'. A reason of another form raises KeyError."""
     if reason in REASONS_ZH:
         return REASONS_ZH[reason]
@@ -391,5 +391,5 @@ def reason_zh(reason: str) -> str:
         return f"专有名称“{reason.removeprefix(PROPER_NAME)}”的一部分"
     if reason.startswith(NOT_A_QUANTITY):
         word = reason.removeprefix(NOT_A_QUANTITY).split(" — ", 1)[0]
-        return f"不是数量：{word}——{NON_QUANTITY_WORDS_ZH[word]}"
+        return f"不是数据项：{word}——{NON_QUANTITY_WORDS_ZH[word]}"
     raise KeyError(f"no Chinese for the exclusion reason {reason!r}")

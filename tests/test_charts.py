@@ -332,3 +332,10 @@ def test_a_chart_of_the_whole_article_names_no_section():
     assert "whole article" in note and "section «" not in note, note
     assert source_note_zh(charts.WHOLE_ARTICLE).endswith("（全文）")
     assert "「" not in source_note_zh(charts.WHOLE_ARTICLE)
+
+
+def test_every_relation_has_its_own_colour():
+    """A legend of relations (05 fig1, 00 fig2) tells each one apart."""
+    from gaoxin.charts import RELATION_COLOURS
+
+    assert len(set(RELATION_COLOURS.values())) == len(RELATION_COLOURS), RELATION_COLOURS

@@ -193,7 +193,7 @@ def test_every_exclusion_reason_has_its_chinese():
     assert set(NON_QUANTITY_WORDS) == set(NON_QUANTITY_WORDS_ZH)
     for word, reason in NON_QUANTITY_WORDS.items():
         zh = vocabulary.reason_zh(f"{vocabulary.NOT_A_QUANTITY}{word} — {reason}")
-        assert zh.startswith(f"不是数量：{word}——") and not re.search("[A-Za-z]{3,}", zh)
+        assert zh.startswith(f"不是数据项：{word}——") and not re.search("[A-Za-z]{3,}", zh)
     for reason in vocabulary.REASONS_ZH:
         assert not re.search("[A-Za-z]{3,}", vocabulary.reason_zh(reason))
     assert vocabulary.reason_zh(f"{vocabulary.PROPER_NAME}七星科技") == "专有名称“七星科技”的一部分"

@@ -101,7 +101,7 @@ RELATION_COLOURS = {
     "different_measure": PALETTE[1],
     "no_counterpart": GREY_LIGHT,
     "size_threshold": GREY,
-    "plan_scope": GREY_LIGHT,
+    "plan_scope": PALETTE[2],  # the colour of the plan (STYLES["plan"])
 }
 
 

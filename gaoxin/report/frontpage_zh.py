@@ -190,7 +190,8 @@ def _learning(reports: list[dict[str, Any]], course: bool = True) -> str:
             "代码讲解（英文）</a></p>"
         )
     return (
-        '<section class="gx-learning" aria-labelledby="learning-h"><h2 id="learning-h">学习</h2>'
+        '<section class="gx-learning" aria-labelledby="learning-h">'
+        '<h2 id="learning-h">代码讲解与练习课程</h2>'
         "<p>每份报告同时也是一个笔记本，代码讲解展示它的代码（英文）。"
         + (
             f'学生可下载<a href="../{COURSE_ZIP}" download>练习课程（英文，zip文件）</a>：'

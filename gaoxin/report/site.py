@@ -156,7 +156,7 @@ def _learning_section(reports: list[dict[str, Any]], course: bool = True) -> lis
     course for students. (The teacher's kit holds answers, so no page students see links to it.)"""
     parts = [
         '<section class="gx-learning" aria-labelledby="learning-h">'
-        '<h2 id="learning-h">学习 For students and analysts</h2>'
+        '<h2 id="learning-h">代码讲解与课程 Walkthroughs and the course</h2>'
         "<p>Each report is also a notebook, and its walkthrough shows the code."
         + (
             f' Students get <a href="{COURSE_ZIP}" download>the course (练习, a zip)</a>: seven '

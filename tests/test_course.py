@@ -98,7 +98,101 @@ def test_number_answers_fit_their_own_self_check_spec():
         assert float(ex.low) <= value <= float(ex.high), f"{ex.id}: answer inside its range"
         slips = [float(s.partition("=")[0]) for s in ANSWERS[ex.id]["slips"].split("|") if s]
         assert value not in slips, f"{ex.id}: a slip equals the answer"
-        assert f"round(float({ex.var}), {ex.decimals}) == " in ANSWERS[ex.id]["test"]
+        assert ANSWERS[ex.id]["test"] == course.number_test(ex, ANSWERS[ex.id]["expected"])
+
+
+def _grades(ex_id, value):
+    """Whether the autograder's case of a number exercise passes for this value."""
+    ex = EXERCISES[ex_id]
+    (code, _), *_ = course.graded_cases(ex, ANSWERS[ex_id]["test"])
+    return bool(eval(code, {ex.var: value}))
+
+
+def test_the_autograder_grades_the_kind_and_the_rounding_the_prompt_asks():
+    import numpy as np
+    import pandas as pd
+
+    assert _grades("00.1", 77) and _grades("00.1", np.int64(77)) and _grades("00.1", 77.0)
+    assert _grades("03.1", np.array(10000.0)), "a 0-d array is the number it holds"
+    for wrong in ("77", 77.4, pd.Series([77]), [77], np.bool_(True), float("nan")):
+        assert not _grades("00.1", wrong), repr(wrong)
+    assert _grades("06.4", 30.0) and _grades("06.4", np.float64(30.0))
+    assert not _grades("06.4", (2.6e10 / 2e10 - 1) * 100), "unrounded: 30.000000000000004"
+    assert not _grades("04.1", 115.55) and not _grades("04.1", "115.5")
+
+
+def test_the_autograder_and_the_self_check_agree_on_what_a_number_is(selfcheck):
+    import numpy as np
+    import pandas as pd
+
+    for ex in EXERCISES.values():
+        if ex.kind != "number":
+            continue
+        right = float(ANSWERS[ex.id]["expected"])
+        forms = [right, np.float64(right), np.array(right), str(ANSWERS[ex.id]["expected"])]
+        forms += [pd.Series([right]), right + 10.0 ** -(ex.decimals + 3), np.bool_(True), True]
+        for value in forms:
+            plausible = selfcheck.feedback(ex.id, value).startswith("plausible")
+            assert plausible == _grades(ex.id, value), (ex.id, repr(value))
+
+
+def test_the_autograder_reads_a_title_at_any_location():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ex = EXERCISES["00.4"]
+    fig, ax = plt.subplots()
+    ax.bar(["s0"], [1])
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    assert not eval(course.chart_label_test(ex.var), {ex.var: ax})
+    for loc in ("left", "right", "center"):
+        ax.set_title("t", loc=loc)
+        assert eval(course.chart_label_test(ex.var), {ex.var: ax}), loc
+        ax.set_title("", loc=loc)
+    plt.close(fig)
+
+
+# The arithmetic slips the key quotes, each with the computation it names, on the article's
+# numbers (60 and 69.3亿元; 175 and 260亿元; 12 and 8.6%; 8.5%; 200亿元; 21 zones, 3rd; 4800 places,
+# 5 schools; 万 = 10000).
+SLIP_COMPUTATIONS = {
+    ("02.2", "20"): 21 - 1,
+    ("02.2", "19"): 21 - 2,
+    ("03.1", "0.0001"): 1 / 10000,
+    ("03.3", "4800"): 4800,
+    ("04.1", "86.6"): round(60 / 69.3 * 100, 1),
+    ("04.1", "1.2"): round(69.3 / 60, 1),
+    ("04.3", "-100"): round((260 / 1.75e10 - 1) * 100),
+    ("04.3", "148.6"): round(260 / 175 * 100, 1),
+    ("04.3", "85"): 260 - 175,
+    ("04.3", "0.5"): round(260 / 175 - 1, 1),
+    ("05.3", "39.5"): round((12 - 8.6) / 8.6 * 100, 1),
+    ("05.3", "-3.4"): round(8.6 - 12, 1),
+    ("06.3", "3.5"): round(12 - 8.5, 1),
+    ("06.3", "-29.2"): round((8.5 / 12 - 1) * 100, 1),
+    ("06.3", "0.1"): round(8.6 - 8.5, 1),
+    ("06.4", "130"): round(260 / 200 * 100, 1),
+    ("06.4", "60"): 260 - 200,
+}
+
+
+def test_every_slip_value_is_what_its_computation_gives():
+    for (ex_id, value), computed in SLIP_COMPUTATIONS.items():
+        slips = [s.partition("=")[0] for s in ANSWERS[ex_id]["slips"].split("|")]
+        assert value in slips, (ex_id, value)
+        assert float(value) == computed, (ex_id, value, computed)
+    # A float's noise (115.50000000000001, 3.3999999999999986) depends on the exact operations:
+    # the key quotes no such value, in its notes or its slips.
+    noise = re.compile(r"\d\.\d{7,}")
+    for stem, nb in KEYS.items():
+        for cell in nb.cells:
+            if course.KEY_TAG in cell.metadata.get("tags", []):
+                assert not noise.search(cell.source), (stem, noise.search(cell.source).group())
+    for ex_id, row in ANSWERS.items():
+        assert not noise.search(row["slips"] + row["expected"]), ex_id
 
 
 def test_each_expected_value_names_what_it_was_checked_against():
@@ -186,9 +280,23 @@ def test_self_check_names_the_common_slips(selfcheck):
     assert "round to a whole number" in said("00.1", 121.5)
     assert "outside" in said("00.1", -4)
     assert "fraction" in said("04.1", 1.2)
-    assert "fraction" in said("06.3", 0.3) and "fraction" not in said("06.3", 3.0)
+    assert "fraction" in said("06.4", 0.3) and "fraction" not in said("06.4", 3.0)
     assert "1 decimal" in said("04.1", 115.50000000000001)
     assert "check the unit" in said("04.3", 2.6e10)
+    # A fraction, or a division the wrong way round, where a count, ratio or points are asked:
+    # named before any advice on rounding, and rounding it to 0 is not plausible either.
+    for ex_id, value in (("00.3", 22 / 122), ("03.1", 1 / 10000), ("03.3", 5 / 4800)):
+        assert "looks like a fraction" in said(ex_id, value), ex_id
+        assert "round(x" not in said(ex_id, value), ex_id
+        assert not said(ex_id, round(value)).startswith("plausible"), ex_id
+    assert "looks like a fraction" in said("06.3", (8.5 - 12) / 100)
+    # numpy scalars and 0-d arrays are the numbers (or bools) they hold
+    import numpy as np
+
+    assert said("03.1", np.array(10000.0)).startswith("plausible")
+    assert said("03.1", np.float64(10000.0)).startswith("plausible")
+    assert said("06.1", np.bool_(True)) == said("06.1", True)
+    assert said("06.1", True).startswith("not yet")
     assert "column(s) n" in said("01.2", pd.DataFrame({"domain": [], "period": []}))
     fig, ax = plt.subplots()
     assert "empty" in said("00.4", ax)
@@ -227,14 +335,14 @@ def test_self_check_names_the_common_slips(selfcheck):
     fig, ax = plt.subplots()
     ax.barh(["a", "b", "c"], [-1, 2, -3])
     _label(ax, x="margin (%)")
-    assert "sorted" in said("06.4", ax)
+    assert "sorted" in said("06.5", ax)
     plt.close(fig)
     fig, ax = plt.subplots()
     ax.barh(["a", "b", "c"], [-3, -1, 2])
     _label(ax, x="margin (%)")
-    assert "line at zero" in said("06.4", ax)
+    assert "line at zero" in said("06.5", ax)
     ax.axvline(0)
-    assert said("06.4", ax).startswith("plausible")
+    assert said("06.5", ax).startswith("plausible")
     plt.close(fig)
     assert "marked by your teacher" in said("00.5", "one two three " * 6)
     assert "sentence or two" in said("00.5", "yes")
@@ -295,7 +403,7 @@ def test_the_leak_check_catches_planted_leaks(bundle):
     assert "03.3: the answer 960 is written in the bundle" in found, found
     # A self-check whose range is the answer itself gives the answer away.
     tight = rows.replace(
-        "00.1,ex_00_1,how many sentences?,apply,number,count,0,0,1000,",
+        "00.1,ex_00_1,how many sentences?,apply,number,count,0,1,1000,",
         "00.1,ex_00_1,how many sentences?,apply,number,count,0,77,77,",
     )
     assert tight != rows
@@ -349,6 +457,77 @@ def test_teacher_page_has_what_a_lesson_needs():
     for ex_id, row in ANSWERS.items():
         assert f"Exercise {ex_id}" in body
         assert html.escape(row["expected"], quote=True) in body, ex_id
+
+
+def test_teacher_folder_says_how_to_grade_with_a_working_install():
+    files = course.export_files(DATA_DIR)
+    readme = files["teacher/README.md"].decode()
+    requirements = files["teacher/requirements.txt"].decode().splitlines()
+    lock = (course.COURSE_DIR.parents[2] / "requirements.lock").read_text()
+    pin = course.otter_pin()
+    assert re.search(rf"^{re.escape(pin)} ", lock, re.M) or re.search(
+        rf"^{re.escape(pin)}\\s*\\\\?$", lock, re.M
+    ), pin
+    bundle_pins = [
+        line
+        for line in (course.BUNDLE_DIR / "requirements.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert [r for r in requirements if not r.startswith("#")] == [*bundle_pins, pin]
+    assert "pip install -r requirements.txt" in readme and "otter run -a autograder/" in readme
+    assert "NoSuchKernel" in readme and "Public Tests" in readme
+    for stem in KEYS:
+        assert f"autograder/{stem}.zip" in readme and f"teacher/autograder/{stem}.zip" in files
+    body = teacher.teacher_body(DATA_DIR)
+    assert "requirements.txt</code>" in body and "NoSuchKernel" in body
+    assert "python -m gaoxin" not in body, "a command that needs the project's package"
+
+
+def test_student_text_speaks_for_itself(bundle):
+    """No word of the bundle points at the project, its package or files the bundle lacks."""
+    with zipfile.ZipFile(io.BytesIO(bundle)) as zf:
+        texts = {
+            n: zf.read(n).decode()
+            for n in zf.namelist()
+            if n.endswith((".ipynb", ".md", ".txt", ".py", "exercises.csv"))
+        }
+    for name, text in texts.items():
+        if name.endswith(".ipynb"):
+            text = "\n".join(c.source for c in nbformat.reads(text, as_version=4).cells)
+        for words in (r"\bthe project\b", "project's", "register", r"fact\(facts"):
+            assert not re.search(words, text), (name, words)
+
+
+def test_hints_are_not_the_solution():
+    """A hint names the method; it does not hold most of the answer's code."""
+    from difflib import SequenceMatcher
+
+    code = {}
+    for nb in KEYS.values():
+        code.update({i: re.sub(r"\s", "", c.source) for i, c in course.answer_cells(nb).items()})
+    for ex in EXERCISES.values():
+        if ex.kind == "text":
+            continue
+        hint, answer = re.sub(r"\s", "", ex.hint), code[ex.id]
+        blocks = SequenceMatcher(None, answer, hint, autojunk=False).get_matching_blocks()
+        covered = sum(b.size for b in blocks if b.size >= 8) / len(answer)
+        assert covered < 0.6, (ex.id, round(covered, 2))
+
+
+def test_06_merges_targets_with_outcomes_and_is_harder_than_05():
+    """The last notebook practises what its goals claim: a merge of targets with outcomes,
+    on more tables than 05's merges."""
+    code_06, code_05 = _answer_code("06_promises_kept"), _answer_code("05_reshaping_targets")
+    assert (
+        "G1" in teacher.goals(KEYS["06_promises_kept"])
+        and "merge" in teacher.goals(KEYS["06_promises_kept"])["G1"]
+    )
+    assert code_06.count(".merge(") >= 2 and "left_on=" in code_06 and "right_on=" in code_06
+    assert "left_on=" not in code_05
+    setup = KEYS["06_promises_kept"].cells[2].source
+    assert "outcome_value" not in setup and "target_value" not in setup, (
+        "06 reads the link columns only: the values come from merging facts and figures"
+    )
 
 
 def test_lesson_plans_cite_only_cells_the_notebooks_have(bundle):
@@ -472,6 +651,46 @@ def test_otter_grades_a_filled_notebook_full_and_a_blank_one_zero(tmp_path, stem
             no_logo=True,
         )
         assert (results.total, results.possible) == (expected, possible), name
+
+
+@pytest.mark.build
+def test_blank_notebooks_print_no_answer_before_it_is_solved(tmp_path, bundle):
+    """Run as a student first opens them (every stub blank), the notebooks show no answer of a
+    number exercise in any cell's text or output (worked examples use other rows or made-up
+    numbers), and no table of exactly the rows an exercise asks for."""
+    root = _unzipped(bundle, tmp_path)
+    for stem in KEYS:
+        nb = nbformat.read(root / f"{stem}.ipynb", as_version=4)
+        NotebookClient(
+            nb,
+            kernel_name="python3",
+            allow_errors=True,
+            resources={"metadata": {"path": str(root)}},
+        ).execute()
+        shown = []
+        for cell in nb.cells:
+            shown.append(cell.source)
+            for out in cell.get("outputs", []):
+                shown.append(out.get("text", ""))
+                shown.append(out.get("data", {}).get("text/plain", ""))
+        shown_text = "\n".join(shown)
+        for ex in EXERCISES.values():
+            expected = ANSWERS[ex.id]["expected"]
+            if ex.notebook != stem[:2] or ex.kind != "number" or len(expected) < 3:
+                continue
+            found = re.search(rf"(?<![\d.]){re.escape(expected)}(?!\d)", shown_text)
+            assert not found, (stem, ex.id, shown_text[max(found.start() - 80, 0) : found.end()])
+        if stem == "06_promises_kept":
+            assert "same_measure" not in re.sub(
+                r"links\[\"relation\"\].unique\(\)",
+                "",
+                "".join(
+                    o.get("data", {}).get("text/plain", "")
+                    for c in nb.cells
+                    for o in c.get("outputs", [])
+                    if "unique" not in c.source
+                ),
+            ), "a worked cell shows the judged rows"
 
 
 CHART_BLIND = """

@@ -308,13 +308,23 @@ columns and, where the prompt fixes it, its row count; a chart's title, labels, 
 order and unit) and name the common slips of kind (a mask holding NaN without
 <code>na=False</code>, bars in yuan instead of 亿元, bars out of the order asked), but they know
 no answer, so a wrong number of the right kind gets the same "plausible".
-Nothing in the bundle lets an answer be recovered faster than by solving it
-(<code>python -m gaoxin.report.course leakcheck
-exports/student/gaoxin-course.zip</code> shows it). For marks, use the otter-grader autograders in
-<code>teacher/autograder/</code> (hidden tests with the exact answers): <code>pip install
-otter-grader</code>, then for one handed-in notebook <code>otter run -a
-teacher/autograder/00_first_look.zip 00_first_look.ipynb</code>, which prints the score per
-exercise and writes <code>results.json</code>. A chart earns one point for its marks (the
+Nothing in the bundle lets an answer be recovered faster than by solving it (the project's
+maintainers check each bundle with a leak check run in the project's repository; a teacher
+needs nothing of it). For marks, use the otter-grader autograders in
+<code>teacher/autograder/</code> (hidden tests with the exact answers). Grade in an environment
+of its own, with <code>teacher/requirements.txt</code> installed into it: it pins the course's
+pandas, matplotlib and jupyterlab (which brings the <code>python3</code> kernel otter runs
+notebooks with) and otter-grader at the version the kit was tested with. From
+<code>teacher/</code>: <code>python -m venv grading</code>, then <code>grading/bin/pip install -r
+requirements.txt</code>, then for one handed-in notebook <code>grading/bin/otter run -a
+autograder/00_first_look.zip -o results/ 00_first_look.ipynb</code>, which prints the score per
+exercise and writes <code>results/results.json</code>. Do not run <code>pip install
+otter-grader</code> alone: it pulls the newest pandas (3.x) and no Jupyter kernel, and
+<code>otter run</code> then stops with <code>NoSuchKernel: python3</code>. Every test is hidden,
+so the line "Public Tests: All test cases passed!" appears for every notebook, blank or not: read
+the points. <code>teacher/README.md</code> repeats these steps. A number earns its points only as
+the prompt asks: a number (not text, not a one-element Series), rounded exactly as asked.
+A chart earns one point for its marks (the
 bars' values, and their order where the prompt asks for one) and one for a title and both axis
 labels, so an unlabelled but correct chart gets half its points.
 Written exercises (level "judge") are marked by hand with the rubric given under each.</p>
@@ -333,13 +343,13 @@ condition: "The truth value of a Series is ambiguous" — write
 <code>na=False</code>.</li>
 <li><b>Percent against fraction, 亿元 against yuan</b>: say the unit aloud before dividing;
 <code>value_normalized</code> is in base units (yuan), <code>value</code> as written.</li>
-<li><b>Percentage points against percent change</b> (05.3, 06.2): a difference of two rates is in
+<li><b>Percentage points against percent change</b> (05.3, 06.3): a difference of two rates is in
 points.</li>
 <li><b>Reading 以上 as "more than"</b>: it includes the number (see the glossary).</li>
-<li><b>Reading 签约 (signed) as 引进 (introduced)</b> (06.1, 06.3, 06.4): the targets say
+<li><b>Reading 签约 (signed) as 引进 (introduced)</b> (06.1, 06.4, 06.5): the targets say
 introduced, the later report counts signed. The project's readings register
 (<code>introduced_vs_signed</code>) keeps them as two counts and treats "signed counts as
-introduced" as an alternative reading. The answers of 06.1, 06.3 and 06.4 rest on that
+introduced" as an alternative reading. The answers of 06.1, 06.2, 06.4 and 06.5 rest on that
 alternative, and their prompts and keys say so; on the project's own reading only the GDP target
 is judged. Ask students to name the reading in any sentence that uses these numbers.</li>
 <li><b>A chart without a title or axis labels</b>, or drawn on a new figure instead of the

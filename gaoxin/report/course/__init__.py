@@ -14,8 +14,10 @@ Sources (this folder):
 
 Outputs (paths relative to exports/): ``student/gaoxin-course.zip`` (the bundle),
 ``teacher/autograder/NN_topic.zip`` (otter-grader, one per notebook; hidden tests hold the
-exact answers), ``teacher/key/NN_topic.ipynb``. ``python -m gaoxin.report.course leakcheck ZIP``
-shows that no answer can be recovered from a bundle.
+exact answers), ``teacher/key/NN_topic.ipynb``, ``teacher/README.md`` (what the folder holds and
+how to grade) and ``teacher/requirements.txt`` (what grading needs: the bundle's pins and
+otter-grader). ``python -m gaoxin.report.course leakcheck ZIP`` (a maintainers' command, run in
+this repository) shows that no answer can be recovered from a bundle.
 """
 
 from __future__ import annotations
@@ -287,10 +289,24 @@ def bundle_zip(data_dir: Path, key_dir: Path = KEY_DIR) -> bytes:
 
 
 def chart_label_test(var: str) -> str:
-    """The autograder's case for what every chart needs: a title and both axis labels."""
+    """The autograder's case for what every chart needs: a title (at the left, centre or right,
+    as the self-check reads it) and both axis labels."""
     return (
-        f"bool({var}.get_title().strip() and {var}.get_xlabel().strip() "
-        f"and {var}.get_ylabel().strip())"
+        f"bool(''.join({var}.get_title(loc) for loc in ('left', 'center', 'right')).strip() "
+        f"and {var}.get_xlabel().strip() and {var}.get_ylabel().strip())"
+    )
+
+
+def number_test(exercise: Exercise, expected: str) -> str:
+    """The autograder's case for a number exercise, as the self-check reads an answer: a numpy
+    scalar or 0-d array counts as the number it holds; the answer must then be a Python int or
+    float (not a bool, a str or a one-element Series), rounded exactly as the prompt asks
+    (``round(v, decimals) == v``) and equal to the expected value."""
+    var = exercise.var
+    return (
+        f"(lambda v: type(v) in (int, float) and round(v, {exercise.decimals}) == v == {expected})"
+        f"({var}.item() if getattr({var}, 'ndim', None) == 0 and hasattr({var}, 'item') "
+        f"else {var})"
     )
 
 
@@ -353,12 +369,96 @@ def autograder_zip(stem: str, data_dir: Path) -> bytes:
     return _zip(autograder_files(stem, data_dir))
 
 
+OTTER_PACKAGE = "otter-grader"
+
+
+def otter_pin(lock: Path = COURSE_DIR.parents[2] / "requirements.lock") -> str:
+    """otter-grader pinned at the version the course's tests run it with (requirements.lock)."""
+    found = re.search(rf"^{OTTER_PACKAGE}==([^\s\\]+)", lock.read_text(encoding="utf-8"), re.M)
+    if not found:
+        raise CourseError(f"{lock}: no pin of {OTTER_PACKAGE}")
+    return f"{OTTER_PACKAGE}=={found.group(1)}"
+
+
+def grading_requirements() -> str:
+    """teacher/requirements.txt: the student bundle's pins (pandas, matplotlib and jupyterlab,
+    which brings the python3 kernel that otter runs notebooks with) and otter-grader."""
+    pins = [
+        line
+        for line in (BUNDLE_DIR / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    return (
+        "# What grading the course needs: the student bundle's pins and otter-grader.\n"
+        "# python -m venv grading && grading/bin/pip install -r requirements.txt\n"
+        + "\n".join([*pins, otter_pin()])
+        + "\n"
+    )
+
+
+def teacher_readme(stems: list[str]) -> str:
+    """teacher/README.md: what the folder holds and the exact commands to grade a notebook."""
+    first = stems[0] if stems else "00_first_look"
+    notebooks = "\n".join(
+        f"| `autograder/{s}.zip` | the autograder of `{s}.ipynb` |" for s in stems
+    )
+    return f"""# Teacher's kit: key notebooks and autograders
+
+This folder is for teachers only; the student bundle (`../student/{BUNDLE_NAME}.zip`) holds no
+file of it. The teacher's guide is `../teacher.html` (or `../teacher.pdf`): lesson plans, answers,
+common slips, rubrics.
+
+| file | what it is |
+|---|---|
+| `key/NN_topic.ipynb` | the key notebooks: the teaching walkthrough with every model answer |
+{notebooks}
+| `requirements.txt` | what grading needs: the course's pinned packages and `{otter_pin()}` |
+
+## Grading a handed-in notebook
+
+Make an environment for grading once, from this folder, and install **this folder's**
+`requirements.txt` into it:
+
+```sh
+python -m venv grading
+grading/bin/pip install -r requirements.txt        # Windows: grading\\Scripts\\pip
+```
+
+Do not install `otter-grader` on its own: `pip install otter-grader` alone pulls the newest
+pandas (3.x, which the notebooks were not written for) and no Jupyter kernel, and `otter run`
+then stops with `NoSuchKernel: python3`. The requirements file pins the course's pandas,
+matplotlib and jupyterlab (which brings the `python3` kernel) and `{otter_pin()}`.
+
+Then, for one notebook (here a student's `{first}.ipynb`):
+
+```sh
+grading/bin/otter run -a autograder/{first}.zip -o results/ path/to/{first}.ipynb
+```
+
+`otter run` runs the notebook, prints the points per exercise and the total, and writes
+`results/results.json`. A notebook handed in blank scores 0.
+
+Every test in these autograders is **hidden** (they hold the exact answers), so there are no
+public tests: the line "Public Tests: All test cases passed!" that otter prints for every
+notebook, blank or not, says nothing about the answers. Read the points per exercise and the
+total (`results.json`: `score` per question).
+
+A number earns its points only as the prompt asks for it: a number (not text in quotes, not a
+one-element Series), rounded exactly as asked, with the right value. A chart earns one point for
+its marks and one for a title and both axis labels. Written exercises (level "judge") are marked
+by hand with the rubric in `../teacher.html`.
+"""
+
+
 def export_files(data_dir: Path) -> dict[str, bytes]:
     """The course's files under exports/: the student bundle and the teacher's kit."""
     files = {BUNDLE_ZIP: bundle_zip(data_dir)}
+    stems = [path.stem for path in key_notebooks()]
     for path in key_notebooks():
         files[f"teacher/key/{path.name}"] = path.read_bytes()
         files[f"teacher/autograder/{path.stem}.zip"] = autograder_zip(path.stem, data_dir)
+    files["teacher/README.md"] = teacher_readme(stems).encode()
+    files["teacher/requirements.txt"] = grading_requirements().encode()
     return files
 
 

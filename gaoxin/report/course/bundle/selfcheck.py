@@ -44,9 +44,19 @@ def hint(exercise_id: str) -> None:
     print(row["hint"] if row else f"there is no exercise {exercise_id!r} in exercises.csv")
 
 
+def _scalar(answer: object) -> object:
+    """A numpy scalar or 0-d array as the Python value it holds (np.float64(3.0) → 3.0,
+    np.array(2.0) → 2.0, np.True_ → True); anything else as it is. The autograder
+    reads an answer the same way."""
+    if getattr(answer, "ndim", None) == 0 and hasattr(answer, "item"):
+        return answer.item()  # type: ignore[attr-defined]
+    return answer
+
+
 def _number_feedback(row: dict[str, str], answer: object) -> str:
     unit = row["unit"]
     decimals = int(row["decimals"] or 0)
+    answer = _scalar(answer)
     if type(answer).__name__ in ("Series", "DataFrame", "list", "tuple", "ndarray", "dict"):
         size = getattr(answer, "shape", None) or (len(answer),)  # type: ignore[arg-type]
         said = (
@@ -61,12 +71,15 @@ def _number_feedback(row: dict[str, str], answer: object) -> str:
                 "empty cell unless you pass na=False, and .sum() or .mean() then skip those rows."
             )
         return said
-    number_like = isinstance(answer, (int, float)) or hasattr(answer, "__float__")
-    if isinstance(answer, (bool, str)) or not number_like:
+    # One number is a Python int or float (numpy scalars were turned into one above); a bool,
+    # a string or anything else is not, whatever it converts to.
+    if type(answer) not in (int, float):
         kind = type(answer).__name__
         extra = " Numbers are written without quotes." if isinstance(answer, str) else ""
+        if isinstance(answer, bool):
+            extra = " True and False are not counts: count them with .sum()."
         return f"not yet: the answer is a {kind}, and the question asks for a number.{extra}"
-    value = float(answer)  # type: ignore[arg-type]
+    value = float(answer)
     if math.isnan(value):
         return "not yet: the answer is NaN (not a number): did a filter keep no rows?"
     low, high = float(row["low"]), float(row["high"])
@@ -76,13 +89,22 @@ def _number_feedback(row: dict[str, str], answer: object) -> str:
         return "not yet: this looks like a percentage; the question asks for a fraction (÷100)."
     if unit == "yuan_100m" and abs(value) >= 1e6:
         return "not yet: this looks like yuan; the question asks for 亿元 (divide by 1e8)."
+    whole = unit in ("count", "ratio") and decimals == 0
+    if value and (round(value, decimals) == 0 or (whole and abs(value) < 1)):
+        # Before any advice on rounding: rounding such a value would hide the slip.
+        return (
+            f"not yet: {value:g} looks like a fraction, and the question asks for "
+            f"{UNIT_WORDS.get(unit, unit)}. Did you take a share or a mean where a count or a "
+            "sum was meant, or divide the wrong way round (b ÷ a instead of a ÷ b)?"
+        )
     if round(value, decimals) != value:
         places = "a whole number" if decimals == 0 else f"{decimals} decimal place(s)"
         return f"not yet: round to {places}, as the question asks (round(x, {decimals}))."
     if not low <= value <= high:
+        zero = " A share or a fraction rounded to a whole number gives 0." if value == 0 else ""
         return (
             f"not yet: {value:g} is outside what is possible for this question "
-            f"({low:g} to {high:g}); check the unit and the rows your filter keeps."
+            f"({low:g} to {high:g}); check the unit and the rows your filter keeps.{zero}"
         )
     return PLAUSIBLE.format(what=UNIT_WORDS.get(unit, unit) + ", in range, rounded as asked")
 

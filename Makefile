@@ -128,7 +128,7 @@ bench: $(STAMP)  ## benchmark the report build against naive nbconvert runs
 
 clean:  ## remove everything the build makes: exports, article profiles, the cache, publish leftovers (keeps .venv)
 	rm -rf exports/html exports/walkthrough exports/pdf exports/student exports/figures \
-	  exports/data exports/index.html exports/article.html exports/facts.html \
+	  exports/data exports/index.html exports/article.html exports/facts.html exports/learn.html \
 	  exports/teacher.html exports/teacher.pdf exports/teacher exports/zh .cache .exports-staging-* .exports-ready-* .exports-old-* \
 	  exports/.*-staging-* exports/.*-ready-* exports/.*-old-* exports/.gaoxin-staging-*
 	@# Article profiles (build --article): a folder of exports/ holding the profile's page.

@@ -353,3 +353,13 @@ def test_article_page_passes_axe(browser, article_url):
         assert not violations, pagecheck.describe(violations)
     finally:
         tab.close()
+
+
+def test_a_unit_of_another_size_shows_its_value_in_the_base_unit():
+    """12公里 is 12 in kilometres: the page gives its metres too, as it does for 万 and 亿."""
+    from gaoxin.data import load_facts
+    from gaoxin.report.article_page import value_words
+
+    facts = load_facts()
+    row = facts[facts.unit_raw == "公里"].iloc[0].to_dict()
+    assert value_words(row).endswith(f"= {row['value'] * 1000:,.0f} m"), value_words(row)

@@ -119,9 +119,10 @@ def quote_fact(row) -> None:
         body = f"{escape(text[:i])}**{escape(quote)}**{escape(text[i + len(quote) :])}"
     else:
         body = escape(text)
+    # The offsets are the bold figure's, not the whole sentence's: the citation says so.
     show_markdown(
-        f"> {body}\n>\n> — {escape(location(row))}",
-        f"> {body}\n>\n> ——{escape(location_zh(row))}",
+        f"> {body}\n>\n> — {escape(location(row))} (the figure in bold)",
+        f"> {body}\n>\n> ——{escape(location_zh(row))}（加粗的数字）",
     )
 
 

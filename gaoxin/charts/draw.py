@@ -57,10 +57,19 @@ def hbars(ax, names, values, colour=PALETTE[0], fmt=None, highlight=None) -> Non
     ax.grid(axis="y", visible=False)
 
 
-def mark(ax, x: float, y: float, kind: str, floor: bool = False, size: float = MARKER_SIZE):
-    """Draw one value in the house encoding: result, plan or target; `floor` adds an open arrow."""
+def mark(
+    ax,
+    x: float,
+    y: float,
+    kind: str,
+    floor: bool = False,
+    size: float = MARKER_SIZE,
+    filled: bool | None = None,
+):
+    """Draw one value in the house encoding: result, plan or target; `floor` adds an open arrow;
+    `filled=False` draws the kind's mark hollow (an earlier year beside a later one)."""
     enc = ENCODING[kind]
-    face = enc["color"] if enc["filled"] else "white"
+    face = enc["color"] if (enc["filled"] if filled is None else filled) else "white"
     ax.scatter(
         [x],
         [y],

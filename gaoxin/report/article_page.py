@@ -133,7 +133,9 @@ def value_words(row: dict[str, Any]) -> str:
     if is_scale(row):
         # 千亿级: an order of magnitude the aim belongs to, not a value it equals.
         return f"{row['quote']}: {scale_words(row)}"
-    if Decimal(str(row["multiplier"])) != 1:
+    # A multiplier (万, 亿) or a unit of another size (公里 → m) changes the number.
+    converted = Decimal(str(row["value_normalized"])) != Decimal(str(row["value"]))
+    if Decimal(str(row["multiplier"])) != 1 or converted:
         base = plain_number(row["value_normalized"])
         if not _blank(row.get("value_high_normalized")):
             base += f"–{plain_number(row['value_high_normalized'])}"

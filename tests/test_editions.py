@@ -453,16 +453,17 @@ def test_a_chinese_count_margin_takes_the_targets_own_measure_word():
 
 
 def test_bold_renders_between_chinese_characters():
-    """Through the exporter's own Markdown filter: a bold run beside CJK punctuation renders, with
-    its text inside the <strong> (inline HTML tags would lose it there)."""
+    """Through the exporter's own Markdown filter: a bold run beside CJK punctuation renders whole,
+    its punctuation inside (inline HTML tags would lose their text there)."""
     from gaoxin.report.editions import strong_for_chinese
     from gaoxin.report.render import _exporter
 
     to_html = _exporter(True).environment.filters["markdown2html"]
     for markdown, bold in (
-        ("**41%**的绿化率", "41"),
-        ("是**“第一方阵”**是", "第一方阵"),
+        ("**41%**的绿化率", "41%"),
+        ("是**“第一方阵”**是", "“第一方阵”"),
         ("有**12**条", "12"),
+        ("- **“累计”的歧义**。", "“累计”的歧义"),
     ):
         shown = to_html({"cell": {}}, strong_for_chinese(markdown))
         assert f"<strong>{bold}</strong>" in shown and "**" not in shown, shown

@@ -51,30 +51,34 @@ IN_YI_OR_WAN["million"] = IN_YI_OR_WAN["m"]
 # whole (1,200,000 m²): such a number agrees with the English when its whole value is stated there.
 CHINESE_SCALE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*([万亿])")
 CHINESE_FACTOR = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
-# «**41%**的»: CommonMark will not close a bold run that ends in punctuation when a CJK character
-# follows (no space between them in Chinese), and nbconvert's renderer mangles inline HTML tags;
-# so the Chinese edition moves edge punctuation out of the run: «**41**%的», «“**第一方阵**”是».
+# «**41%**的»: CommonMark will not close a bold run that ends in punctuation when a letter (a CJK
+# character: no space between them in Chinese) follows, nor open one that starts with punctuation
+# after a letter. An empty HTML comment there is punctuation to the parser and nothing to the reader
+# (nbconvert's renderer mangles inline tags such as <strong>, so the run stays Markdown).
 STRONG = re.compile(r"(?<![\\*])\*\*(?=\S)(.+?)(?<=[^\s\\])\*\*(?!\*)")
+SEAM = "<!-- -->"
 
 
 def _punctuation(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "PS"
 
 
+def _letter(ch: str) -> bool:
+    return bool(ch) and not ch.isspace() and not _punctuation(ch)
+
+
 def strong_for_chinese(markdown: str) -> str:
-    """Bold runs that render between Chinese characters: punctuation at either edge of a run
-    moves outside it (a run of punctuation alone is left as it is)."""
+    """Bold runs that render between Chinese characters, with their text whole («**41%**的»)."""
 
-    def edges(m: re.Match[str]) -> str:
+    def seams(m: re.Match[str]) -> str:
         inner = m.group(1)
-        lead = len(inner) - len(inner.lstrip("".join(c for c in inner if _punctuation(c))))
-        core = inner[lead:]
-        tail = len(core) - len(core.rstrip("".join(c for c in core if _punctuation(c))))
-        if not core[: len(core) - tail]:
-            return m.group(0)
-        return f"{inner[:lead]}**{core[: len(core) - tail]}**{core[len(core) - tail :]}"
+        before = markdown[m.start() - 1] if m.start() else ""
+        after = markdown[m.end()] if m.end() < len(markdown) else ""
+        lead = SEAM if _punctuation(inner[0]) and _letter(before) else ""
+        tail = SEAM if _punctuation(inner[-1]) and _letter(after) else ""
+        return f"{lead}{m.group(0)}{tail}"
 
-    return STRONG.sub(edges, markdown)
+    return STRONG.sub(seams, markdown)
 
 
 def editions(nb: Any) -> tuple[str, ...]:

@@ -492,3 +492,13 @@ def test_no_reader_page_shows_a_markdown_marker(strict_build):
             at = text.index("**")
             shown[page.name] = text[max(0, at - 30) : at + 30]
     assert len(pages) >= 16 and not shown, shown
+
+
+def test_a_quote_inside_a_quote_takes_single_marks_in_chinese():
+    from gaoxin.report.editions import nested_quotes_zh
+
+    assert nested_quotes_zh("报道称之为“刷新了项目推进的“高新速度””。") == (
+        "报道称之为“刷新了项目推进的‘高新速度’”。"
+    )
+    assert nested_quotes_zh("实施“产业项目建设年”行动") == "实施“产业项目建设年”行动"
+    assert nested_quotes_zh("不成对的“引号") == "不成对的“引号"

@@ -368,7 +368,8 @@ def _legend_zh(facts: list[dict[str, Any]], exclusions: list[dict[str, Any]]) ->
     return (
         '<section class="gx-legend" aria-labelledby="legend-h">'
         '<h2 id="legend-h">读法</h2>'
-        f"<p>报道全文照录。文中{len(facts)}个数字均已标出；将鼠标移到数字上，或用Tab键"
+        f"<p>报道全文照录。文中{len(facts)}个事实（数据项、日期和名称中的数字）和"
+        f"{len(exclusions)}个不计的数字均已标出；将鼠标移到数字上，或用Tab键"
         "移到数字处，可看到事实表对它的记录（指标、数值、时期、限定词）。"
         '完整的表格见<a href="facts.html">事实表</a>页，也可'
         '<a href="../data/facts.csv">下载事实表</a>（CSV格式）。</p>'
@@ -410,7 +411,8 @@ def _legend(facts: list[dict[str, Any]], exclusions: list[dict[str, Any]]) -> st
     return (
         '<section class="gx-legend" aria-labelledby="legend-h" lang="en">'
         '<h2 id="legend-h">读法 How to read this page</h2>'
-        f"<p>The full article as published. Each of its {len(facts)} numbers is highlighted; "
+        f"<p>The full article as published. Its {len(facts)} facts (quantities, dates and "
+        f"numbers in names) and {len(exclusions)} numerals that are not quantities are marked; "
         "hover over one, or move to it with the Tab key, to see what the facts table records "
         "for it (metric, value, period, qualifier). The whole table is on the "
         '<a href="facts.html">facts page</a>, and you can '

@@ -304,3 +304,21 @@ def _output_problems(output: Any, where: str) -> list[str]:
     elif isinstance(finding, dict) and finding.get("anchor") and not finding.get("anchor_zh"):
         problems.append(f"{where}: a key finding without its Chinese heading (heading_zh=)")
     return problems
+
+
+def nested_quotes_zh(line: str) -> str:
+    """A quote inside a quote takes single marks, as Chinese writes it: “刷新了‘高新速度’”. A line
+    whose double marks do not pair is left as it is."""
+    depth, out = 0, []
+    for ch in line:
+        if ch == "“":
+            out.append("‘" if depth else ch)
+            depth += 1
+        elif ch == "”":
+            depth -= 1
+            if depth < 0:
+                return line
+            out.append("’" if depth else ch)
+        else:
+            out.append(ch)
+    return "".join(out) if depth == 0 else line

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from gaoxin.config import FIGURE_MIMETYPE, READER_HIDDEN_TAGS
-from gaoxin.report.editions import strong_for_chinese
+from gaoxin.report.editions import nested_quotes_zh, strong_for_chinese
 from gaoxin.report.errors import BuildError
 
 FIGURE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -156,13 +156,18 @@ def reader_notebook(nb: Any, lang: str = "en") -> Any:
 
 def _chinese_bold(cells: list[Any]) -> None:
     """Bold that renders in the Chinese edition's Markdown (editions.strong_for_chinese)."""
+
+    def typeset(markdown: str) -> str:
+        lines = markdown.split("\n")
+        return strong_for_chinese("\n".join(nested_quotes_zh(line) for line in lines))
+
     for cell in cells:
         if cell.cell_type == "markdown":
-            cell.source = strong_for_chinese(cell.source)
+            cell.source = typeset(cell.source)
         for output in cell.get("outputs", []):
             data = output.get("data") or {}
             if "text/markdown" in data:
-                data["text/markdown"] = strong_for_chinese(data["text/markdown"])
+                data["text/markdown"] = typeset(data["text/markdown"])
 
 
 def _quote_plain(body: str) -> str:

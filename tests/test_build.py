@@ -180,9 +180,12 @@ def test_workbook_has_a_sheet_per_table(site):
 def test_index_lists_reports_with_summary_and_headline(site):
     page = (site.exports / "index.html").read_text(encoding="utf-8")
     assert "This fixture report checks the build" in page
+    learn = (site.exports / sitefiles.LEARN_PAGE).read_text(encoding="utf-8")
     for stem in STEMS:
-        for rel in (f"html/{stem}.html", f"walkthrough/{stem}.html", f"pdf/{stem}.pdf"):
+        for rel in (f"html/{stem}.html", f"pdf/{stem}.pdf"):
             assert f'href="{rel}"' in page
+        # The walkthrough is for analysts and students: on the learning page, not the front page.
+        assert f'href="walkthrough/{stem}.html"' in learn and "walkthrough/" not in page
     # The article's 2018 results paragraph opens with 地区生产总值同比增长8.6%.
     assert "Headline numbers" in page and "<strong>8.6%</strong>" in page
     headline = json.loads((site.exports / "data" / sitefiles.HEADLINE_NAME).read_text())

@@ -339,3 +339,11 @@ def test_every_relation_has_its_own_colour():
     from gaoxin.charts import RELATION_COLOURS
 
     assert len(set(RELATION_COLOURS.values())) == len(RELATION_COLOURS), RELATION_COLOURS
+
+
+def test_a_chinese_note_keeps_a_section_name_on_one_line():
+    from gaoxin.charts.figure import wrap_zh
+
+    name = "「2019再出发: 剑指全国一流高新区」"
+    lines = wrap_zh(f"资料来源：戈清平、王韦夫，衡阳高新区工作会议新闻报道——{name}部分", 60)
+    assert any(name in line for line in lines.splitlines()), lines

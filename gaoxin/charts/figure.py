@@ -102,8 +102,11 @@ _NO_LINE_END = "（「『《“‘"
 def wrap_zh(text: str, width: float = TITLE_CHARS_PER_LINE) -> str:
     """Break Chinese text into lines of at most `width` (a CJK character counts twice): between
     any two characters, never inside a run of Latin letters or digits, never before closing or
-    after opening punctuation."""
-    tokens = re.findall(r"[A-Za-z0-9.,%–\-]+|\s+|.", text)
+    after opening punctuation; a name in 「」 or 《》 stays on one line when it fits on one."""
+    tokens = []
+    for token in re.findall(r"「[^」]*」|《[^》]*》|[A-Za-z0-9.,%–\-]+|\s+|.", text):
+        short = token[0] not in "「《" or _display_width(token) <= width
+        tokens += [token] if short else re.findall(r"[A-Za-z0-9.,%–\-]+|\s+|.", token)
     lines, line = [], ""
     for token in tokens:
         if line and _display_width(line + token) > width:

@@ -214,22 +214,14 @@ def fact_row(row: dict[str, Any]) -> str:
     )
 
 
-def exclusion_row(row: dict[str, Any]) -> str:
-    xid = str(row["exclusion_id"])
+def exclusion_row(row: dict[str, Any], zh: bool = False) -> str:
+    """The tooltip of an excluded numeral: its reason (in Chinese for the Chinese edition)."""
+    xid, reason = str(row["exclusion_id"]), str(row["reason"])
+    head, label = ("不计", "原因") if zh else ("不计 not counted", "原因 Reason")
     return (
         f'<span class="gx-row" id="{_esc(xid)}-row" role="tooltip">'
-        f'<span class="gx-row-h">{_esc(xid)} · 不计 not counted</span>'
-        f"{_row_line('原因 Reason', str(row['reason']))}</span>"
-    )
-
-
-def exclusion_row_zh(row: dict[str, Any]) -> str:
-    """The Chinese edition's tooltip of an excluded numeral: its reason in Chinese."""
-    xid = str(row["exclusion_id"])
-    return (
-        f'<span class="gx-row" id="{_esc(xid)}-row" role="tooltip">'
-        f'<span class="gx-row-h">{_esc(xid)} · 不计</span>'
-        f"{_row_line('原因', reason_zh(str(row['reason'])))}</span>"
+        f'<span class="gx-row-h">{_esc(xid)} · {head}</span>'
+        f"{_row_line(label, reason_zh(reason) if zh else reason)}</span>"
     )
 
 
@@ -460,7 +452,7 @@ def article_body(inputs: dict[str, Any], lang: str = "en") -> str:
                 x["exclusion_id"],
                 "",
                 raw[x["start"] : x["end"]],
-                exclusion_row_zh(x) if lang == "zh-CN" else exclusion_row(x),
+                exclusion_row(x, zh=lang == "zh-CN"),
             ),
         }
         for x in inputs["exclusions"]

@@ -155,6 +155,16 @@ def _kernels_started(base: str) -> None:
         assert answer.status == 201
 
 
+def _command_line(process) -> str:
+    """A process's command line; "" once it has exited (a short-lived child may be a zombie)."""
+    import psutil
+
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:
+        return ""
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_stops_lab_and_its_kernels(tmp_path, signum):
     """`python -m gaoxin.lab` (what `make lab` runs) stopped by SIGTERM or Ctrl-C leaves neither
@@ -179,7 +189,7 @@ def test_a_signal_stops_lab_and_its_kernels(tmp_path, signum):
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             family = psutil.Process(proc.pid).children(recursive=True)
-            if any("launch.py" in " ".join(p.cmdline()) for p in family if p.is_running()):
+            if any("launch.py" in _command_line(p) for p in family):
                 break
             time.sleep(0.5)
         else:

@@ -7,11 +7,11 @@ import os
 import shutil
 import subprocess
 import sysconfig
-import venv
 
 import pytest
 
 from gaoxin import config
+from tests.fixtures import venvs
 
 pytestmark = pytest.mark.slow
 
@@ -28,8 +28,7 @@ def installed(tmp_path_factory):
         ignore=shutil.ignore_patterns(".venv", ".cache", "exports", "*.egg-info", ".git", "build"),
     )
     env_dir = base / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    python = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
+    python = venvs.create(env_dir)
     purelib = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True,
@@ -38,22 +37,7 @@ def installed(tmp_path_factory):
     ).stdout.strip()
     deps = sysconfig.get_paths()["purelib"]
     (base / "venv").joinpath(purelib).joinpath("_gaoxin_test_deps.pth").write_text(deps + "\n")
-    out = subprocess.run(
-        [
-            python,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--disable-pip-version-check",
-            ".",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=source,
-        timeout=600,
-    )
+    out = venvs.install(python, "--no-deps", ".", cwd=source, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     assert not (source / "build").exists(), "pip install . left build/ behind"
     command = python.parent / "gaoxin"
@@ -156,16 +140,8 @@ def fresh(tmp_path_factory):
         source,
         ignore=shutil.ignore_patterns(".venv", ".cache", "exports", "*.egg-info", ".git", "build"),
     )
-    env_dir = base / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    bin_dir = env_dir / ("Scripts" if os.name == "nt" else "bin")
-    out = subprocess.run(
-        [bin_dir / "python", "-m", "pip", "install", "--disable-pip-version-check", "."],
-        capture_output=True,
-        text=True,
-        cwd=source,
-        timeout=900,
-    )
+    bin_dir = venvs.create(base / "venv").parent
+    out = venvs.install(bin_dir / "python", ".", cwd=source)
     assert out.returncode == 0, out.stderr[-3000:]
     return bin_dir
 

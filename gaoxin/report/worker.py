@@ -214,7 +214,10 @@ def _build_notebook(task: NotebookTask) -> dict[str, Any]:
             result["seconds"] = time.perf_counter() - started
             return result
         text = nbformat.writes(nb)
-        write_entry(exec_entry, {EXECUTED: text.encode()}, {"stem": stem})
+        # The seconds it took travel with the execution: a later build (or a test session that
+        # starts from this cache) reads them without running the notebook again.
+        seconds = round(time.perf_counter() - started, 2)
+        write_entry(exec_entry, {EXECUTED: text.encode()}, {"stem": stem, "seconds": seconds})
         if changed := snapshot.changed(task):
             return snapshot.discard(task, result, started, changed)
         # Export what a later reuse would read, so both paths give the same bytes.

@@ -115,7 +115,9 @@ def _platform_fonts(page, selector: str) -> list[str]:
     session = page.context.new_cdp_session(page)
     session.send("DOM.enable")
     session.send("CSS.enable")
-    root = session.send("DOM.getDocument", {"depth": -1})
+    root = session.send(
+        "DOM.getDocument", {"depth": 0}
+    )  # the root alone: querySelector searches it
     node = session.send(
         "DOM.querySelector", {"nodeId": root["root"]["nodeId"], "selector": selector}
     )

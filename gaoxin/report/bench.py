@@ -184,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"    {name:<26}{seconds:7.2f} s")
         print(f"    {'total':<26}{naive:7.2f} s")
         edited = notebooks[0].stem
-        print(f"  ratio cold / naive                 {cold / naive:5.2f}  (target <= 0.12)")
+        print(f"  ratio cold / naive                 {cold / naive:5.2f}  (target <= 0.20)")
         print(f"  no-op build                        {noop:5.2f} s")
         print(
             f"  ratio one-edit / {edited} single naive run ({single[edited]:.2f} s) "

@@ -115,9 +115,8 @@ def _platform_fonts(page, selector: str) -> list[str]:
     session = page.context.new_cdp_session(page)
     session.send("DOM.enable")
     session.send("CSS.enable")
-    root = session.send(
-        "DOM.getDocument", {"depth": 0}
-    )  # the root alone: querySelector searches it
+    # The document node alone (depth 0): querySelector searches below it all the same.
+    root = session.send("DOM.getDocument", {"depth": 0})
     node = session.send(
         "DOM.querySelector", {"nodeId": root["root"]["nodeId"], "selector": selector}
     )

@@ -587,6 +587,16 @@ def test_no_course_tables_no_teacher_kit(tmp_path):
 # ------------------------------------------------------------------------ build tier: execution
 
 
+def _graded_cases(stem: str) -> list[tuple[str, str]]:
+    """(exercise id, case code) of every scored autograder case of one notebook."""
+    return [
+        (ex_id, code)
+        for ex_id, row in ANSWERS.items()
+        if ex_id[:2] == stem[:2]
+        for code, _ in course.graded_cases(EXERCISES[ex_id], row["test"])
+    ]
+
+
 def _unzipped(bundle: bytes, where: Path) -> Path:
     with zipfile.ZipFile(io.BytesIO(bundle)) as zf:
         zf.extractall(where)
@@ -639,12 +649,7 @@ def test_blank_notebooks_print_no_answer_before_it_is_solved(tmp_path, bundle):
         nb = nbformat.read(root / f"{stem}.ipynb", as_version=4)
         # Last, out of what the student sees: every scored case of the autograder, as otter
         # evaluates it; on blank stubs none may pass (otter then grades the notebook 0).
-        cases = [
-            (ex_id, code)
-            for ex_id, row in ANSWERS.items()
-            if ex_id[:2] == stem[:2]
-            for code, _ in course.graded_cases(EXERCISES[ex_id], row["test"])
-        ]
+        cases = _graded_cases(stem)
         nb.cells.append(nbformat.v4.new_code_cell(GRADE_BLANK.format(cases=cases)))
         NotebookClient(
             nb,
@@ -712,12 +717,7 @@ def _answer_tests(stem: str) -> str:
     """A cell asserting every test of answers.csv (whose values were checked against the
     article) for one notebook's exercises, and that the self-check reads a chart's shape, order
     and unit, never a bar's value (bars of other lengths get the same word)."""
-    tests = [
-        f"assert {code}, {ex_id!r}"
-        for ex_id, row in ANSWERS.items()
-        if ex_id[:2] == stem[:2]
-        for code, _ in course.graded_cases(EXERCISES[ex_id], row["test"])
-    ]
+    tests = [f"assert {code}, {ex_id!r}" for ex_id, code in _graded_cases(stem)]
     charts = [e.var for e in EXERCISES.values() if e.notebook == stem[:2] and e.kind == "chart"]
     tests += [CHART_BLIND.format(var=var, id=var[3:].replace("_", ".")) for var in charts]
     return "\n".join(tests)

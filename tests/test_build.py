@@ -263,8 +263,8 @@ def test_page_font_is_an_exact_subset(site):
     from fontTools.ttLib import TTFont
 
     page = (site.exports / "html/01_overview.html").read_text(encoding="utf-8")
-    match = re.search(r'url\("data:font/woff2;base64,([A-Za-z0-9+/=]+)"\)', page)
-    assert match, "the page embeds its own WOFF2 font"
+    match = re.search(r'url\("data:font/woff;base64,([A-Za-z0-9+/=]+)"\)', page)
+    assert match, "the page embeds its own WOFF font"
     font = TTFont(io.BytesIO(base64.b64decode(match.group(1))))
     covered = {chr(cp) for cp in font.getBestCmap()}
     wanted = set(fonts.page_characters(page.replace(match.group(1), "")))
@@ -417,8 +417,39 @@ def test_font_subset_carries_the_space_glyph():
     """Spaces beside Chinese are shaped with the CJK font; a subset without them draws boxes."""
     from fontTools.ttLib import TTFont
 
-    cmap = TTFont(io.BytesIO(fonts.font_subset_woff2(frozenset("中文")))).getBestCmap()
+    cmap = TTFont(io.BytesIO(fonts.font_subset(frozenset("中文")))).getBestCmap()
     assert {0x20, ord("中"), ord("文")} <= set(cmap)
+
+
+def test_a_subset_cut_from_the_base_is_the_subset_cut_from_the_whole_font(monkeypatch):
+    """The build cuts each page's subset from a base subset of its inputs' characters: the
+    bytes must be those a cut from the whole font gives, or pages would change with the base."""
+    monkeypatch.setattr(fonts, "_DISK_CACHE", None)
+    sources: list[int] = []
+    real_subset = fonts._subset
+
+    def spy(font_bytes: bytes, codepoints: object, flavor: str | None) -> bytes:
+        sources.append(len(font_bytes))
+        return real_subset(font_bytes, codepoints, flavor)
+
+    monkeypatch.setattr(fonts, "_subset", spy)
+    page = fonts.page_characters("衡阳高新区2019年工作会议：“千亿园区”¶")
+    monkeypatch.setattr(fonts, "_BASE", frozenset())
+    whole = fonts.font_subset.__wrapped__(page)
+    base = fonts.input_characters(
+        ["衡阳高新区，2019年产业、创新。".encode(), "工作会议：“千亿园区”".encode()]
+    )
+    assert "¶" in base and not set(base) & set("0123456789 ")  # the renderer's own; no ASCII
+    monkeypatch.setattr(fonts, "_BASE", frozenset(base))
+    fonts._base_font.cache_clear()
+    cut = fonts.font_subset.__wrapped__(page)
+    whole_size, base_size, page_from_base = sources[0], sources[1], sources[2]
+    assert base_size == whole_size and page_from_base < whole_size / 50  # cut from the base
+    assert cut == whole
+    assert fonts.font_subset.__wrapped__(frozenset("鬱")) == real_subset(
+        fonts._cjk_font_bytes(), {ord("鬱"), 0x20, 0xA0}, fonts.FLAVOR
+    ), "a character outside the base: cut from the whole font"
+    fonts._base_font.cache_clear()
 
 
 def test_real_index_shows_the_articles_headline_figures(real):

@@ -202,7 +202,6 @@ KNOWN_UNEXPLAINED = {
     "gaoxin/report/article_page.py imports gaoxin.source",
     "gaoxin/report/build.py imports gaoxin.report.execute",
     "gaoxin/report/build.py imports gaoxin.report.pool",
-    "gaoxin/report/build.py imports gaoxin.report.site",
     "gaoxin/report/build.py imports gaoxin.source",
     "gaoxin/report/compare.py imports gaoxin.report.render",
     "gaoxin/report/course/__init__.py imports gaoxin.config",

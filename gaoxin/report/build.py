@@ -23,7 +23,8 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -36,12 +37,13 @@ from gaoxin.report.cache import (
     file_hash,
     input_digests,
     notebook_key,
+    package_files,
     read_entry,
     site_key,
     write_entry,
 )
 from gaoxin.report.errors import BuildError
-from gaoxin.report.fonts import use_disk_cache
+from gaoxin.report.fonts import input_characters, use_disk_cache
 from gaoxin.report.lock import build_lock
 from gaoxin.report.progress import SITE_STEPS, BuildProgress
 from gaoxin.report.publish import PublishError, publish
@@ -251,6 +253,13 @@ def _build(
                 run_dir=cache_dir / "run" / str(os.getpid()),
             )
         )
+
+    @cache
+    def font_base() -> str:  # worked out only when something is made (0.1 s; never in a no-op)
+        return _font_base(sources, data_dir)
+
+    if tasks:
+        tasks = [replace(t, font_base=font_base()) for t in tasks]
     if any(t.exec_entry is None or read_entry(t.exec_entry) is None for t in tasks):
         from gaoxin.report.execute import check_checkout
 
@@ -308,8 +317,9 @@ def _build(
     progress.describe(SITE_STEPS[0])
     if complete:
         data_key = site_key(exec_hash + file_hash(Path(__file__).with_name("site.py")), {})
+        site_keys = (data_key, site_key(f"{env_hash}:course", {}), site_key(env_hash, keys))
         site_files, site_entries = _site(
-            data_dir, reports, cache_dir, site_key(env_hash, keys), data_key
+            data_dir, reports, cache_dir, site_keys, lambda: use_disk_cache(font_cache, font_base())
         )
         files.update(site_files)
         try:
@@ -343,6 +353,13 @@ def _cached(entry: Path, make: Callable[[], dict[str, bytes]], meta: dict[str, A
         _prune(entry.parent, entry.name)
 
 
+def _font_base(sources: dict[Path, bytes], data_dir: Path) -> str:
+    """The characters of every input (the notebooks as the build read them, the data, the
+    package): each page's font subset is cut from a base subset of them (fonts.use_disk_cache)."""
+    files = [*package_files(), *(p for p in data_dir.rglob("*") if p.is_file())]
+    return input_characters([*sources.values(), *(p.read_bytes() for p in files)])
+
+
 def _verify(
     snapshot: dict[str, str], data_dir: Path, notebooks: list[Path], exports_dir: Path
 ) -> None:
@@ -357,15 +374,37 @@ def _verify(
 
 
 def _site(
-    data_dir: Path, reports: list[dict[str, Any]], cache_dir: Path, key: str, data_key: str
+    data_dir: Path,
+    reports: list[dict[str, Any]],
+    cache_dir: Path,
+    keys: tuple[str, str, str],
+    fonts_ready: Callable[[], None],
 ) -> tuple[dict[str, tuple[Path, str]], list[Path]]:
-    """Site-wide files: data/ cached by the data alone (an edited notebook reuses the
-    workbook), the pages by the site key."""
-    from gaoxin.report import site
+    """Site-wide files, each part cached by what it depends on (keys: data, course, pages).
+    data/ by the data alone, so an edited notebook reuses the workbook; the teacher's kit and
+    the course by the data and the package, since no notebook of notebooks/ goes into them; the
+    pages by the site key. fonts_ready() runs before any page is made."""
+    # heavy: pandas, openpyxl and WeasyPrint, which a build with nothing to make never loads
+    from gaoxin.report import site, teacher
 
+    data_key, course_key, pages_key = keys
     data_entry = cache_dir / "build" / "data" / data_key[:32]
     _cached(data_entry, lambda: site.data_files(data_dir), {"key": data_key})
     data = {rel: path.read_bytes() for rel, (path, _) in entry_files(data_entry).items()}
-    pages_entry = cache_dir / "build" / "site" / key[:32]
-    _cached(pages_entry, lambda: site.page_files(data_dir, data, reports, key), {"key": key})
-    return {**entry_files(data_entry), **entry_files(pages_entry)}, [data_entry, pages_entry]
+
+    def course() -> dict[str, bytes]:
+        fonts_ready()
+        return teacher.teacher_files(data_dir)
+
+    course_entry = cache_dir / "build" / "course" / course_key[:32]
+    _cached(course_entry, course, {"key": course_key})
+    course_files = {rel: path.read_bytes() for rel, (path, _) in entry_files(course_entry).items()}
+
+    def pages() -> dict[str, bytes]:
+        fonts_ready()
+        return site.page_files(data_dir, data, reports, pages_key, course_files)
+
+    pages_entry = cache_dir / "build" / "site" / pages_key[:32]
+    _cached(pages_entry, pages, {"key": pages_key})
+    entries = [data_entry, course_entry, pages_entry]
+    return {rel: where for entry in entries for rel, where in entry_files(entry).items()}, entries

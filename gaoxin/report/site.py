@@ -267,10 +267,16 @@ def data_files(data_dir: Path) -> dict[str, bytes]:
 
 
 def page_files(
-    data_dir: Path, data: dict[str, bytes], reports: list[dict[str, Any]], key: str
+    data_dir: Path,
+    data: dict[str, bytes],
+    reports: list[dict[str, Any]],
+    key: str,
+    course_files: dict[str, bytes] | None = None,
 ) -> dict[str, bytes]:
     """The site's pages, given its data files: the front page, the article and facts pages
-    (when the data has every table they need) and data/index.html."""
+    (when the data has every table they need) and data/index.html. `course_files`: the teacher's
+    kit and the course (teacher.teacher_files), made here when not given; they depend on neither
+    notebook, so the build caches them apart, and then they are not among the files returned."""
     from gaoxin.report import article_page, facts_page, frontpage, teacher
 
     headline = json.loads(data[f"data/{HEADLINE_NAME}"])
@@ -282,9 +288,10 @@ def page_files(
         facts_page.FACTS_PAGE: facts_page.facts_page(data_dir),
     }
     files.update({rel: page for rel, page in pages.items() if page is not None})
-    files.update(teacher.teacher_files(data_dir))  # teacher.html/.pdf, teacher/, the bundle
+    if course_files is None:
+        files.update(teacher.teacher_files(data_dir))  # teacher.html/.pdf, teacher/, the bundle
     front = frontpage.front_sections(reports, data_dir, article_page.ARTICLE_PAGE in files)
-    course = COURSE_ZIP in files  # the course is built for the project's own data only
+    course = COURSE_ZIP in (files if course_files is None else course_files)
     files["index.html"] = index_page(reports, headline, key, front, course).encode()
     files[LEARN_PAGE] = learn_page(reports, course).encode()
     files.update(zh_page_files(data_dir, reports, key, course))

@@ -21,6 +21,7 @@ class NotebookTask:
     entry: Path | None = None  # cache entry of the exports
     exec_entry: Path | None = None  # cache entry of the execution
     font_cache: Path | None = None  # folder of cached font subsets
+    font_base: str = ""  # the characters of the build's inputs (fonts.use_disk_cache)
     announce: bool = True  # print "[stem] start"
     in_worker: bool = False  # in a worker process: SIGINT and SIGTERM stop it
     source: str | None = None  # the notebook as the build read it (its snapshot)

@@ -185,7 +185,7 @@ def _build_notebook(task: NotebookTask) -> dict[str, Any]:
         # A build killed with SIGKILL cannot stop its workers; they watch it and stop.
         reap.watch_build(task.build_pid, task.build_temp)
     os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
-    use_disk_cache(task.font_cache)
+    use_disk_cache(task.font_cache, task.font_base)
     stem, path = task.stem, task.path
     started = time.perf_counter()
     if task.announce:

@@ -30,6 +30,7 @@ from typing import Any, TextIO
 
 from gaoxin import config
 from gaoxin.report.cache import (
+    cached_entry,
     changed_inputs,
     entry_files,
     environment_hash,
@@ -38,16 +39,16 @@ from gaoxin.report.cache import (
     input_digests,
     notebook_key,
     package_files,
+    prune,
     read_entry,
     site_key,
-    write_entry,
 )
 from gaoxin.report.errors import BuildError
 from gaoxin.report.fonts import input_characters, use_disk_cache
 from gaoxin.report.lock import build_lock
 from gaoxin.report.progress import SITE_STEPS, BuildProgress
 from gaoxin.report.publish import PublishError, publish
-from gaoxin.report.task import NotebookTask
+from gaoxin.report.task import NotebookTask, SiteTask
 
 CACHE_DIR = config.PROJECT_ROOT / ".cache"
 NOTEBOOK_RE = re.compile(r"^(\d{2})_[A-Za-z0-9_\-]+\.ipynb$")
@@ -121,14 +122,6 @@ def check_source() -> None:
             f"{config.SOURCE_PATH}: cannot read the article's metadata ({problem}); "
             "restore it from git"
         ) from None
-
-
-def _prune(folder: Path, keep: str) -> None:
-    """Remove every entry of a folder but the current one."""
-    if folder.is_dir():
-        for old in folder.iterdir():
-            if old.name != keep:
-                shutil.rmtree(old, ignore_errors=True)
 
 
 def _remove_staging(cache_dir: Path) -> None:
@@ -276,13 +269,29 @@ def _build(
         emit(line)
         progress.advance()
 
-    for res in run_tasks(tasks, jobs, cache_dir / "run" / str(os.getpid()), finished):
+    # The site's files that need no notebook (data/, the fixed pages) have keys of their own:
+    # a worker left free while the last notebooks run makes them (pool.run_tasks).
+    data_key = site_key(exec_hash + file_hash(Path(__file__).with_name("site.py")), {})
+    fixed_key = site_key(f"{env_hash}:fixed", {})
+    site_root = cache_dir / "build"
+    data_entry, fixed_entry = (
+        site_root / "data" / data_key[:32],
+        site_root / "fixed" / fixed_key[:32],
+    )
+    site_ahead = None
+    every = all(p.stem in metas or p in selected for p in all_notebooks)
+    if tasks and every and (read_entry(data_entry) is None or read_entry(fixed_entry) is None):
+        site_ahead = SiteTask(
+            data_dir, data_entry, data_key, fixed_entry, fixed_key, font_cache, font_base(), inputs
+        )
+    run_dir = cache_dir / "run" / str(os.getpid())
+    for res in run_tasks(tasks, jobs, run_dir, finished, site_ahead):
         stem = res["stem"]
         if res["ok"]:
             (result.exported if res["reused_execution"] else result.executed).append(stem)
             metas[stem] = read_entry(entries_root / stem / keys[stem]) or {}
-            _prune(entries_root / stem, keys[stem])
-            _prune(exec_root / stem, Path(res["exec_entry"]).name)
+            prune(entries_root / stem, keys[stem])
+            prune(exec_root / stem, Path(res["exec_entry"]).name)
         else:
             failed = Path(res["failed"]) if res.get("failed") else None
             result.failures.append(Failure(stem, res["message"], failed))
@@ -316,10 +325,12 @@ def _build(
 
     progress.describe(SITE_STEPS[0])
     if complete:
-        data_key = site_key(exec_hash + file_hash(Path(__file__).with_name("site.py")), {})
-        site_keys = (data_key, site_key(f"{env_hash}:course", {}), site_key(env_hash, keys))
         site_files, site_entries = _site(
-            data_dir, reports, cache_dir, site_keys, lambda: use_disk_cache(font_cache, font_base())
+            data_dir,
+            reports,
+            (data_entry, fixed_entry, site_root / "site" / site_key(env_hash, keys)[:32]),
+            (data_key, fixed_key, site_key(env_hash, keys)),
+            lambda: use_disk_cache(font_cache, font_base()),
         )
         files.update(site_files)
         try:
@@ -346,13 +357,6 @@ def _build(
     return result
 
 
-def _cached(entry: Path, make: Callable[[], dict[str, bytes]], meta: dict[str, Any]) -> None:
-    """Make a verified cache entry of files unless an intact one exists; drop older siblings."""
-    if read_entry(entry) is None:
-        write_entry(entry, {f"files/{r}": d for r, d in make().items()}, meta)
-        _prune(entry.parent, entry.name)
-
-
 def _font_base(sources: dict[Path, bytes], data_dir: Path) -> str:
     """The characters of every input (the notebooks as the build read them, the data, the
     package): each page's font subset is cut from a base subset of them (fonts.use_disk_cache)."""
@@ -376,35 +380,34 @@ def _verify(
 def _site(
     data_dir: Path,
     reports: list[dict[str, Any]],
-    cache_dir: Path,
+    entries: tuple[Path, Path, Path],
     keys: tuple[str, str, str],
     fonts_ready: Callable[[], None],
 ) -> tuple[dict[str, tuple[Path, str]], list[Path]]:
-    """Site-wide files, each part cached by what it depends on (keys: data, course, pages).
-    data/ by the data alone, so an edited notebook reuses the workbook; the teacher's kit and
-    the course by the data and the package, since no notebook of notebooks/ goes into them; the
-    pages by the site key. fonts_ready() runs before any page is made."""
+    """Site-wide files in three cache entries (data, fixed, pages), each with the key of what it
+    depends on: data/ by the data alone, so an edited notebook reuses the workbook; the fixed
+    pages (site.fixed_pages) by the data and the package, since no notebook goes into them (a
+    worker may have made both while the last notebooks ran); the front pages by the site key.
+    fonts_ready() runs before any page is made."""
     # heavy: pandas, openpyxl and WeasyPrint, which a build with nothing to make never loads
-    from gaoxin.report import site, teacher
+    from gaoxin.report import site
 
-    data_key, course_key, pages_key = keys
-    data_entry = cache_dir / "build" / "data" / data_key[:32]
-    _cached(data_entry, lambda: site.data_files(data_dir), {"key": data_key})
-    data = {rel: path.read_bytes() for rel, (path, _) in entry_files(data_entry).items()}
+    (data_entry, fixed_entry, pages_entry), (data_key, fixed_key, pages_key) = entries, keys
+    cached_entry(data_entry, lambda: site.data_files(data_dir), {"key": data_key})
 
-    def course() -> dict[str, bytes]:
+    def fixed() -> dict[str, bytes]:
         fonts_ready()
-        return teacher.teacher_files(data_dir)
+        return site.fixed_pages(data_dir)
 
-    course_entry = cache_dir / "build" / "course" / course_key[:32]
-    _cached(course_entry, course, {"key": course_key})
-    course_files = {rel: path.read_bytes() for rel, (path, _) in entry_files(course_entry).items()}
+    cached_entry(fixed_entry, fixed, {"key": fixed_key})
+
+    def read(entry: Path) -> dict[str, bytes]:
+        return {rel: path.read_bytes() for rel, (path, _) in entry_files(entry).items()}
 
     def pages() -> dict[str, bytes]:
         fonts_ready()
-        return site.page_files(data_dir, data, reports, pages_key, course_files)
+        return site.page_files(data_dir, read(data_entry), reports, pages_key, read(fixed_entry))
 
-    pages_entry = cache_dir / "build" / "site" / pages_key[:32]
-    _cached(pages_entry, pages, {"key": pages_key})
-    entries = [data_entry, course_entry, pages_entry]
-    return {rel: where for entry in entries for rel, where in entry_files(entry).items()}, entries
+    cached_entry(pages_entry, pages, {"key": pages_key})
+    made = [data_entry, fixed_entry, pages_entry]
+    return {rel: where for entry in made for rel, where in entry_files(entry).items()}, made

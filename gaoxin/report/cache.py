@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -190,3 +190,18 @@ def entry_files(entry: Path, prefix: str = "files/") -> dict[str, tuple[Path, st
         for rel, digest in manifest.items()
         if rel.startswith(prefix)
     }
+
+
+def prune(folder: Path, keep: str) -> None:
+    """Remove every entry of a folder but the current one."""
+    if folder.is_dir():
+        for old in folder.iterdir():
+            if old.name != keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def cached_entry(entry: Path, make: Callable[[], dict[str, bytes]], meta: dict[str, Any]) -> None:
+    """Make a verified cache entry of files unless an intact one exists; drop older siblings."""
+    if read_entry(entry) is None:
+        write_entry(entry, {f"files/{r}": d for r, d in make().items()}, meta)
+        prune(entry.parent, entry.name)

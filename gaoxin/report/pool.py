@@ -29,8 +29,8 @@ from gaoxin.report.execute import (
     reset_stop,
     wait_gone,
 )
-from gaoxin.report.task import NotebookTask
-from gaoxin.report.worker import build_notebook
+from gaoxin.report.task import NotebookTask, SiteTask
+from gaoxin.report.worker import build_notebook, prepare_site
 
 # Workers fork from a server that has already imported the heavy libraries, once.
 PRELOAD = ["gaoxin.report.worker", "nbformat", "nbclient", "nbconvert", "weasyprint"]
@@ -71,9 +71,15 @@ def _kernels_left(run_dir: Path) -> list[int]:
 
 
 def run_tasks(
-    tasks: list[NotebookTask], jobs: int, run_dir: Path, emit: Callable[[str], None]
+    tasks: list[NotebookTask],
+    jobs: int,
+    run_dir: Path,
+    emit: Callable[[str], None],
+    site: SiteTask | None = None,
 ) -> list[dict[str, Any]]:
-    """Results of build_notebook for every task (in completion order)."""
+    """Results of build_notebook for every task (in completion order). `site`: queued after the
+    notebooks (prepare_site), so a worker left free while the last ones run makes the site's
+    files that need no notebook; with one worker or one notebook the build's site step does."""
     results: list[dict[str, Any]] = []
 
     def report(res: dict[str, Any]) -> None:
@@ -104,10 +110,14 @@ def run_tasks(
                 pool.submit(build_notebook, replace(task, build_temp=temp, in_worker=True))
                 for task in tasks
             ]
+            ahead = [pool.submit(prepare_site, site)] if site is not None else []
             from concurrent.futures import as_completed
 
-            for future in as_completed(futures):
+            for future in as_completed([*futures, *ahead]):
                 check_stop()
+                if future in ahead:
+                    future.exception()  # best effort: the site step makes whatever is missing
+                    continue
                 report(future.result())
             pool.shutdown()
             return results

@@ -266,52 +266,63 @@ def data_files(data_dir: Path) -> dict[str, bytes]:
     return files
 
 
+def fixed_pages(data_dir: Path) -> dict[str, bytes]:
+    """The pages no notebook goes into, which depend on the data and the package alone: the
+    article and facts pages of both editions (when the data has every table they need), the
+    teacher's kit and the course. The build makes them while the last notebooks run."""
+    from gaoxin.config import ZH_DIR
+    from gaoxin.report import article_page, facts_page, teacher
+
+    pages = {
+        article_page.ARTICLE_PAGE: article_page.article_page(data_dir),
+        facts_page.FACTS_PAGE: facts_page.facts_page(data_dir),
+        f"{ZH_DIR}/{article_page.ARTICLE_PAGE}": article_page.article_page_zh(data_dir),
+        f"{ZH_DIR}/{facts_page.FACTS_PAGE}": facts_page.facts_page_zh(data_dir),
+    }
+    files = {rel: page for rel, page in pages.items() if page is not None}
+    files.update(teacher.teacher_files(data_dir))  # teacher.html/.pdf, teacher/, the bundle
+    return files
+
+
 def page_files(
     data_dir: Path,
     data: dict[str, bytes],
     reports: list[dict[str, Any]],
     key: str,
-    course_files: dict[str, bytes] | None = None,
+    fixed: dict[str, bytes] | None = None,
 ) -> dict[str, bytes]:
-    """The site's pages, given its data files: the front page, the article and facts pages
-    (when the data has every table they need) and data/index.html. `course_files`: the teacher's
-    kit and the course (teacher.teacher_files), made here when not given; they depend on neither
-    notebook, so the build caches them apart, and then they are not among the files returned."""
-    from gaoxin.report import article_page, facts_page, frontpage, teacher
+    """The site's pages, given its data files: the front and learning pages of both editions,
+    data/index.html and the fixed pages (see fixed_pages). Given `fixed` (the build caches them
+    apart), they are read from it and not returned."""
+    from gaoxin.report import article_page, frontpage
 
     headline = json.loads(data[f"data/{HEADLINE_NAME}"])
     names = sorted(Path(rel).name for rel in data if rel.startswith("data/"))
     files = {"data/index.html": data_page(names, key).encode()}
-    # The article and facts pages need the raw article and its tables (fixture data may lack them).
-    pages = {
-        article_page.ARTICLE_PAGE: article_page.article_page(data_dir),
-        facts_page.FACTS_PAGE: facts_page.facts_page(data_dir),
-    }
-    files.update({rel: page for rel, page in pages.items() if page is not None})
-    if course_files is None:
-        files.update(teacher.teacher_files(data_dir))  # teacher.html/.pdf, teacher/, the bundle
-    front = frontpage.front_sections(reports, data_dir, article_page.ARTICLE_PAGE in files)
-    course = COURSE_ZIP in (files if course_files is None else course_files)
+    if fixed is None:
+        fixed = fixed_pages(data_dir)
+        files.update(fixed)
+    article = article_page.ARTICLE_PAGE in fixed
+    front = frontpage.front_sections(reports, data_dir, article)
+    course = COURSE_ZIP in fixed  # the course is built for the project's own data only
     files["index.html"] = index_page(reports, headline, key, front, course).encode()
     files[LEARN_PAGE] = learn_page(reports, course).encode()
-    files.update(zh_page_files(data_dir, reports, key, course))
+    files.update(zh_page_files(reports, data_dir, key, course))
     return files
 
 
 def zh_page_files(
-    data_dir: Path, reports: list[dict[str, Any]], key: str, course: bool = False
+    reports: list[dict[str, Any]], data_dir: Path, key: str, course: bool = False
 ) -> dict[str, bytes]:
-    """The Chinese edition's site pages under zh/: front page, article page, facts page."""
+    """The Chinese edition's front and learning pages, under zh/."""
     from gaoxin.config import ZH_DIR
-    from gaoxin.report import article_page, facts_page, frontpage_zh
+    from gaoxin.report import frontpage_zh
 
     pages = {
-        article_page.ARTICLE_PAGE: article_page.article_page_zh(data_dir),
-        facts_page.FACTS_PAGE: facts_page.facts_page_zh(data_dir),
         frontpage_zh.INDEX: frontpage_zh.index_page_zh(reports, data_dir, key, course).encode(),
         LEARN_PAGE: frontpage_zh.learn_page_zh(reports, course).encode(),
     }
-    return {f"{ZH_DIR}/{rel}": page for rel, page in pages.items() if page is not None}
+    return {f"{ZH_DIR}/{rel}": page for rel, page in pages.items()}
 
 
 def site_files(data_dir: Path, reports: list[dict[str, Any]], key: str) -> dict[str, bytes]:

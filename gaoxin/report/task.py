@@ -29,3 +29,18 @@ class NotebookTask:
     inputs: Any = None  # the snapshot's digests of the package and data files
     build_pid: int | None = None  # the build a worker watches (a SIGKILLed build stops it)
     build_temp: tuple[str, ...] = ()  # the build's temporary folders
+
+
+@dataclass(frozen=True)
+class SiteTask:
+    """The site's files that no notebook goes into (data/ and the fixed pages), for a worker
+    that is free while the last notebooks run; the build's site step reads them from the cache."""
+
+    data_dir: Path
+    data_entry: Path  # cache entry of data/ (site.data_files)
+    data_key: str
+    fixed_entry: Path  # cache entry of the fixed pages (site.fixed_pages)
+    fixed_key: str
+    font_cache: Path | None = None
+    font_base: str = ""
+    inputs: Any = None  # the snapshot's digests of the package and data files

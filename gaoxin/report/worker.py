@@ -1,11 +1,13 @@
 """One notebook, in a worker process: execute it once in a kernel, export every format into a
-fresh cache entry (reader HTML, walkthrough HTML, PDF, figures, meta.json)."""
+fresh cache entry (reader HTML, walkthrough HTML, PDF, figures, meta.json). And the site's files
+that no notebook goes into, made by a worker left free while the last notebooks run."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import shutil
 import signal
 import sys
 import time
@@ -13,7 +15,13 @@ from typing import Any
 
 from gaoxin.config import EN, ZH, ZH_DIR
 from gaoxin.report import fonts, limits, reap, snapshot
-from gaoxin.report.cache import read_entry, write_entry
+from gaoxin.report.cache import (
+    cached_entry,
+    changed_inputs,
+    input_digests,
+    read_entry,
+    write_entry,
+)
 from gaoxin.report.editions import disagreements, edition, is_bilingual
 from gaoxin.report.errors import BuildError
 from gaoxin.report.execute import (
@@ -26,7 +34,7 @@ from gaoxin.report.execute import (
 from gaoxin.report.fonts import use_disk_cache
 from gaoxin.report.frontpage import collect_findings
 from gaoxin.report.render import render_html, render_pdf
-from gaoxin.report.task import NotebookTask
+from gaoxin.report.task import NotebookTask, SiteTask
 from gaoxin.report.transform import (
     clean_executed,
     extract_figures,
@@ -254,3 +262,27 @@ def _log_stages(stem: str, stages: dict[str, float]) -> None:
         # A worker may outlive the benchmark's run that asked for the log: never fail on it.
         with contextlib.suppress(OSError), open(log, "a", encoding="utf-8") as f:
             f.write(json.dumps({"stem": stem, "stages": stages}) + "\n")
+
+
+def prepare_site(task: SiteTask) -> None:
+    """Make data/ and the fixed pages into their cache entries ahead of the build's site step,
+    which reads them from there or makes what is missing. A failure is left to that step to
+    report (it makes them again); an input changed meanwhile drops what was made."""
+    # heavy: pandas, openpyxl and WeasyPrint (already loaded in a worker that exported a report)
+    from gaoxin.report import site
+
+    check_stop()
+    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    use_disk_cache(task.font_cache, task.font_base)
+    entries = (
+        (task.data_entry, task.data_key, site.data_files),
+        (task.fixed_entry, task.fixed_key, site.fixed_pages),
+    )
+    for entry, key, make in entries:
+        try:
+            cached_entry(entry, lambda make=make: make(task.data_dir), {"key": key})
+        except Exception:  # the site step makes it again, and says what is wrong
+            return
+        if task.inputs is not None and changed_inputs(task.inputs, input_digests(task.data_dir)):
+            shutil.rmtree(entry, ignore_errors=True)
+            return

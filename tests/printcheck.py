@@ -9,7 +9,9 @@ import csv
 import re
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 MIN_PRINTED_PT = 8.0
 # Rounding of the printed width (PDF units) and of the PNG's dpi record.
@@ -17,6 +19,34 @@ SIZE_TOLERANCE_PT = 0.02
 MAX_EMPTY_SHARE = 0.5
 LONG_QUOTE_CHARS = 30  # article sentences this long (no spaces) are "long quotes"
 MIN_FONT_KEY = "gaoxin:min-font-pt"
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    """What the measurements read of one PDF page (pdfplumber's objects, parsed once)."""
+
+    height: float
+    chars: tuple[dict[str, Any], ...]
+    images: tuple[dict[str, Any], ...]
+    rects: tuple[dict[str, Any], ...]
+
+
+def pdf_pages(pdf: Path) -> tuple[PdfPage, ...]:
+    """The PDF's pages, parsed once per file content: parsing is most of each measurement's
+    time (about 2 s for a report), and several tests measure the same PDFs."""
+    stat = pdf.stat()
+    return _parsed(pdf.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _parsed(pdf: Path, size: int, mtime_ns: int) -> tuple[PdfPage, ...]:
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        return tuple(
+            PdfPage(page.height, tuple(page.chars), tuple(page.images), tuple(page.rects))
+            for page in document.pages
+        )
 
 
 @dataclass(frozen=True)
@@ -49,38 +79,33 @@ def figure_fonts(figures: Path) -> dict[tuple[int, int], tuple[float, float]]:
 
 def printed_charts(pdf: Path, figures: Path) -> list[PrintedChart]:
     """Every raster chart on the PDF's pages with its printed and drawn width."""
-    import pdfplumber
-
     fonts = figure_fonts(figures)
     charts = []
-    with pdfplumber.open(pdf) as document:
-        for number, page in enumerate(document.pages, start=1):
-            for image in page.images:
-                size = tuple(int(v) for v in image["srcsize"])
-                font, dpi = fonts.get(size, (float("nan"), float("nan")))
-                charts.append(
-                    PrintedChart(number, (image["x1"] - image["x0"]) / 72, size[0] / dpi, font)
-                )
+    for number, page in enumerate(pdf_pages(pdf), start=1):
+        for image in page.images:
+            size = tuple(int(v) for v in image["srcsize"])
+            font, dpi = fonts.get(size, (float("nan"), float("nan")))
+            charts.append(
+                PrintedChart(number, (image["x1"] - image["x0"]) / 72, size[0] / dpi, font)
+            )
     return charts
 
 
 def empty_shares(pdf: Path) -> list[float]:
     """For each page, the share of its text block below the last text or image."""
-    import pdfplumber
-
     shares = []
-    with pdfplumber.open(pdf) as document:
-        tops, bottoms = [], []
-        for page in document.pages:
-            # The running footer (page number) sits in the bottom margin: leave it out.
-            body = [c for c in page.chars if c["bottom"] < page.height - 15 * 72 / 25.4]
-            boxes = body + list(page.images) + list(page.rects)
-            tops.append(min((b["top"] for b in boxes), default=page.height))
-            bottoms.append(max((b["bottom"] for b in boxes), default=0.0))
-        top = min(tops)
-        limit = page.height - 20 * 72 / 25.4  # the bottom margin of print.css
-        for bottom in bottoms:
-            shares.append(max(0.0, (limit - bottom) / (limit - top)))
+    tops, bottoms = [], []
+    pages = pdf_pages(pdf)
+    for page in pages:
+        # The running footer (page number) sits in the bottom margin: leave it out.
+        body = [c for c in page.chars if c["bottom"] < page.height - 15 * 72 / 25.4]
+        boxes = body + list(page.images) + list(page.rects)
+        tops.append(min((b["top"] for b in boxes), default=page.height))
+        bottoms.append(max((b["bottom"] for b in boxes), default=0.0))
+    top = min(tops)
+    limit = pages[-1].height - 20 * 72 / 25.4  # the bottom margin of print.css
+    for bottom in bottoms:
+        shares.append(max(0.0, (limit - bottom) / (limit - top)))
     return shares
 
 
@@ -90,13 +115,10 @@ FOOTER_START = re.compile(r"(Source: |资料来源：)")
 
 def lonely_footer(pdf: Path) -> bool:
     """Whether the PDF's last page holds only the closing source and build line."""
-    import pdfplumber
-
-    with pdfplumber.open(pdf) as document:
-        page = document.pages[-1]
-        body = [c for c in page.chars if c["bottom"] < page.height - 15 * 72 / 25.4]
-        text = "".join(c["text"] for c in sorted(body, key=lambda c: (c["top"], c["x0"])))
-        return not page.images and bool(FOOTER_START.match(text.strip()))
+    page = pdf_pages(pdf)[-1]
+    body = [c for c in page.chars if c["bottom"] < page.height - 15 * 72 / 25.4]
+    text = "".join(c["text"] for c in sorted(body, key=lambda c: (c["top"], c["x0"])))
+    return not page.images and bool(FOOTER_START.match(text.strip()))
 
 
 def _squeeze(text: str) -> str:

@@ -452,6 +452,34 @@ def test_a_subset_cut_from_the_base_is_the_subset_cut_from_the_whole_font(monkey
     fonts._base_font.cache_clear()
 
 
+def _make_base(folder: str, base: str, start, spent) -> None:
+    """In a process of its own: make the base subset once `start` lets every process go."""
+    fonts.use_disk_cache(Path(folder), base)
+    start.wait()
+    fonts._base_font(frozenset(base))
+    spent.put(fonts.SUBSET_SECONDS[0])
+
+
+def test_one_process_makes_the_base_subset_while_the_others_wait_and_read_it(tmp_path):
+    """A build's workers start together: the base subset (1.8 s) must be made once, not once
+    per worker."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    base = fonts.input_characters(["衡阳高新区，2019年产业、创新。".encode()])
+    start, spent = context.Barrier(2), context.Queue()
+    workers = [
+        context.Process(target=_make_base, args=(str(tmp_path), base, start, spent))
+        for _ in range(2)
+    ]
+    for worker in workers:
+        worker.start()
+    seconds = sorted(spent.get(timeout=120) for _ in workers)
+    for worker in workers:
+        worker.join(30)
+    assert seconds[0] < 0.2 < seconds[1], f"subset seconds per process: {seconds}"
+
+
 def test_real_index_shows_the_articles_headline_figures(real):
     """The landing page pairs the 2019 targets with the 2018 results, quoted as written."""
     page = (real.exports / "index.html").read_text(encoding="utf-8")

@@ -22,6 +22,7 @@ from gaoxin.report import build, execute, publish
 from gaoxin.report.lock import build_lock
 from gaoxin.report.package import Table
 from gaoxin.report.workbook import workbook_bytes
+from tests.fixtures import buildsite
 
 pytestmark = pytest.mark.slow
 
@@ -253,7 +254,14 @@ def test_second_build_is_refused_while_one_runs(tmp_path):
     )
 
 
-def _copy_project(tmp_path: Path) -> Path:
+# What a copy of the project may take from the session's strict build: the site's files that no
+# notebook goes into, keyed by the package and the data (the copy's are the same bytes), and the
+# font subsets. Its own notebooks still execute and its pages are still made.
+SITE_PARTS = ("data", "fixed", "fonts")
+
+
+def _copy_project(tmp_path: Path, seed: buildsite.Site | None = None) -> Path:
+    """A copy of the checkout's files; `seed`: a build whose SITE_PARTS its cache starts from."""
     copy = tmp_path / "copy"
     listed = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard"],
@@ -266,6 +274,8 @@ def _copy_project(tmp_path: Path) -> Path:
         if (config.PROJECT_ROOT / rel).is_file():
             (copy / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(config.PROJECT_ROOT / rel, copy / rel)
+    if seed is not None:
+        buildsite.seed_cache(copy / ".cache", seed.cache, SITE_PARTS)
     return copy
 
 
@@ -276,8 +286,8 @@ WHERE = (
 )
 
 
-def test_copied_project_builds_with_its_own_code_and_data(tmp_path):
-    copy = _copy_project(tmp_path)
+def test_copied_project_builds_with_its_own_code_and_data(tmp_path, strict_build):
+    copy = _copy_project(tmp_path, seed=strict_build)
     _notebook(copy / "nbs", "01_where.ipynb", WHERE)
     done = _cli("build", "--notebooks", "nbs", "--exports", "out", cwd=copy)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -67,9 +67,9 @@ def _wait(path: Path, proc: subprocess.Popen, seconds: float = 120) -> None:
         time.sleep(0.1)
 
 
-def test_data_changed_mid_build_is_never_published_nor_called_up_to_date(tmp_path):
+def test_data_changed_mid_build_is_never_published_nor_called_up_to_date(tmp_path, strict_build):
     """The issue's repro on a copied project whose one notebook waits for a signal file."""
-    copy = _copy_project(tmp_path)
+    copy = _copy_project(tmp_path, seed=strict_build)
     for old in (copy / "notebooks").glob("*.ipynb"):
         old.unlink()
     _notebook(copy / "notebooks", "01_names.ipynb", WAIT_FOR_GO)

@@ -325,11 +325,12 @@ def _build(
 
     progress.describe(SITE_STEPS[0])
     if complete:
+        pages_key = site_key(env_hash, keys)
         site_files, site_entries = _site(
             data_dir,
             reports,
-            (data_entry, fixed_entry, site_root / "site" / site_key(env_hash, keys)[:32]),
-            (data_key, fixed_key, site_key(env_hash, keys)),
+            (data_entry, fixed_entry, site_root / "site" / pages_key[:32]),
+            (data_key, fixed_key, pages_key),
             lambda: use_disk_cache(font_cache, font_base()),
         )
         files.update(site_files)

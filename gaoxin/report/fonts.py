@@ -17,11 +17,11 @@ from gaoxin.report.errors import BuildError
 FONT_FAMILY = "Gaoxin Noto Sans CJK SC"
 FONT_PLACEHOLDER = "/*@GAOXIN_FONT_FACE@*/"
 # Bump when _subset_options changes: cached subsets made with other options are then unused.
-SUBSET_FORMAT = "subset-2"
+SUBSET_FORMAT = "subset-3"
 # WOFF (zlib), not WOFF2 (Brotli at its top quality): a page's subset is made in 0.8 s instead of
 # 1.8 s, for a font about a tenth larger (77 KB against 70 KB for 460 characters).
 FLAVOR = "woff"
-SUBSET_FILE = "subset.woff"
+SUBSET_FILE = {"page": "subset.woff", "base": "base.otf"}  # a cache entry's file, by kind
 BASE_LOCK = "base.lock"  # in the disk cache: held while the base subset is made
 
 
@@ -117,12 +117,12 @@ def _cached_subset(points: set[int], kind: str, make: Callable[[], bytes]) -> by
 
     entry = _DISK_CACHE / _disk_key(points, kind) if _DISK_CACHE is not None else None
     if entry is not None and read_entry(entry) is not None:
-        return (entry / SUBSET_FILE).read_bytes()
+        return (entry / SUBSET_FILE[kind]).read_bytes()
     counted, started = SUBSET_SECONDS[0], time.perf_counter()
     data = make()
     SUBSET_SECONDS[0] = counted + time.perf_counter() - started  # a base made inside counts once
     if entry is not None:
-        write_entry(entry, {SUBSET_FILE: data}, {"codepoints": len(points), "kind": kind})
+        write_entry(entry, {SUBSET_FILE[kind]: data}, {"codepoints": len(points), "kind": kind})
     return data
 
 

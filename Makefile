@@ -119,10 +119,14 @@ lint: $(STAMP)  ## ruff: lint and format check, changing nothing
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Test processes (pytest-xdist): one per core by default; TEST_JOBS=0 runs the suite in this one
+# process. Each test file runs whole in one process, so a module's fixtures are made once.
+TEST_JOBS ?= auto
+
 test: $(STAMP)  ## lint, then every test (PYTEST_ARGS="-m unit": the fast tier alone)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
 
 format: $(STAMP)  ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .

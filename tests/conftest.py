@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -94,6 +95,43 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.unit)
     # The execution count is only complete once every other test has run.
     items.sort(key=lambda item: item.get_closest_marker(COUNTS_EXECUTIONS) is not None)
+    if hasattr(config, "workerinput"):
+        # A pytest-xdist worker never sees the whole session: the controller counts instead
+        # (pytest_sessionfinish below).
+        counting = [item for item in items if item.get_closest_marker(COUNTS_EXECUTIONS)]
+        if counting:
+            config.hook.pytest_deselected(items=counting)
+            items[:] = items[: len(items) - len(counting)]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    """Under pytest-xdist, once every worker has finished: count each project notebook's
+    executions in the session's log, as test_executions.py does in a run without workers, and
+    fail the run when one ran more than once."""
+    config = session.config
+    log = os.environ.get(EXECUTION_LOG_ENV)
+    if hasattr(config, "workerinput") or not config.pluginmanager.has_plugin("dsession"):
+        return
+    if not log or exitstatus == pytest.ExitCode.INTERRUPTED:
+        return
+    from tests.test_executions import session_counts
+
+    counts, problem = session_counts(Path(log))
+    config._gaoxin_execution_count = (counts, problem)
+    if problem and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    found = getattr(config, "_gaoxin_execution_count", None)
+    if found is None:
+        return
+    counts, problem = found
+    terminalreporter.section("execution count (pytest-xdist: counted once every worker ended)")
+    terminalreporter.write_line(f"executions per project notebook this session: {counts}")
+    if problem:
+        terminalreporter.write_line(f"FAILED: {problem}", red=True, bold=True)
 
 
 @pytest.fixture(scope="session")
@@ -136,6 +174,16 @@ def facts_by_quote(tables):
         seen[row["quote"]] = n + 1
         out[(row["quote"], n)] = row
     return out
+
+
+@pytest.fixture()
+def short_tmp():
+    """A private TMPDIR for a command under test, with a short path: a kernel's sockets live
+    in it, and a Unix socket's path holds at most 107 bytes (pytest-xdist's tmp_path of a long
+    test name, plus a kernel's scratch folder, is longer)."""
+    folder = Path(tempfile.mkdtemp(prefix="gx-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture()

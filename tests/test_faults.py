@@ -110,13 +110,12 @@ def _kernel_markers(cache: Path) -> list[int]:
 
 
 @pytest.mark.parametrize("how", ["SIGINT to the group", "SIGTERM to the build"])
-def test_interrupt_stops_within_seconds(tmp_path, how):
+def test_interrupt_stops_within_seconds(tmp_path, short_tmp, how):
     nbs = tmp_path / "nbs"
     for n in (1, 2, 3):
         _notebook(nbs, f"0{n}_wait.ipynb", "import time\ntime.sleep(120)")
     cache = tmp_path / "cache"
-    private_tmp = tmp_path / "tmp"  # the build's temporary folders go here, to be checked
-    private_tmp.mkdir()
+    private_tmp = short_tmp  # the build's temporary folders go here, to be checked
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -96,7 +96,7 @@ def test_a_cells_setsid_child_does_not_outlive_its_kernel(tmp_path):
 
 
 @pytest.mark.parametrize("how", ["SIGTERM to the group", "SIGINT to the group"])
-def test_build_leaves_no_worker_kernel_or_kernel_child(tmp_path, how):
+def test_build_leaves_no_worker_kernel_or_kernel_child(tmp_path, short_tmp, how):
     nbs = tmp_path / "nbs"
     pidfile = tmp_path / "child.pid"
     _notebook(
@@ -107,8 +107,7 @@ def test_build_leaves_no_worker_kernel_or_kernel_child(tmp_path, how):
     )
     for n in (2, 3):
         _notebook(nbs, f"0{n}_wait.ipynb", "import time\ntime.sleep(120)")
-    private = tmp_path / "tmp"
-    private.mkdir()
+    private = short_tmp
     cache = tmp_path / "cache"
     proc = _start(
         ["build", "--jobs", "2", "--notebooks", nbs, "--exports", tmp_path / "e", "--cache", cache],
@@ -134,9 +133,8 @@ def test_build_leaves_no_worker_kernel_or_kernel_child(tmp_path, how):
 
 
 @pytest.mark.parametrize("how", ["SIGTERM to the command", "SIGINT to the group"])
-def test_build_article_stops_on_the_first_signal(tmp_path, how):
-    private = tmp_path / "tmp"
-    private.mkdir()
+def test_build_article_stops_on_the_first_signal(tmp_path, short_tmp, how):
+    private = short_tmp
     article = tmp_path / "zone.txt"
     shutil.copy(config.ARTICLE_PATH, article)
     proc = _start(
@@ -239,13 +237,12 @@ def test_the_test_run_stops_on_the_first_signal(tmp_path, signum):
     assert _gone(child), "the test's child process was killed"
 
 
-def test_a_build_killed_with_sigkill_leaves_no_worker_or_kernel(tmp_path):
+def test_a_build_killed_with_sigkill_leaves_no_worker_or_kernel(tmp_path, short_tmp):
     """SIGKILL cannot be handled: the workers learn of it from their parent's death."""
     nbs = tmp_path / "nbs"
     for n in (1, 2):
         _notebook(nbs, f"0{n}_wait.ipynb", "import time\ntime.sleep(120)")
-    private = tmp_path / "tmp"
-    private.mkdir()
+    private = short_tmp
     cache = tmp_path / "cache"
     proc = _start(
         ["build", "--jobs", "2", "--notebooks", nbs, "--exports", tmp_path / "e", "--cache", cache],

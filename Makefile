@@ -4,6 +4,10 @@
 #   make env PYTHON=python3.13   choose the Python (3.10 to 3.13); naming another rebuilds .venv
 #                                (later commands without PYTHON keep the Python .venv was made with)
 PYTHON ?= python3
+# Python keeps compiled modules (__pycache__/, ignored by git): with PYTHONDONTWRITEBYTECODE set,
+# as some container images set it, every kernel, build worker and test process would compile
+# the package and the tests again (pytest's collection alone: 7 s instead of 2.6 s).
+unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp

@@ -66,17 +66,28 @@ def check_outputs(nb: Any, path: Path) -> None:
             )
 
 
+# When the limit's exception is lost (see time_limit), it is raised again this often.
+RETRY_SECONDS = 0.5
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float, what: str) -> Iterator[None]:
-    """Raise LimitExceeded in the block after seconds (SIGALRM; in the main thread only)."""
+    """Raise LimitExceeded in the block after seconds (SIGALRM; in the main thread only).
+
+    A signal handler's exception is lost when it fires inside a garbage-collector callback, a
+    __del__ or a weakref callback (Python prints it as unraisable and goes on): the handler
+    then fires again every RETRY_SECONDS until one reaches the block, and a block that ends
+    after the limit raises it on the way out."""
     if threading.current_thread() is not threading.main_thread() or seconds <= 0:
         yield
         return
+    message = f"{what} took longer than {seconds:g} s (the limit; raise it with --timeout)"
+    expired: list[bool] = []
 
     def expire(_signum: int, _frame: Any) -> None:
-        raise LimitExceeded(
-            f"{what} took longer than {seconds:g} s (the limit; raise it with --timeout)"
-        )
+        expired.append(True)
+        signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
+        raise LimitExceeded(message)
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -85,3 +96,5 @@ def time_limit(seconds: float, what: str) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if expired:
+        raise LimitExceeded(message)

@@ -406,3 +406,12 @@ def test_make_without_python_asks_no_python(tmp_path):
     assert question() == 0 and not asked.exists(), "make ran python3 or remade a kept .venv"
     (venv_dir / ".env-id").write_text(f"{folder} {tmp_path / 'gone' / 'python3'} {version}\n")
     assert question() == 1 and asked.exists(), "a .venv whose Python is gone was kept"
+
+
+@pytest.mark.parametrize(("jobs", "expected"), [(None, "-n auto"), ("0", "-n 0")])
+def test_make_test_runs_one_process_per_core_unless_told(jobs, expected):
+    """The README: `make test` runs a test process per core; TEST_JOBS=0 runs one process."""
+    args = ["make", "-n", "test"] + ([f"TEST_JOBS={jobs}"] if jobs else [])
+    done = subprocess.run(args, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    (pytest_line,) = [line for line in done.stdout.splitlines() if "-m pytest" in line]
+    assert f"{expected} --dist loadfile" in pytest_line, pytest_line
